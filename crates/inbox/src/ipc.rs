@@ -1,0 +1,111 @@
+//! Types that cross the IPC boundary. ts-rs generates their TypeScript twins into
+//! `ui/src/lib/ipc/` when this crate's tests run; `cargo xtask test` fails if the committed
+//! files drift from these definitions.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::pipeline::SystemStage;
+
+/// An error as the UI receives it: `code` is stable and selects the translated sentence;
+/// `message` is the English text for logs; `details` carries values the sentence needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "ErrorPayload.ts")]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+    #[ts(type = "Record<string, string> | null")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// What the app tells the UI about itself at start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "AppInfo.ts")]
+pub struct AppInfo {
+    pub version: String,
+    /// Running against the built-in simulator with a demo seller.
+    pub demo: bool,
+}
+
+/// One column of the board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "StageColumn.ts")]
+pub struct StageColumn {
+    /// `system:<stage>` for Mercado Libre's stages, `custom:<id>` for the seller's own.
+    pub key: String,
+    /// Set for system stages; the UI translates their names.
+    pub system: Option<SystemStage>,
+    /// The seller's name for a custom stage.
+    pub name: Option<String>,
+    pub lead_count: u32,
+}
+
+/// The sync engine's state, as the header's indicator shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export, export_to = "SyncStatus.ts")]
+pub enum SyncStatus {
+    /// No account is connected yet.
+    NoAccount,
+    Online {
+        #[ts(type = "string")]
+        last_sync: String,
+    },
+    Syncing {
+        done: u32,
+        total: u32,
+    },
+    Offline {
+        #[ts(type = "string")]
+        since: String,
+    },
+    AuthExpired {
+        account: String,
+    },
+}
+
+/// Builds the board's columns: the system stages in their fixed order, with no leads yet.
+pub fn empty_board() -> Vec<StageColumn> {
+    SystemStage::ALL
+        .into_iter()
+        .map(|stage| StageColumn {
+            key: format!(
+                "system:{}",
+                serde_json::to_value(stage)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ),
+            system: Some(stage),
+            name: None,
+            lead_count: 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_lists_system_stages_in_order() {
+        let keys: Vec<_> = empty_board().into_iter().map(|c| c.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "system:payment_required",
+                "system:payment_in_process",
+                "system:paid",
+                "system:canceled",
+                "system:invalid"
+            ]
+        );
+    }
+
+    #[test]
+    fn sync_status_is_tagged_for_the_ui() {
+        let json = serde_json::to_value(SyncStatus::Syncing { done: 3, total: 10 }).expect("json");
+        assert_eq!(json, serde_json::json!({"state": "syncing", "done": 3, "total": 10}));
+    }
+}

@@ -1,0 +1,68 @@
+//! How the app was launched: command-line flags and environment overrides.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LaunchOptions {
+    /// `--demo`: run against the built-in simulator with a demo seller.
+    pub demo: bool,
+    /// `--data-dir <path>` or `MOSTRADOR_DATA_DIR`: where the cache and settings live
+    /// (tests give each run a fresh one).
+    pub data_dir: Option<PathBuf>,
+}
+
+impl LaunchOptions {
+    pub fn from_env() -> Self {
+        let mut options = Self::parse(std::env::args().skip(1));
+        if options.data_dir.is_none() {
+            options.data_dir = std::env::var_os("MOSTRADOR_DATA_DIR").map(PathBuf::from);
+        }
+        options
+    }
+
+    fn parse(args: impl IntoIterator<Item = String>) -> Self {
+        let mut options = Self::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--demo" => options.demo = true,
+                "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
+                other => {
+                    if let Some(dir) = other.strip_prefix("--data-dir=") {
+                        options.data_dir = Some(PathBuf::from(dir));
+                    }
+                    // Anything else (e.g. what a desktop launcher appends) is ignored.
+                }
+            }
+        }
+        options
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> LaunchOptions {
+        LaunchOptions::parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn no_flags_means_a_normal_start() {
+        assert_eq!(parse(&[]), LaunchOptions::default());
+    }
+
+    #[test]
+    fn demo_and_data_dir_in_both_spellings() {
+        let a = parse(&["--demo", "--data-dir", "/tmp/x"]);
+        let b = parse(&["--data-dir=/tmp/x", "--demo"]);
+        assert_eq!(a, b);
+        assert!(a.demo);
+        assert_eq!(a.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn unknown_flags_are_ignored() {
+        assert_eq!(parse(&["--psn_0_1234", "file.txt"]), LaunchOptions::default());
+    }
+}

@@ -1,0 +1,49 @@
+//! What the shell keeps for the app's lifetime.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use inbox::ipc::SyncStatus;
+use tauri::{AppHandle, Manager};
+
+use crate::events;
+use crate::launch::LaunchOptions;
+
+pub struct AppState {
+    pub demo: bool,
+    pub data_dir: PathBuf,
+    pub sync_status: Mutex<SyncStatus>,
+    /// The built-in simulator in demo mode; kept alive as long as the app.
+    _simulator: Option<meli_sim::Simulator>,
+}
+
+impl AppState {
+    pub fn start(
+        app: &AppHandle,
+        options: LaunchOptions,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let data_dir = match options.data_dir {
+            Some(dir) => dir,
+            None => app.path().app_data_dir()?,
+        };
+        std::fs::create_dir_all(&data_dir)?;
+        tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
+
+        let simulator = if options.demo {
+            let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start(0))?;
+            tracing::info!(base_url = %sim.base_url(), "demo simulator listening");
+            Some(sim)
+        } else {
+            None
+        };
+
+        let status = SyncStatus::NoAccount;
+        events::emit_sync_status(app, &status);
+        Ok(Self {
+            demo: options.demo,
+            data_dir,
+            sync_status: Mutex::new(status),
+            _simulator: simulator,
+        })
+    }
+}
