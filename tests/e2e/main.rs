@@ -1,1 +1,6 @@
+//! End-to-end tests of the real app: the built binary, in a real window under Xvfb, driven
+//! through tauri-driver and WebKitWebDriver. `cargo xtask test` builds the app, provides the
+//! display and runs these; each test leaves a screenshot of its last state in `target/e2e/`.
 
+mod harness;
+mod smoke;

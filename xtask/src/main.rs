@@ -1,1 +1,63 @@
-fn main() {}
+//! `cargo xtask setup | demo | test | bench | bundle` — the project's two commands and their helpers.
+
+mod bindings;
+mod bundle;
+mod demo;
+mod process;
+mod setup;
+mod steps;
+mod test;
+mod xvfb;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup    install what is missing (system packages, npm packages in ui/, tauri-driver)
+  demo     set up, build, and open the app on the built-in simulator with a demo seller
+  test     set up, then run every check and test (Rust, UI, end-to-end); stops at the first failure
+  bench    run the benchmarks
+  bundle   build the installer for this platform (.deb on Linux)";
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run().map(|_| ()),
+        Some("demo") => demo::run(),
+        Some("test") => test::run(),
+        Some("bench") => bench(),
+        Some("bundle") => bundle::run(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench() -> Result {
+    Err(
+        "no benchmarks exist yet: they come with the benchmarks issue (import, poll, board, \
+         conversation, search, cache size, start-up, memory)"
+            .to_owned(),
+    )
+}

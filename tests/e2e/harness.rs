@@ -1,0 +1,181 @@
+//! Starting the app under WebDriver with a fresh data directory, and stopping it cleanly.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use thirtyfour::prelude::*;
+
+/// `data-testid` values, from the same file the UI reads.
+pub fn test_id(name: &str) -> String {
+    let ids: Value =
+        serde_json::from_str(include_str!("../../ui/src/lib/testids.json")).expect("testids.json");
+    let id = ids[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no test id {name}"));
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// tauri-driver, stopped with SIGTERM when dropped: only then does it stop its WebKitWebDriver
+/// child, which would otherwise linger holding its port.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Two distinct free ports: both listeners are held until both are known.
+fn free_ports() -> (u16, u16) {
+    let a = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let b = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    (
+        a.local_addr().expect("addr").port(),
+        b.local_addr().expect("addr").port(),
+    )
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("MOSTRADOR_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/mostrador"))
+}
+
+fn start_driver(port: u16, native_port: u16) -> Driver {
+    let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let child = Command::new(&bin)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {bin} (cargo xtask setup installs it): {e}"));
+    let driver = Driver(child);
+    // tauri-driver listens at once but proxies to WebKitWebDriver, which starts a moment later.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for p in [port, native_port] {
+        while TcpStream::connect(("127.0.0.1", p)).is_err() {
+            assert!(Instant::now() < deadline, "nothing listening on port {p}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    driver
+}
+
+/// One running app: its WebDriver session, its driver process and its data directory.
+pub struct App {
+    pub driver: WebDriver,
+    name: String,
+    _driver_process: Driver,
+    _data_dir: tempfile::TempDir,
+}
+
+impl App {
+    /// Launches the built app with a fresh data directory and extra command-line `args`.
+    pub async fn launch(name: &str, args: &[&str]) -> WebDriverResult<App> {
+        let binary = app_binary();
+        assert!(
+            binary.exists(),
+            "{} is not built (cargo build --features custom-protocol)",
+            binary.display()
+        );
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut app_args: Vec<String> = vec![
+            "--data-dir".into(),
+            data_dir.path().to_string_lossy().into_owned(),
+        ];
+        app_args.extend(args.iter().map(|a| a.to_string()));
+
+        let (port, native_port) = free_ports();
+        let driver_process = start_driver(port, native_port);
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": binary, "args": app_args }),
+        );
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
+        Ok(App {
+            driver,
+            name: name.to_owned(),
+            _driver_process: driver_process,
+            _data_dir: data_dir,
+        })
+    }
+
+    /// Waits until an element matching `css` exists and returns it.
+    pub async fn wait_for(&self, css: &str) -> WebDriverResult<WebElement> {
+        self.driver
+            .query(By::Css(css))
+            .wait(Duration::from_secs(15), Duration::from_millis(100))
+            .first()
+            .await
+    }
+
+    /// Polls an element's text until `pred` holds or 15 s pass; returns the last text.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> WebDriverResult<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.wait_for(css).await?.text().await?;
+            if pred(&text) || Instant::now() > deadline {
+                return Ok(text);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until at least `n` elements match `css` and returns them all.
+    pub async fn wait_for_all(&self, css: &str, n: usize) -> WebDriverResult<Vec<WebElement>> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let found = self.driver.find_all(By::Css(css)).await?;
+            if found.len() >= n || Instant::now() > deadline {
+                return Ok(found);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window to `target/e2e/<test>.png` and ends the session; returns
+    /// the test's own result first, so a failing test still leaves its picture.
+    pub async fn finish(self, result: WebDriverResult<()>) -> WebDriverResult<()> {
+        let dir = std::env::var_os("E2E_OUT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("e2e"));
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let shot = self
+            .driver
+            .screenshot(&dir.join(format!("{}.png", self.name)))
+            .await;
+        let quit = self.driver.clone().quit().await;
+        result.and(shot).and(quit)
+    }
+}

@@ -1,0 +1,26 @@
+import type { Messages } from "./en";
+
+export const es = {
+  "app.name": "Mostrador",
+  "header.account.none": "Ninguna cuenta conectada",
+  "header.account.connect": "Conectar una cuenta",
+  "header.account.label": "Cuenta de Mercado Libre",
+  "sync.no_account": "Sin conexión a una cuenta",
+  "sync.online": "Al día · {time}",
+  "sync.syncing": "Sincronizando {done} de {total}",
+  "sync.offline": "Sin conexión desde {time}",
+  "sync.auth_expired": "Volvé a conectar {account}",
+  "stage.payment_required": "Pago requerido",
+  "stage.payment_in_process": "Pago en proceso",
+  "stage.paid": "Pagado",
+  "stage.canceled": "Cancelado",
+  "stage.invalid": "Inválido",
+  "board.label": "Leads por etapa",
+  "board.column.empty": "Todavía no hay leads",
+  "board.column.count": "{count} leads",
+  "pane.label": "Lead",
+  "pane.empty.title": "Ningún lead seleccionado",
+  "pane.empty.body": "Elegí un lead del tablero para ver su pedido y chatear con el comprador.",
+  "demo.badge": "Demo",
+  "error.generic": "Algo salió mal: {message}",
+} satisfies Messages;

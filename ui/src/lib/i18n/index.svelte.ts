@@ -1,0 +1,50 @@
+import { en, type MessageKey, type Messages } from "./en";
+import { es } from "./es";
+import { pt } from "./pt";
+
+export type Locale = "es" | "pt-BR" | "en";
+export type { MessageKey };
+
+const catalogs: Record<Locale, Messages> = { es, "pt-BR": pt, en };
+
+/** Maps a BCP 47 tag (the OS language as the webview reports it) to a locale we speak. */
+export function pickLocale(tags: readonly string[]): Locale {
+  for (const tag of tags) {
+    const lang = tag.toLowerCase().split(/[-_]/)[0];
+    if (lang === "es") return "es";
+    if (lang === "pt") return "pt-BR";
+    if (lang === "en") return "en";
+  }
+  return "en";
+}
+
+function systemLocale(): Locale {
+  if (typeof navigator === "undefined") return "en";
+  return pickLocale(navigator.languages?.length ? navigator.languages : [navigator.language]);
+}
+
+const state = $state<{ locale: Locale }>({ locale: systemLocale() });
+
+export const i18n = {
+  get locale(): Locale {
+    return state.locale;
+  },
+  set locale(value: Locale) {
+    state.locale = value;
+    if (typeof document !== "undefined") document.documentElement.lang = value;
+  },
+};
+
+/** Translates `key`, filling `{name}` placeholders from `vars`. Reactive on the locale. */
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const text = catalogs[state.locale][key];
+  return text.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in vars ? String(vars[name]) : match,
+  );
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit" }).format(date);
+}

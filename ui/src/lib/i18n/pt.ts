@@ -1,0 +1,26 @@
+import type { Messages } from "./en";
+
+export const pt = {
+  "app.name": "Mostrador",
+  "header.account.none": "Nenhuma conta conectada",
+  "header.account.connect": "Conectar uma conta",
+  "header.account.label": "Conta do Mercado Livre",
+  "sync.no_account": "Sem conta conectada",
+  "sync.online": "Atualizado · {time}",
+  "sync.syncing": "Sincronizando {done} de {total}",
+  "sync.offline": "Offline desde {time}",
+  "sync.auth_expired": "Reconecte {account}",
+  "stage.payment_required": "Pagamento pendente",
+  "stage.payment_in_process": "Pagamento em processamento",
+  "stage.paid": "Pago",
+  "stage.canceled": "Cancelado",
+  "stage.invalid": "Inválido",
+  "board.label": "Leads por etapa",
+  "board.column.empty": "Nenhum lead aqui ainda",
+  "board.column.count": "{count} leads",
+  "pane.label": "Lead",
+  "pane.empty.title": "Nenhum lead selecionado",
+  "pane.empty.body": "Escolha um lead no quadro para ver o pedido e conversar com o comprador.",
+  "demo.badge": "Demo",
+  "error.generic": "Algo deu errado: {message}",
+} satisfies Messages;

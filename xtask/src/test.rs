@@ -1,0 +1,85 @@
+//! `cargo xtask test`: every check and test, in the order that fails fastest.
+
+use crate::process::{cargo, exec, npm, which};
+use crate::steps::Steps;
+use crate::{bindings, setup, xvfb, Result};
+
+const STEPS: &[&str] = &[
+    "setup",
+    "rustfmt",
+    "clippy",
+    "ipc bindings drift",
+    "rust tests",
+    "svelte-check",
+    "vitest",
+    "ui build",
+    "app build",
+    "end-to-end",
+];
+
+pub fn run_all(steps: &mut Steps) -> Result {
+    let mut installed = None;
+    steps.run("setup", || {
+        installed = Some(setup::run()?);
+        Ok(())
+    })?;
+    steps.run("rustfmt", || {
+        exec(cargo().args(["fmt", "--all", "--check"]))
+    })?;
+    steps.run("clippy", || {
+        exec(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("ipc bindings drift", bindings::check_drift)?;
+    steps.run("rust tests", || {
+        // The end-to-end crate needs the built app and a display; it runs last.
+        if which("cargo-nextest").is_some() {
+            exec(cargo().args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--exclude",
+                "e2e",
+                "--no-fail-fast",
+            ]))
+        } else {
+            exec(cargo().args(["test", "--workspace", "--exclude", "e2e"]))
+        }
+    })?;
+    steps.run("svelte-check", || exec(npm().args(["run", "check"])))?;
+    steps.run("vitest", || exec(npm().args(["test"])))?;
+    steps.run("ui build", || exec(npm().args(["run", "build"])))?;
+    steps.run("app build", || {
+        exec(cargo().args(["build", "--features", "custom-protocol"]))
+    })?;
+    steps.run("end-to-end", || {
+        let Some(driver) = installed.and_then(|i| i.tauri_driver) else {
+            println!("end-to-end: no WebDriver for this platform's webview; skipped");
+            return Ok(());
+        };
+        let (display, _xvfb) = xvfb::display()?;
+        let out = crate::root().join("target/e2e");
+        std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+        exec(
+            cargo()
+                .args(["test", "-p", "e2e", "--", "--test-threads=1"])
+                .env("DISPLAY", display)
+                .env("TAURI_DRIVER", driver)
+                .env("E2E_OUT", &out),
+        )
+    })?;
+    Ok(())
+}
+
+pub fn run() -> Result {
+    let mut steps = Steps::new(STEPS);
+    let result = run_all(&mut steps);
+    steps.summary();
+    result
+}
