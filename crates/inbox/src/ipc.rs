@@ -106,6 +106,9 @@ mod tests {
     #[test]
     fn sync_status_is_tagged_for_the_ui() {
         let json = serde_json::to_value(SyncStatus::Syncing { done: 3, total: 10 }).expect("json");
-        assert_eq!(json, serde_json::json!({"state": "syncing", "done": 3, "total": 10}));
+        assert_eq!(
+            json,
+            serde_json::json!({"state": "syncing", "done": 3, "total": 10})
+        );
     }
 }

@@ -6,5 +6,6 @@
 pub mod error;
 pub mod ipc;
 pub mod pipeline;
+pub mod rules;
 
 pub use error::InboxError;

@@ -1,0 +1,202 @@
+//! Files a seller may attach: .jpg/.jpeg, .png, .pdf and .txt, at most 25 MB each, recognised
+//! by their content, not only their name.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// Mercado Libre's limit for one attachment.
+pub const MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
+/// Mercado Libre's limit of attachments in one message.
+pub const MAX_FILES: usize = 25;
+/// Mercado Libre's limit for a file name; it must not contain `/` or `\` either.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// What a file's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileContent {
+    Jpeg,
+    Png,
+    Pdf,
+    /// Valid UTF-8 with no NUL byte.
+    Text,
+    /// Anything else; the MIME type if `infer` recognised it.
+    Other(Option<String>),
+    /// Not inspected because it is too large to be sent anyway.
+    TooLargeToInspect,
+}
+
+impl FileContent {
+    /// Inspects the whole content: magic bytes for images and PDF, UTF-8 for text.
+    pub fn detect(bytes: &[u8]) -> FileContent {
+        match infer::get(bytes).map(|kind| kind.mime_type()) {
+            Some("image/jpeg") => FileContent::Jpeg,
+            Some("image/png") => FileContent::Png,
+            Some("application/pdf") => FileContent::Pdf,
+            Some(other) => FileContent::Other(Some(other.to_owned())),
+            None if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() => FileContent::Text,
+            None => FileContent::Other(None),
+        }
+    }
+
+    /// The extensions a file of this content may carry.
+    pub fn extensions(&self) -> &'static [&'static str] {
+        match self {
+            FileContent::Jpeg => &["jpg", "jpeg"],
+            FileContent::Png => &["png"],
+            FileContent::Pdf => &["pdf"],
+            FileContent::Text => &["txt"],
+            FileContent::Other(_) | FileContent::TooLargeToInspect => &[],
+        }
+    }
+}
+
+/// A file in a draft, as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftFile {
+    /// The name the buyer will see.
+    pub name: String,
+    pub size: u64,
+    pub content: FileContent,
+}
+
+impl DraftFile {
+    pub fn inspect(name: &str, bytes: &[u8]) -> DraftFile {
+        DraftFile {
+            name: name.to_owned(),
+            size: bytes.len() as u64,
+            content: FileContent::detect(bytes),
+        }
+    }
+
+    /// Reads the file; one larger than the limit is not read, only measured.
+    pub fn from_path(path: &Path, name: &str) -> std::io::Result<DraftFile> {
+        let size = std::fs::metadata(path)?.len();
+        if size > MAX_FILE_BYTES {
+            return Ok(DraftFile {
+                name: name.to_owned(),
+                size,
+                content: FileContent::TooLargeToInspect,
+            });
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(DraftFile::inspect(name, &bytes))
+    }
+
+    fn extension(&self) -> Option<String> {
+        Path::new(&self.name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    }
+
+    /// The content is an allowed kind and the name's extension says the same thing, so the
+    /// buyer's device opens it as what it is.
+    pub fn type_allowed(&self) -> bool {
+        let ext = self.extension();
+        self.content
+            .extensions()
+            .iter()
+            .any(|allowed| ext.as_deref() == Some(*allowed))
+    }
+
+    pub fn name_allowed(&self) -> bool {
+        !self.name.trim().is_empty()
+            && self.name.chars().count() <= MAX_NAME_CHARS
+            && !self.name.contains(['/', '\\'])
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
+    pub(crate) const PNG: &[u8] = &[
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R',
+    ];
+    pub(crate) const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj";
+    const ZIP: &[u8] = &[b'P', b'K', 3, 4, 20, 0, 0, 0, 8, 0];
+
+    #[test]
+    fn detects_allowed_kinds_by_magic_bytes() {
+        assert_eq!(FileContent::detect(JPEG), FileContent::Jpeg);
+        assert_eq!(FileContent::detect(PNG), FileContent::Png);
+        assert_eq!(FileContent::detect(PDF), FileContent::Pdf);
+        assert_eq!(
+            FileContent::detect("Factura nº 12\nGracias".as_bytes()),
+            FileContent::Text
+        );
+        assert_eq!(
+            FileContent::detect(b""),
+            FileContent::Text,
+            "an empty text file is text"
+        );
+    }
+
+    #[test]
+    fn binary_or_disguised_content_is_not_text() {
+        assert_eq!(FileContent::detect(b"abc\0def"), FileContent::Other(None));
+        assert_eq!(
+            FileContent::detect(&[0xC3, 0x28]),
+            FileContent::Other(None),
+            "invalid UTF-8"
+        );
+        assert_eq!(
+            FileContent::detect(ZIP),
+            FileContent::Other(Some("application/zip".into()))
+        );
+    }
+
+    #[test]
+    fn extension_must_match_the_content() {
+        assert!(DraftFile::inspect("foto.JPG", JPEG).type_allowed());
+        assert!(DraftFile::inspect("foto.jpeg", JPEG).type_allowed());
+        assert!(DraftFile::inspect("a.png", PNG).type_allowed());
+        assert!(DraftFile::inspect("factura.pdf", PDF).type_allowed());
+        assert!(DraftFile::inspect("notas.txt", b"hola").type_allowed());
+        assert!(
+            !DraftFile::inspect("virus.jpg", ZIP).type_allowed(),
+            "a zip named .jpg"
+        );
+        assert!(
+            !DraftFile::inspect("foto.png", JPEG).type_allowed(),
+            "a jpeg named .png"
+        );
+        assert!(
+            !DraftFile::inspect("script.sh", b"echo hi").type_allowed(),
+            "text with another extension"
+        );
+        assert!(!DraftFile::inspect("noextension", PDF).type_allowed());
+    }
+
+    #[test]
+    fn file_names_follow_mercado_libre_limits() {
+        assert!(DraftFile::inspect("factura.pdf", PDF).name_allowed());
+        assert!(!DraftFile::inspect("a/b.pdf", PDF).name_allowed());
+        assert!(!DraftFile::inspect("a\\b.pdf", PDF).name_allowed());
+        let long = format!("{}.pdf", "n".repeat(MAX_NAME_CHARS));
+        assert!(!DraftFile::inspect(&long, PDF).name_allowed());
+    }
+
+    #[test]
+    fn reads_files_from_disk_and_only_measures_huge_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let small = dir.path().join("x");
+        std::fs::write(&small, PDF).expect("write");
+        let file = DraftFile::from_path(&small, "factura.pdf").expect("reads");
+        assert_eq!(file.content, FileContent::Pdf);
+        assert_eq!(file.size, PDF.len() as u64);
+
+        let huge = dir.path().join("y");
+        let f = std::fs::File::create(&huge).expect("create");
+        f.set_len(MAX_FILE_BYTES + 1).expect("sparse file");
+        let file = DraftFile::from_path(&huge, "big.pdf").expect("measures");
+        assert_eq!(file.content, FileContent::TooLargeToInspect);
+        assert_eq!(file.size, MAX_FILE_BYTES + 1);
+    }
+}
