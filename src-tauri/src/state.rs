@@ -1,6 +1,5 @@
 //! What the shell keeps for the app's lifetime.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use inbox::ipc::SyncStatus;
@@ -11,7 +10,6 @@ use crate::launch::LaunchOptions;
 
 pub struct AppState {
     pub demo: bool,
-    pub data_dir: PathBuf,
     pub sync_status: Mutex<SyncStatus>,
     /// The built-in simulator in demo mode; kept alive as long as the app.
     _simulator: Option<meli_sim::Simulator>,
@@ -41,7 +39,6 @@ impl AppState {
         events::emit_sync_status(app, &status);
         Ok(Self {
             demo: options.demo,
-            data_dir,
             sync_status: Mutex::new(status),
             _simulator: simulator,
         })
