@@ -1,0 +1,235 @@
+//! The seller's tokens: where they are kept, when they are refreshed, and the rule that a new pair
+//! is stored before it is used (a refresh token works once; losing the new one logs the seller
+//! out).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use super::token_endpoint::TokenEndpoint;
+use crate::models::{Token, UserId};
+use crate::{MeliError, Secret};
+
+/// A token an access is about to expire within this margin counts as expired, so it does not die
+/// in flight.
+const EXPIRY_MARGIN_SECS: i64 = 30;
+/// Used when the token endpoint omits `expires_in`: the shortest lifetime ever published.
+const FALLBACK_LIFETIME_SECS: u64 = 10_800;
+
+/// What the app keeps of a connection (in the OS keychain). `Debug` redacts both tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredTokens {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub expires_at: DateTime<Utc>,
+    pub user_id: Option<UserId>,
+    pub scope: Option<String>,
+}
+
+impl StoredTokens {
+    pub fn from_token(token: Token, issued_at: DateTime<Utc>) -> Self {
+        let lifetime = token.expires_in.unwrap_or(FALLBACK_LIFETIME_SECS);
+        let lifetime = i64::try_from(lifetime).unwrap_or(i64::MAX / 2_000);
+        StoredTokens {
+            access_token: token.access_token,
+            refresh_token: token.refresh_token,
+            expires_at: issued_at + Duration::seconds(lifetime),
+            user_id: token.user_id,
+            scope: token.scope,
+        }
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now + Duration::seconds(EXPIRY_MARGIN_SECS) >= self.expires_at
+    }
+}
+
+/// Where tokens live between runs. Implementations are quick and synchronous (a keychain call);
+/// `save` must have made the pair durable when it returns `Ok`.
+pub trait TokenStore: Send + Sync {
+    fn load(&self) -> Result<Option<StoredTokens>, MeliError>;
+    fn save(&self, tokens: &StoredTokens) -> Result<(), MeliError>;
+    fn clear(&self) -> Result<(), MeliError>;
+}
+
+/// Keeps tokens for this run only: tests, the demo, and machines without a keychain.
+#[derive(Debug, Default)]
+pub struct MemoryTokenStore {
+    tokens: std::sync::Mutex<Option<StoredTokens>>,
+}
+
+impl MemoryTokenStore {
+    pub fn new(tokens: Option<StoredTokens>) -> Self {
+        MemoryTokenStore {
+            tokens: std::sync::Mutex::new(tokens),
+        }
+    }
+
+    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<StoredTokens>>, MeliError> {
+        self.tokens
+            .lock()
+            .map_err(|_| MeliError::TokenStore("token store lock poisoned".into()))
+    }
+}
+
+impl TokenStore for MemoryTokenStore {
+    fn load(&self) -> Result<Option<StoredTokens>, MeliError> {
+        Ok(self.slot()?.clone())
+    }
+
+    fn save(&self, tokens: &StoredTokens) -> Result<(), MeliError> {
+        *self.slot()? = Some(tokens.clone());
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), MeliError> {
+        *self.slot()? = None;
+        Ok(())
+    }
+}
+
+pub(crate) struct Session {
+    store: Arc<dyn TokenStore>,
+    endpoint: TokenEndpoint,
+    // Held across a refresh: callers that find the token expired queue here and then see the
+    // new pair, so one expiry costs exactly one refresh.
+    current: Mutex<Option<StoredTokens>>,
+    refreshes: AtomicU64,
+}
+
+impl Session {
+    pub(crate) fn new(store: Arc<dyn TokenStore>, endpoint: TokenEndpoint) -> Self {
+        Session {
+            store,
+            endpoint,
+            current: Mutex::new(None),
+            refreshes: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn endpoint(&self) -> &TokenEndpoint {
+        &self.endpoint
+    }
+
+    pub(crate) fn refresh_count(&self) -> u64 {
+        self.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// A usable access token, refreshing first if it has expired.
+    pub(crate) async fn access_token(&self) -> Result<Secret, MeliError> {
+        let mut current = self.current.lock().await;
+        let tokens = match current.take() {
+            Some(t) => t,
+            None => self.store.load()?.ok_or(MeliError::NotConnected)?,
+        };
+        let tokens = if tokens.is_expired(Utc::now()) {
+            self.refresh(tokens).await?
+        } else {
+            tokens
+        };
+        let access = tokens.access_token.clone();
+        *current = Some(tokens);
+        Ok(access)
+    }
+
+    /// After a 401 with `rejected`: refresh, unless another request already did.
+    pub(crate) async fn refresh_after_unauthorized(
+        &self,
+        rejected: &Secret,
+    ) -> Result<Secret, MeliError> {
+        let mut current = self.current.lock().await;
+        let tokens = match current.take() {
+            Some(t) => t,
+            None => self.store.load()?.ok_or(MeliError::NotConnected)?,
+        };
+        let tokens = if &tokens.access_token == rejected {
+            self.refresh(tokens).await?
+        } else {
+            tokens
+        };
+        let access = tokens.access_token.clone();
+        *current = Some(tokens);
+        Ok(access)
+    }
+
+    /// Stores a freshly connected account's tokens, replacing any others.
+    pub(crate) async fn install(&self, token: Token) -> Result<StoredTokens, MeliError> {
+        let tokens = StoredTokens::from_token(token, Utc::now());
+        let mut current = self.current.lock().await;
+        self.store.save(&tokens)?;
+        *current = Some(tokens.clone());
+        Ok(tokens)
+    }
+
+    pub(crate) async fn forget(&self) -> Result<(), MeliError> {
+        let mut current = self.current.lock().await;
+        *current = None;
+        self.store.clear()
+    }
+
+    pub(crate) async fn user_id(&self) -> Result<Option<UserId>, MeliError> {
+        let current = self.current.lock().await;
+        match current.as_ref() {
+            Some(t) => Ok(t.user_id),
+            None => Ok(self.store.load()?.and_then(|t| t.user_id)),
+        }
+    }
+
+    async fn refresh(&self, old: StoredTokens) -> Result<StoredTokens, MeliError> {
+        let Some(refresh_token) = old.refresh_token.as_ref() else {
+            return Err(MeliError::Unauthorized {
+                message: "the access token expired and there is no refresh token (offline_access)"
+                    .into(),
+            });
+        };
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
+        tracing::info!("refreshing the Mercado Libre access token");
+        let token = self.endpoint.refresh(refresh_token).await?;
+        let mut fresh = StoredTokens::from_token(token, Utc::now());
+        if fresh.user_id.is_none() {
+            fresh.user_id = old.user_id;
+        }
+        // The old refresh token is dead now: the new pair must be durable before anything uses it.
+        self.store.save(&fresh)?;
+        Ok(fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_uses_expires_in_with_a_margin() {
+        let token: Token = serde_json::from_value(serde_json::json!({
+            "access_token": "APP_USR-1", "expires_in": 10800, "refresh_token": "TG-1", "user_id": "7"
+        }))
+        .expect("token");
+        let t0 = Utc::now();
+        let stored = StoredTokens::from_token(token, t0);
+        assert_eq!(stored.user_id, Some(7));
+        assert!(!stored.is_expired(t0 + Duration::seconds(10_000)));
+        assert!(stored.is_expired(t0 + Duration::seconds(10_790)));
+        assert!(!format!("{stored:?}").contains("APP_USR-1"));
+    }
+
+    #[test]
+    fn memory_store_round_trips() {
+        let store = MemoryTokenStore::default();
+        assert_eq!(store.load().expect("load"), None);
+        let t = StoredTokens {
+            access_token: Secret::new("a"),
+            refresh_token: None,
+            expires_at: Utc::now(),
+            user_id: None,
+            scope: None,
+        };
+        store.save(&t).expect("save");
+        assert_eq!(store.load().expect("load"), Some(t));
+        store.clear().expect("clear");
+        assert_eq!(store.load().expect("load"), None);
+    }
+}

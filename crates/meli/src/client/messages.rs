@@ -1,0 +1,195 @@
+//! Post-sale messaging: conversations, sending, unread, attachments.
+
+use bytes::Bytes;
+use serde_json::json;
+
+use super::transport::{Body, Call, Replay, Upload};
+use super::Client;
+use crate::models::{Message, PackId, PackMessages, Unread, UploadedAttachment, UserId};
+use crate::MeliError;
+
+/// Which page of a conversation to read, and whether reading marks it read on Mercado Libre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessagesPage {
+    pub offset: u32,
+    pub limit: u32,
+    /// Sync must leave this `false`: reading for the cache must never mark a conversation read.
+    /// Only opening the chat marks it.
+    pub mark_as_read: bool,
+}
+
+impl Default for MessagesPage {
+    fn default() -> Self {
+        MessagesPage {
+            offset: 0,
+            limit: 50,
+            mark_as_read: false,
+        }
+    }
+}
+
+/// A seller's message. `to` is the other party as Mercado Libre reports it (the buyer, or the
+/// country's messaging agent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendMessage {
+    pub from: UserId,
+    pub to: UserId,
+    pub text: String,
+    /// Ids returned by [`Client::upload_attachment`].
+    pub attachments: Vec<String>,
+}
+
+impl SendMessage {
+    /// The published request body: user ids as strings, `attachments` only when there are some.
+    pub fn body(&self) -> serde_json::Value {
+        let mut body = json!({
+            "from": {"user_id": self.from.to_string()},
+            "to": {"user_id": self.to.to_string()},
+            "text": self.text,
+        });
+        if !self.attachments.is_empty() {
+            body["attachments"] = json!(self.attachments);
+        }
+        body
+    }
+}
+
+fn conversation_path(pack_id: PackId, seller_id: UserId) -> String {
+    format!("/messages/packs/{pack_id}/sellers/{seller_id}")
+}
+
+impl Client {
+    /// `GET /messages/packs/{pack}/sellers/{seller}`. `pack_id` is the order id for an order
+    /// without a pack ([`crate::models::Order::conversation_id`]).
+    pub async fn messages(
+        &self,
+        pack_id: PackId,
+        seller_id: UserId,
+        page: MessagesPage,
+    ) -> Result<PackMessages, MeliError> {
+        let mut call = Call::get(conversation_path(pack_id, seller_id))
+            .post_sale()
+            .query("offset", page.offset)
+            .query("limit", page.limit);
+        if !page.mark_as_read {
+            call = call.query("mark_as_read", "false");
+        }
+        self.call_json(call).await
+    }
+
+    /// Marks a conversation read on Mercado Libre (reading it without `mark_as_read=false` is how
+    /// the API does it): call when the seller opens the chat.
+    pub async fn mark_read(
+        &self,
+        pack_id: PackId,
+        seller_id: UserId,
+    ) -> Result<PackMessages, MeliError> {
+        let page = MessagesPage {
+            mark_as_read: true,
+            ..MessagesPage::default()
+        };
+        self.messages(pack_id, seller_id, page).await
+    }
+
+    /// `POST /messages/packs/{pack}/sellers/{seller}`. Never retried: a lost answer gives
+    /// [`MeliError::SendOutcomeUnknown`], and the caller re-reads the conversation before trying
+    /// again. The answer's body is undocumented; the message is returned when it has one.
+    pub async fn send_message(
+        &self,
+        pack_id: PackId,
+        seller_id: UserId,
+        message: &SendMessage,
+    ) -> Result<Option<Message>, MeliError> {
+        let call = Call::post(
+            conversation_path(pack_id, seller_id),
+            Body::Json(message.body()),
+            Replay::Never,
+        )
+        .post_sale();
+        let body = self.call(call).await?;
+        Ok(parse_sent(&body))
+    }
+
+    /// `GET /messages/unread?role=seller`: conversations with unread messages (at most 500).
+    pub async fn unread(&self) -> Result<Unread, MeliError> {
+        let call = Call::get("/messages/unread".into())
+            .query("role", "seller")
+            .post_sale();
+        self.call_json(call).await
+    }
+
+    /// `POST /messages/attachments` (multipart field `file`). JPG, PNG, PDF or TXT up to 25 MB;
+    /// an attachment not used in a message within 48 h is deleted. Retried like a read: an
+    /// orphan upload costs nothing.
+    pub async fn upload_attachment(
+        &self,
+        filename: &str,
+        mime: &str,
+        bytes: Bytes,
+    ) -> Result<UploadedAttachment, MeliError> {
+        let upload = Upload {
+            filename: filename.to_owned(),
+            mime: mime.to_owned(),
+            bytes,
+        };
+        let call = Call::post(
+            "/messages/attachments".into(),
+            Body::File(upload),
+            Replay::Retry,
+        )
+        .post_sale()
+        .query("site_id", self.site().id());
+        self.call_json(call).await
+    }
+
+    /// `GET /messages/attachments/{id}`: the raw file.
+    pub async fn download_attachment(&self, attachment_id: &str) -> Result<Bytes, MeliError> {
+        let call = Call::get(format!("/messages/attachments/{attachment_id}"))
+            .post_sale()
+            .query("site_id", self.site().id());
+        self.call(call).await
+    }
+}
+
+/// The send answer is undocumented: a message, `{messages: [...]}`, or nothing at all.
+pub(crate) fn parse_sent(body: &[u8]) -> Option<Message> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let candidate = match value.get("messages").and_then(|m| m.get(0)) {
+        Some(first) => first.clone(),
+        None => value,
+    };
+    serde_json::from_value(candidate).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_body_omits_empty_attachments() {
+        let m = SendMessage {
+            from: 1,
+            to: 2,
+            text: "hola".into(),
+            attachments: vec![],
+        };
+        assert_eq!(
+            m.body(),
+            json!({"from": {"user_id": "1"}, "to": {"user_id": "2"}, "text": "hola"})
+        );
+    }
+
+    #[test]
+    fn sent_answer_may_be_a_message_a_list_or_nothing() {
+        assert_eq!(
+            parse_sent(br#"{"id":"abc","text":"hola"}"#).map(|m| m.id),
+            Some("abc".into())
+        );
+        assert_eq!(
+            parse_sent(br#"{"messages":[{"id":"x"}]}"#).map(|m| m.id),
+            Some("x".into())
+        );
+        assert_eq!(parse_sent(b""), None);
+        assert_eq!(parse_sent(br#"{"ok":true}"#), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! The API client: one `Client` per connected account, cheap to clone, shared by sync and the
+//! seller's actions.
+
+mod action_guide;
+mod messages;
+mod sales;
+mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::auth::{
+    AppCredentials, AuthorizationAttempt, Session, StoredTokens, TokenEndpoint, TokenStore,
+};
+use crate::models::UserId;
+use crate::rate::{Budget, Priority, RateBudget};
+use crate::retry::RetryPolicy;
+use crate::site::DEFAULT_API_BASE;
+use crate::{MeliError, Secret, Site};
+
+pub use messages::{MessagesPage, SendMessage};
+pub use sales::{OrderQuery, OrderSort};
+pub(crate) use transport::retry_after_header;
+
+/// Everything a [`Client`] needs. Every host is here: the real ones by default, a simulator's in
+/// tests and the demo.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub site: Site,
+    pub app: AppCredentials,
+    /// `https://api.mercadolibre.com` unless overridden.
+    pub api_base: String,
+    /// The site's authorization host unless overridden.
+    pub auth_base: String,
+    pub retry: RetryPolicy,
+    pub budget: RateBudget,
+    /// For one HTTP exchange, connect to last byte.
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(site: Site, app: AppCredentials) -> Self {
+        ClientConfig {
+            site,
+            app,
+            api_base: DEFAULT_API_BASE.to_owned(),
+            auth_base: site.auth_host().to_owned(),
+            retry: RetryPolicy::default(),
+            budget: RateBudget::default(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Points the client at another API and authorization host (the simulator).
+    pub fn with_bases(mut self, api_base: impl Into<String>, auth_base: impl Into<String>) -> Self {
+        self.api_base = api_base.into();
+        self.auth_base = auth_base.into();
+        self
+    }
+}
+
+/// A Mercado Libre client for one seller account. Clones share tokens, budget and connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    priority: Priority,
+}
+
+struct Inner {
+    site: Site,
+    api_base: Url,
+    auth_base: Url,
+    http: reqwest::Client,
+    session: Session,
+    budget: Budget,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("site", &self.inner.site)
+            .field("api_base", &self.inner.api_base.as_str())
+            .field("priority", &self.priority)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_base(name: &str, value: &str) -> Result<Url, MeliError> {
+    let url = Url::parse(value)
+        .map_err(|e| MeliError::InvalidConfig(format!("{name} {value:?}: {e}")))?;
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+        return Err(MeliError::InvalidConfig(format!(
+            "{name} {value:?} is not an http(s) base URL"
+        )));
+    }
+    Ok(url)
+}
+
+impl Client {
+    /// Builds a client; tokens come from `store` (none yet means "not connected").
+    pub fn new(config: ClientConfig, store: Arc<dyn TokenStore>) -> Result<Client, MeliError> {
+        let api_base = parse_base("api_base", &config.api_base)?;
+        let auth_base = parse_base("auth_base", &config.auth_base)?;
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| MeliError::InvalidConfig(e.to_string()))?;
+        let endpoint = TokenEndpoint::new(http.clone(), &api_base, config.app);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                site: config.site,
+                api_base,
+                auth_base,
+                http,
+                session: Session::new(store, endpoint),
+                budget: Budget::new(config.budget),
+                retry: config.retry,
+            }),
+            priority: Priority::Background,
+        })
+    }
+
+    /// The same client, with its requests first in line: for what the seller is waiting on.
+    pub fn interactive(&self) -> Client {
+        self.with_priority(Priority::Interactive)
+    }
+
+    pub fn with_priority(&self, priority: Priority) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            priority,
+        }
+    }
+
+    pub fn site(&self) -> Site {
+        self.inner.site
+    }
+
+    /// Starts connecting an account: the URL to open in the browser, for a loopback listener on
+    /// `port` (see [`crate::auth::CallbackListener`]).
+    pub fn authorization_attempt(&self, port: u16) -> AuthorizationAttempt {
+        AuthorizationAttempt::new(
+            &self.inner.auth_base,
+            self.inner.session.endpoint().app(),
+            port,
+        )
+    }
+
+    /// Exchanges the code of `attempt` and stores the tokens before returning them.
+    pub async fn connect(
+        &self,
+        attempt: &AuthorizationAttempt,
+        code: &Secret,
+    ) -> Result<StoredTokens, MeliError> {
+        let token = self
+            .inner
+            .session
+            .endpoint()
+            .exchange_code(code, &attempt.redirect_uri, &attempt.pkce.verifier)
+            .await?;
+        self.inner.session.install(token).await
+    }
+
+    /// Forgets the tokens here and in the store.
+    pub async fn disconnect(&self) -> Result<(), MeliError> {
+        self.inner.session.forget().await
+    }
+
+    /// The connected seller's user id, as the token endpoint reported it.
+    pub async fn seller_id(&self) -> Result<Option<UserId>, MeliError> {
+        self.inner.session.user_id().await
+    }
+
+    /// How many refreshes this client has made (diagnostics and tests).
+    pub fn refresh_count(&self) -> u64 {
+        self.inner.session.refresh_count()
+    }
+}

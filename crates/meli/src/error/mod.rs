@@ -1,0 +1,203 @@
+//! The one error type of the client, by meaning rather than by HTTP status.
+
+mod classify;
+
+use std::time::Duration;
+
+pub use classify::excerpt;
+
+/// What went wrong talking to Mercado Libre. [`MeliError::code`] is stable: the UI translates by
+/// it and tests match on it.
+#[derive(Debug, thiserror::Error)]
+pub enum MeliError {
+    // --- access ---
+    /// The access token expired or was revoked; the client already tried one refresh.
+    #[error("the access token expired or was revoked: {message}")]
+    Unauthorized { message: String },
+    /// The token store failed to load or save (the keychain refused, say).
+    #[error("the token store failed: {0}")]
+    TokenStore(String),
+    /// No token is stored: the seller has to connect the account.
+    #[error("no Mercado Libre account is connected")]
+    NotConnected,
+    /// The code or refresh token is invalid, expired or already used (refresh tokens are
+    /// single-use): the seller has to connect again.
+    #[error("Mercado Libre rejected the grant: {description}")]
+    InvalidGrant { description: String },
+    /// Any other OAuth error (`invalid_client`, `invalid_scope`, `unauthorized_application`, …).
+    #[error("Mercado Libre refused the authorization ({error}): {description}")]
+    OAuth { error: String, description: String },
+    /// Refused for a reason without its own variant (not your pack, missing scope, blocked IP…).
+    #[error("Mercado Libre refused the request: {reason}")]
+    Forbidden { reason: String },
+    #[error("not found: {message}")]
+    NotFound { message: String },
+
+    // --- sending rules (messaging and action guide) ---
+    /// The text exceeds the limit (350 characters for sellers) or has characters not allowed.
+    #[error("the text is too long or not allowed: {message}")]
+    TextTooLong { message: String },
+    /// The action-guide option has no cap left: wait for the buyer's reply.
+    #[error("this reason to communicate was already used; wait for the buyer's reply")]
+    CapExhausted { message: String },
+    /// The conversation is blocked (by payment, time, mediation, …); nothing can be sent.
+    #[error("the conversation is blocked: {message}")]
+    ConversationBlocked { message: String },
+    /// The buyer already wrote: reply through the messages resource, not the action guide.
+    #[error("the conversation is open; reply with a normal message")]
+    OpenConversation { message: String },
+    /// An excepted case (e.g. made-to-order products): normal messages are allowed freely.
+    #[error("this pack is an excepted case; send a normal message")]
+    ExceptedCase { message: String },
+    #[error("the selected reason to communicate is not valid")]
+    InvalidOption { message: String },
+    #[error("the template is not valid: {message}")]
+    InvalidTemplate { message: String },
+    /// Another action-guide request on the same sale holds the lock (409); try again shortly.
+    #[error("another request is already working on this sale")]
+    Conflict { message: String },
+    /// 451: the buyer deactivated the account.
+    #[error("the buyer's account is no longer available")]
+    BuyerUnavailable { message: String },
+    /// 422: the attachment id is unknown or expired (orphans are deleted after 48 h).
+    #[error("the attachment is invalid or no longer exists: {message}")]
+    AttachmentInvalid { message: String },
+    /// Any other 400.
+    #[error("Mercado Libre rejected the request: {message}")]
+    BadRequest { message: String },
+
+    // --- transport ---
+    #[error("rate limited by Mercado Libre")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("Mercado Libre answered with a server error ({status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("unexpected HTTP status {status}: {message}")]
+    Http { status: u16, message: String },
+    #[error("could not reach Mercado Libre: {0}")]
+    Network(String),
+    /// A send may or may not have reached Mercado Libre (connection lost, timeout or 5xx after
+    /// the request left). Never retried blindly: re-read the conversation before trying again.
+    #[error("the message may or may not have been sent: {cause}")]
+    SendOutcomeUnknown { cause: String },
+    /// The body did not parse; `excerpt` is its start, short enough for a log.
+    #[error("unexpected response from Mercado Libre: {reason} (body starts: {excerpt})")]
+    Decode { reason: String, excerpt: String },
+
+    /// A base URL or other setting the client cannot use.
+    #[error("invalid client configuration: {0}")]
+    InvalidConfig(String),
+
+    // --- connecting an account (loopback callback) ---
+    #[error("the seller did not authorize the application")]
+    AuthorizationDenied { error: String },
+    #[error("the authorization answer does not belong to this attempt")]
+    StateMismatch,
+    #[error("the authorization was not completed in time")]
+    CallbackTimeout,
+    #[error("the authorization was cancelled")]
+    Cancelled,
+    #[error("port {port} on 127.0.0.1 is already in use")]
+    PortInUse { port: u16 },
+    #[error("the callback listener failed: {0}")]
+    Listener(String),
+    /// What the seller pasted holds no authorization code.
+    #[error("no authorization code found in what was pasted")]
+    InvalidPaste,
+}
+
+impl MeliError {
+    /// A snake_case code that never changes between versions.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MeliError::Unauthorized { .. } => "unauthorized",
+            MeliError::NotConnected => "not_connected",
+            MeliError::TokenStore(_) => "token_store",
+            MeliError::InvalidGrant { .. } => "invalid_grant",
+            MeliError::OAuth { .. } => "oauth",
+            MeliError::Forbidden { .. } => "forbidden",
+            MeliError::NotFound { .. } => "not_found",
+            MeliError::TextTooLong { .. } => "text_too_long",
+            MeliError::CapExhausted { .. } => "cap_exhausted",
+            MeliError::ConversationBlocked { .. } => "conversation_blocked",
+            MeliError::OpenConversation { .. } => "open_conversation",
+            MeliError::ExceptedCase { .. } => "excepted_case",
+            MeliError::InvalidOption { .. } => "invalid_option",
+            MeliError::InvalidTemplate { .. } => "invalid_template",
+            MeliError::Conflict { .. } => "conflict",
+            MeliError::BuyerUnavailable { .. } => "buyer_unavailable",
+            MeliError::AttachmentInvalid { .. } => "attachment_invalid",
+            MeliError::BadRequest { .. } => "bad_request",
+            MeliError::RateLimited { .. } => "rate_limited",
+            MeliError::Server { .. } => "server",
+            MeliError::Http { .. } => "http",
+            MeliError::Network(_) => "network",
+            MeliError::SendOutcomeUnknown { .. } => "send_outcome_unknown",
+            MeliError::Decode { .. } => "decode",
+            MeliError::InvalidConfig(_) => "invalid_config",
+            MeliError::AuthorizationDenied { .. } => "authorization_denied",
+            MeliError::StateMismatch => "state_mismatch",
+            MeliError::CallbackTimeout => "callback_timeout",
+            MeliError::Cancelled => "cancelled",
+            MeliError::PortInUse { .. } => "port_in_use",
+            MeliError::Listener(_) => "listener",
+            MeliError::InvalidPaste => "invalid_paste",
+        }
+    }
+
+    /// Worth trying again later without the seller doing anything (offline, throttled, server
+    /// trouble, the 409 lock). A sync engine backs off on these and reports others.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            MeliError::RateLimited { .. }
+                | MeliError::Server { .. }
+                | MeliError::Network(_)
+                | MeliError::Conflict { .. }
+        )
+    }
+
+    /// The seller must connect the account again.
+    pub fn needs_reconnect(&self) -> bool {
+        matches!(
+            self,
+            MeliError::Unauthorized { .. }
+                | MeliError::NotConnected
+                | MeliError::InvalidGrant { .. }
+        )
+    }
+
+    /// How long Mercado Libre asked us to wait, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            MeliError::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success answer from its status, `Retry-After` and body.
+    pub fn from_response(status: u16, retry_after: Option<Duration>, body: &[u8]) -> MeliError {
+        classify::from_response(status, retry_after, body)
+    }
+
+    pub(crate) fn decode(reason: impl std::fmt::Display, body: &[u8]) -> MeliError {
+        MeliError::Decode {
+            reason: reason.to_string(),
+            excerpt: excerpt(body),
+        }
+    }
+}
+
+impl From<reqwest::Error> for MeliError {
+    fn from(e: reqwest::Error) -> Self {
+        // reqwest's Display can include the URL; ours never carry tokens (they travel in headers
+        // and form bodies), so it is safe to keep.
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        MeliError::Network(text)
+    }
+}
