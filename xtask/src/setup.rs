@@ -122,7 +122,13 @@ fn npm_packages() -> Result {
         return Ok(());
     }
     println!("setup: installing npm packages in ui/ (npm ci)");
-    exec(process::npm().args(["ci", "--no-fund", "--no-audit"]))
+    if exec(process::npm().args(["ci", "--no-fund", "--no-audit"])).is_ok() {
+        return Ok(());
+    }
+    // Some registry mirrors lack the Tauri CLI's binaries for other platforms; the lockfile then
+    // lists fewer optional packages than npm ci expects, and only npm install accepts it.
+    println!("setup: npm ci refused the lockfile; installing with npm install instead");
+    exec(process::npm().args(["install", "--no-fund", "--no-audit"]))
 }
 
 /// Whether `installed` was written after `lock` (npm writes its hidden lockfile on install).
