@@ -28,7 +28,7 @@ impl AppState {
         tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
 
         let simulator = if options.demo {
-            let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start(0))?;
+            let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start_demo(0))?;
             tracing::info!(base_url = %sim.base_url(), "demo simulator listening");
             Some(sim)
         } else {

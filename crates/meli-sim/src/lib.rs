@@ -1,56 +1,221 @@
-//! A simulator of the Mercado Libre API, served over real HTTP on loopback.
+//! A stateful simulator of the Mercado Libre API, served over real HTTP on 127.0.0.1.
 //!
-//! It is a test double of Mercado Libre, never a shortcut around the client: same paths, query
-//! parameters, JSON shapes, status codes and error bodies as the published API.
+//! It is a test double of Mercado Libre, never a shortcut around the client: the same paths,
+//! query parameters, JSON shapes, status codes and error bodies as the published API
+//! (`shared/meli-api.md`, Part B), and the same rules. Where the documentation is unsure, the
+//! stricter reading is the default and [`SimConfig`] has a switch for the other.
+//!
+//! # Starting one
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), meli_sim::SimError> {
+//! let sim = meli_sim::Simulator::start(meli_sim::SimConfig::demo()).await?;
+//! let api = sim.base_url();          // stands in for https://api.mercadolibre.com
+//! let auth = sim.auth_base_url();    // stands in for https://auth.mercadolibre.com.ar
+//! let app = sim.app();               // client_id, client_secret, redirect_uri
+//! let token = sim.control().issue_token(meli_sim::SELLER_MLA)?; // skip OAuth in tests
+//! # let _ = (api, auth, app, token); Ok(()) }
+//! ```
+//!
+//! Two listeners: the API (`base_url`) and the authorization page (`auth_base_url`, which
+//! serves `GET /authorization` and the consent form's `POST /authorization`). The registered
+//! redirect URI is an HTTPS relay URL (`https://relay.mostrador.test/callback`) matched exactly;
+//! tests read the `Location` of the consent's 302 instead of following it.
+//!
+//! # API resources
+//!
+//! `POST /oauth/token` (form body only; `authorization_code` with PKCE when the app requires it,
+//! `refresh_token` single-use), `GET /users/me`, `GET /users/{id}`, `GET /orders/search`,
+//! `GET /orders/{id}`, `GET /packs/{id}`, `GET /shipments/{id}`,
+//! `GET|POST /messages/packs/{pack_id}/sellers/{seller_id}`, `POST /messages/attachments`,
+//! `GET /messages/attachments/{id}`, `GET /messages/unread`,
+//! `GET /messages/unread/packs/{pack_id}/sellers/{seller_id}`,
+//! `GET /messages/action_guide/packs/{pack_id}`, `GET …/caps_available`, `POST …/option`.
+//!
+//! Rules worth knowing: access tokens live `expires_in` (10800) seconds of the simulated clock;
+//! 401 bodies are `{"message":"invalid_token","cause":[],"error":"not_found","status":401}`;
+//! order date filters keep only the hour; seller searches leave cancelled orders out unless
+//! `order.status` names them; `limit` is 1..=50; conversation messages are listed newest first;
+//! 500 reads and 500 writes per minute per application, then 429 with `Retry-After`.
+//!
+//! # Control API (`/_sim/…` on the API listener, JSON; the same operations on [`Control`])
+//!
+//! | HTTP | in process |
+//! |---|---|
+//! | `GET /_sim/summary` | [`Control::summary`]: app, sellers, landmarks, clock |
+//! | `POST /_sim/token` `{"user_id"}` | [`Control::issue_token`] |
+//! | `POST /_sim/sales` (a [`NewSale`]) | [`Control::create_sale`] |
+//! | `POST /_sim/orders/{id}/pay` | [`Control::buyer_pays`] |
+//! | `POST /_sim/orders/{id}/cancel` | [`Control::buyer_cancels`] |
+//! | `POST /_sim/orders/{id}/deliver` | [`Control::deliver`] |
+//! | `POST /_sim/packs/{id}/buyer_messages` `{"text","attachment":{"filename","content_base64"}}` | [`Control::buyer_writes`] |
+//! | `POST /_sim/packs/{id}/buyer_read` | [`Control::buyer_reads`] |
+//! | `POST /_sim/packs/{id}/seller_messages` `{"text"}` | [`Control::seller_writes_on_site`] |
+//! | `POST /_sim/packs/{id}/block` `{"substatus"}` / `DELETE` | [`Control::block_conversation`] / [`Control::unblock_conversation`] |
+//! | `POST /_sim/packs/{id}/flags` `{"excepted_case","buyer_deactivated"}` | [`Control::set_flags`] |
+//! | `POST /_sim/revoke` `{"user_id"}` | [`Control::revoke_app`] |
+//! | `POST /_sim/login` `{"user_id"}` | [`Control::log_in_as`] (who the consent page authorizes) |
+//! | `POST /_sim/pkce` `{"required"}` | [`Control::set_pkce_required`] |
+//! | `POST /_sim/rate_limit` `{"reads_per_minute","writes_per_minute"}` or `null` | [`Control::set_rate_limit`] |
+//! | `POST /_sim/clock/advance` `{"seconds"}`, `GET /_sim/clock` | [`Control::advance_clock`], [`Control::now`] |
+//! | `POST /_sim/faults` (a [`FaultRule`]), `DELETE /_sim/faults` | [`Control::inject_fault`], [`Control::clear_faults`] |
+//! | `GET /_sim/requests`, `GET /_sim/requests/counts`, `DELETE /_sim/requests` | [`Control::requests`], [`Control::request_counts`], [`Control::clear_requests`] |
+//! | `POST /_sim/live` `{"interval_ms"}` or `{"interval_ms":null}` | [`Control::set_live`] |
+//!
+//! Control requests are neither logged, rate limited nor faulted.
+//!
+//! # Demo landmarks
+//!
+//! [`Landmarks`] names notable sales of the demo (see [`demo`] for the list), e.g.
+//! `needs_action_guide`, `open_conversation`, `blocked_by_buyer`, `awaiting_payment`,
+//! `excepted_case`, `buyer_deactivated`, `with_attachments`, `moderated`, `agent`.
+
+mod action_guide;
+mod attachments;
+mod catalog;
+mod clock;
+mod config;
+mod control;
+mod control_http;
+mod conversation;
+pub mod demo;
+mod error;
+mod faults;
+mod live;
+mod messages;
+mod model;
+mod moderation;
+mod oauth;
+mod orders;
+mod rate_limit;
+mod request_log;
+mod rng;
+mod router;
+mod scenario;
+mod server;
+mod state;
+mod time_fmt;
+mod tokens;
+mod users;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
-use axum::{routing::get, Json, Router};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 
-/// A running simulator. Dropping it stops the server.
+pub use config::{RateLimit, Scenario, SimConfig};
+pub use control::{Control, SimSummary, Upload};
+pub use error::SimError;
+pub use faults::{FaultKind, FaultRule};
+pub use model::{App, LogisticType, OrderStatus, ShipmentStatus};
+pub use request_log::LoggedRequest;
+pub use scenario::{
+    CreatedSale, Landmarks, NewSale, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB,
+};
+pub use tokens::TokenPair;
+
+use clock::SimClock;
+use state::Shared;
+
+/// A running simulator. Dropping it stops both listeners and the live buyers.
+#[derive(Debug)]
 pub struct Simulator {
-    addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shared: Arc<Shared>,
+    api_addr: SocketAddr,
+    auth_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
 }
 
 impl Simulator {
-    /// Starts the simulator on `127.0.0.1:port` (0 picks a free port).
-    pub async fn start(port: u16) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-        let addr = listener.local_addr()?;
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = Router::new().route("/sites", get(sites));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+    /// Builds the scenario and starts serving on 127.0.0.1.
+    pub async fn start(config: SimConfig) -> Result<Self, SimError> {
+        let bind = |port: u16| async move {
+            TcpListener::bind(("127.0.0.1", port))
+                .await
+                .map_err(|source| SimError::Bind { port, source })
+        };
+        let api_listener = bind(config.port).await?;
+        let auth_listener = bind(0).await?;
+        let api_addr = api_listener.local_addr().map_err(|source| SimError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let auth_addr = auth_listener
+            .local_addr()
+            .map_err(|source| SimError::Bind { port: 0, source })?;
+
+        let clock = SimClock::new(config.start_time.unwrap_or_else(chrono::Utc::now));
+        let world = scenario::build(&config, clock.start());
+        let shared = Arc::new(Shared {
+            faults: faults::Faults::new(config.seed),
+            log: request_log::RequestLog::new(),
+            rate: rate_limit::RateLimiter::new(config.rate_limit),
+            live: Mutex::new(None),
+            world: Mutex::new(world),
+            clock,
+            config,
         });
-        Ok(Self {
-            addr,
-            shutdown: Some(tx),
-        })
+
+        let (shutdown, watcher) = watch::channel(false);
+        tokio::spawn(server::serve(
+            api_listener,
+            router::api(shared.clone()),
+            watcher.clone(),
+        ));
+        tokio::spawn(server::serve(
+            auth_listener,
+            router::auth(shared.clone()),
+            watcher.clone(),
+        ));
+        let sim = Self {
+            shared: shared.clone(),
+            api_addr,
+            auth_addr,
+            shutdown,
+        };
+        live::install(&shared, watcher);
+        if let Some(interval) = shared.config.live {
+            sim.control().set_live(Some(interval));
+        }
+        Ok(sim)
     }
 
-    /// The base URL that stands in for `https://api.mercadolibre.com`.
+    /// The demo world for the desktop app's `--demo` mode: consent approves by itself and
+    /// buyers act every 20 seconds.
+    pub async fn start_demo(port: u16) -> Result<Self, SimError> {
+        Self::start(SimConfig {
+            port,
+            auto_approve: true,
+            live: Some(std::time::Duration::from_secs(20)),
+            ..SimConfig::demo()
+        })
+        .await
+    }
+
+    /// Stands in for `https://api.mercadolibre.com` (no trailing slash).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.api_addr)
+    }
+
+    /// Stands in for the site's auth host, e.g. `https://auth.mercadolibre.com.ar`.
+    pub fn auth_base_url(&self) -> String {
+        format!("http://{}", self.auth_addr)
+    }
+
+    /// The registered application.
+    pub fn app(&self) -> App {
+        self.shared.world().app.clone()
+    }
+
+    /// The in-process control handle (cheap to clone, usable after the simulator moved).
+    pub fn control(&self) -> Control {
+        Control::new(self.shared.clone())
     }
 }
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.shutdown.send(true);
     }
-}
-
-async fn sites() -> Json<serde_json::Value> {
-    Json(serde_json::json!([
-        {"default_currency_id": "ARS", "id": "MLA", "name": "Argentina"},
-        {"default_currency_id": "BRL", "id": "MLB", "name": "Brasil"},
-        {"default_currency_id": "MXN", "id": "MLM", "name": "Mexico"}
-    ]))
 }

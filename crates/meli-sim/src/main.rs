@@ -1,14 +1,99 @@
-//! `meli-sim --port 8090`: serves the simulator until interrupted.
+//! `meli-sim --scenario demo --port 8090 [--seed N] [--pkce] [--auto-approve] [--live SECS]
+//! [--no-rate-limit] [--bulk-orders N --bulk-messages M]`: serves the simulator until Ctrl-C.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use meli_sim::{Scenario, SimConfig, Simulator};
+
+fn usage() -> &'static str {
+    "usage: meli-sim [--scenario empty|demo|bulk] [--port N] [--seed N] [--pkce] \
+     [--auto-approve] [--live SECS] [--no-rate-limit] [--lenient-cancelled] \
+     [--bulk-orders N] [--bulk-messages N]"
+}
+
+fn parse(args: &[String]) -> Result<SimConfig, String> {
+    let mut config = SimConfig {
+        port: 8090,
+        ..SimConfig::demo()
+    };
+    let mut scenario = "demo".to_owned();
+    let (mut bulk_orders, mut bulk_messages) = (10_000u32, 4u16);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        let number = |v: String, name: &str| {
+            v.parse::<u64>()
+                .map_err(|_| format!("{name}: not a number: {v}"))
+        };
+        match arg.as_str() {
+            "--scenario" => scenario = value("--scenario")?,
+            "--port" => {
+                config.port = u16::try_from(number(value("--port")?, "--port")?)
+                    .map_err(|_| "--port: out of range".to_owned())?
+            }
+            "--seed" => config.seed = number(value("--seed")?, "--seed")?,
+            "--pkce" => config.pkce_required = true,
+            "--auto-approve" => config.auto_approve = true,
+            "--no-rate-limit" => config.rate_limit = None,
+            "--lenient-cancelled" => config.strict_cancelled_filter = false,
+            "--live" => {
+                config.live = Some(Duration::from_secs(number(value("--live")?, "--live")?))
+            }
+            "--bulk-orders" => {
+                bulk_orders = u32::try_from(number(value("--bulk-orders")?, "--bulk-orders")?)
+                    .map_err(|_| "--bulk-orders: out of range".to_owned())?
+            }
+            "--bulk-messages" => {
+                bulk_messages = u16::try_from(number(value("--bulk-messages")?, "--bulk-messages")?)
+                    .map_err(|_| "--bulk-messages: out of range".to_owned())?
+            }
+            "-h" | "--help" => return Err(usage().to_owned()),
+            other => return Err(format!("unknown argument {other}\n{}", usage())),
+        }
+    }
+    config.scenario = match scenario.as_str() {
+        "empty" => Scenario::Empty,
+        "demo" => Scenario::Demo,
+        "bulk" => Scenario::Bulk {
+            orders: bulk_orders,
+            messages_per_order: bulk_messages,
+        },
+        other => return Err(format!("unknown scenario {other}\n{}", usage())),
+    };
+    Ok(config)
+}
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let port = std::env::args()
-        .skip_while(|a| a != "--port")
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8090);
-    let sim = meli_sim::Simulator::start(port).await?;
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match parse(&args) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let sim = match Simulator::start(config).await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("meli-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = sim.app();
     println!("base_url={}", sim.base_url());
-    tokio::signal::ctrl_c().await?;
-    Ok(())
+    println!("auth_url={}/authorization", sim.auth_base_url());
+    println!("client_id={}", app.client_id);
+    println!("client_secret={}", app.client_secret);
+    println!("redirect_uri={}", app.redirect_uri);
+    println!("control={}/_sim/summary", sim.base_url());
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("meli-sim: cannot listen for Ctrl-C; stopping");
+    }
+    ExitCode::SUCCESS
 }

@@ -1,0 +1,132 @@
+//! Faults a test asks for: the next N requests, or a share of them, under a path prefix fail in a
+//! chosen way before or after the real handler runs.
+
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::Rng;
+
+/// How a request fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// 429 with the documented body and `Retry-After: retry_after_secs`.
+    TooManyRequests { retry_after_secs: u64 },
+    /// 500 with the standard error body.
+    ServerError,
+    /// The request is served after `delay_ms`.
+    Slow { delay_ms: u64 },
+    /// The connection is closed before any response.
+    DropConnection,
+    /// The real handler runs, but the body is replaced by something that is not JSON.
+    MalformedJson,
+    /// The real handler runs, but only the first half of its body is sent.
+    TruncatedBody,
+}
+
+/// Which requests fail: those whose path starts with `path_prefix` (and whose method matches,
+/// if given), either the next `times` of them or `rate_percent` % of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultRule {
+    #[serde(default)]
+    pub path_prefix: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    pub kind: FaultKind,
+    #[serde(default)]
+    pub times: Option<u32>,
+    #[serde(default)]
+    pub rate_percent: Option<u8>,
+}
+
+impl FaultRule {
+    /// The next `times` requests under `path_prefix` fail.
+    pub fn next(times: u32, path_prefix: &str, kind: FaultKind) -> Self {
+        Self {
+            path_prefix: path_prefix.into(),
+            method: None,
+            kind,
+            times: Some(times),
+            rate_percent: None,
+        }
+    }
+
+    /// `percent` % of the requests under `path_prefix` fail, until the rules are cleared.
+    pub fn rate(percent: u8, path_prefix: &str, kind: FaultKind) -> Self {
+        Self {
+            path_prefix: path_prefix.into(),
+            method: None,
+            kind,
+            times: None,
+            rate_percent: Some(percent),
+        }
+    }
+
+    /// Restricts the rule to one HTTP method.
+    pub fn for_method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_ascii_uppercase());
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        path.starts_with(&self.path_prefix)
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+    }
+}
+
+#[derive(Debug)]
+pub struct Faults {
+    rules: Mutex<Vec<FaultRule>>,
+    rng: Mutex<Rng>,
+}
+
+impl Faults {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            rules: Mutex::new(Vec::new()),
+            rng: Mutex::new(Rng::new(seed ^ 0xFA_17)),
+        }
+    }
+
+    pub fn add(&self, rule: FaultRule) {
+        self.rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rule);
+    }
+
+    pub fn clear(&self) {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    pub fn rules(&self) -> Vec<FaultRule> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The fault for this request, if a rule picks it; counted-down rules are used up here.
+    pub fn pick(&self, method: &str, path: &str) -> Option<FaultKind> {
+        let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut chosen = None;
+        for rule in rules.iter_mut().filter(|r| r.matches(method, path)) {
+            if let Some(left) = rule.times.as_mut() {
+                if *left > 0 {
+                    *left -= 1;
+                    chosen = Some(rule.kind.clone());
+                    break;
+                }
+            } else if let Some(percent) = rule.rate_percent {
+                if rng.chance(u64::from(percent)) {
+                    chosen = Some(rule.kind.clone());
+                    break;
+                }
+            }
+        }
+        rules.retain(|r| r.times != Some(0));
+        chosen
+    }
+}

@@ -1,0 +1,77 @@
+//! Which path goes where, on the API listener and on the auth listener.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+
+use crate::state::Shared;
+use crate::{action_guide, attachments, control_http, messages, oauth, orders, server, users};
+
+/// Attachments may be 25 MB; leave room for the multipart framing so the size rule, not the
+/// body limit, answers a file just over it.
+const UPLOAD_BODY_LIMIT: usize = 27 * 1024 * 1024;
+
+pub fn api(shared: Arc<Shared>) -> Router {
+    let limited = Router::new()
+        .route("/users/me", get(users::me))
+        .route("/users/{id}", get(users::by_id))
+        .route("/orders/search", get(orders::search))
+        .route("/orders/{id}", get(orders::by_id))
+        .route("/packs/{id}", get(orders::pack))
+        .route("/shipments/{id}", get(orders::shipment))
+        .route(
+            "/messages/packs/{pack_id}/sellers/{seller_id}",
+            get(messages::list).post(messages::send),
+        )
+        .route(
+            "/messages/attachments",
+            post(attachments::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/messages/attachments/{id}", get(attachments::download))
+        .route("/messages/unread", get(messages::unread))
+        .route(
+            "/messages/unread/packs/{pack_id}/sellers/{seller_id}",
+            get(messages::unread_by_resource),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack_id}",
+            get(action_guide::options),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack_id}/caps_available",
+            get(action_guide::caps),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack_id}/option",
+            post(action_guide::send_option),
+        )
+        .route("/sites", get(orders::sites))
+        .route_layer(middleware::from_fn_with_state(
+            shared.clone(),
+            server::limit_rate,
+        ));
+    // The token endpoint is not part of the messaging rate limits.
+    let api = limited
+        .route("/oauth/token", post(oauth::token))
+        .fallback(server::not_found)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            server::inject_faults,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            server::log_requests,
+        ));
+    api.merge(control_http::routes()).with_state(shared)
+}
+
+pub fn auth(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/authorization",
+            get(oauth::authorization_page).post(oauth::authorization_decision),
+        )
+        .with_state(shared)
+}

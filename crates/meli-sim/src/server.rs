@@ -1,0 +1,204 @@
+//! Serving: the connection loop (ours, so that a fault can drop a connection before any byte of
+//! response) and the middleware every API request passes through — request log, injected faults
+//! and the rate limit, in that order.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use chrono::Utc;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+use crate::error::ApiError;
+use crate::faults::FaultKind;
+use crate::request_log::LoggedRequest;
+use crate::state::Shared;
+
+/// Marks a response whose connection must be closed instead of answered.
+#[derive(Debug, Clone, Copy)]
+struct DropConnection;
+
+/// Names the fault that shaped a response, for the request log.
+#[derive(Debug, Clone, Copy)]
+struct FaultApplied(&'static str);
+
+#[derive(Debug)]
+struct DroppedByFault;
+
+impl std::fmt::Display for DroppedByFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedByFault {}
+
+/// Accepts connections until `shutdown` changes or its sender is dropped.
+pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                match accepted {
+                    Ok((stream, _)) => spawn_connection(stream, router.clone(), shutdown.clone()),
+                    // Out of file descriptors or similar: wait a little rather than spin.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+fn spawn_connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tokio::spawn(async move {
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let router = router.clone();
+            async move {
+                let response = match router.oneshot(req.map(Body::new)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                // Returning an error makes hyper close the connection without a response.
+                if response.extensions().get::<DropConnection>().is_some() {
+                    return Err(DroppedByFault);
+                }
+                Ok(response)
+            }
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .serve_connection(TokioIo::new(stream), service);
+        tokio::select! {
+            _ = connection => {}
+            _ = shutdown.changed() => {}
+        }
+    });
+}
+
+/// Outermost: records every API request with its endpoint pattern and final status.
+pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let endpoint = match req.extensions().get::<MatchedPath>() {
+        Some(pattern) => format!("{method} {}", pattern.as_str()),
+        None => format!("{method} {path}"),
+    };
+    let elapsed_ms = shared.log.elapsed_ms();
+    let at = Utc::now();
+    let response = next.run(req).await;
+    let fault = response
+        .extensions()
+        .get::<FaultApplied>()
+        .map(|f| f.0.to_owned());
+    shared.log.push(LoggedRequest {
+        elapsed_ms,
+        at,
+        method,
+        path,
+        query,
+        endpoint,
+        status: response.status().as_u16(),
+        fault,
+    });
+    response
+}
+
+/// Applies the fault a rule picks for this request, if any.
+pub async fn inject_faults(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let fault = shared.faults.pick(req.method().as_str(), req.uri().path());
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    match fault {
+        FaultKind::TooManyRequests { retry_after_secs } => {
+            let mut response = too_many_requests(Duration::from_secs(retry_after_secs));
+            response
+                .extensions_mut()
+                .insert(FaultApplied("too_many_requests"));
+            response
+        }
+        FaultKind::ServerError => {
+            let mut response = ApiError::internal().into_response();
+            response
+                .extensions_mut()
+                .insert(FaultApplied("server_error"));
+            response
+        }
+        FaultKind::Slow { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            let mut response = next.run(req).await;
+            response.extensions_mut().insert(FaultApplied("slow"));
+            response
+        }
+        FaultKind::DropConnection => {
+            let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            response.extensions_mut().insert(DropConnection);
+            response
+                .extensions_mut()
+                .insert(FaultApplied("drop_connection"));
+            response
+        }
+        FaultKind::MalformedJson => {
+            let response = next.run(req).await;
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json;charset=UTF-8"),
+            );
+            parts.extensions.insert(FaultApplied("malformed_json"));
+            let body = Body::from("<html><body><h1>502 Bad Gateway</h1></body></html>{\"id\":");
+            Response::from_parts(parts, body)
+        }
+        FaultKind::TruncatedBody => {
+            let response = next.run(req).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let cut = bytes.slice(..bytes.len() / 2);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.extensions.insert(FaultApplied("truncated_body"));
+            Response::from_parts(parts, Body::from(cut))
+        }
+    }
+}
+
+/// 500/min reads and 500/min writes per application (configurable).
+pub async fn limit_rate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    match shared.rate.admit(write) {
+        Ok(()) => next.run(req).await,
+        Err(wait) => too_many_requests(wait),
+    }
+}
+
+/// The documented 429 body with a `Retry-After` in whole seconds (at least one).
+fn too_many_requests(wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = ApiError::too_many_requests().into_response();
+    if let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Unknown paths answer like Mercado Libre does.
+pub async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(format!("resource {} not found", req.uri().path()))
+}
