@@ -18,7 +18,7 @@ describe("SyncIndicator", () => {
   it("names the account that must be reconnected, in the seller's language", () => {
     i18n.locale = "es";
     render(SyncIndicator, { status: { state: "auth_expired", account: "TIENDA_SUR" } });
-    expect(screen.getByRole("status")).toHaveTextContent("Volvé a conectar TIENDA_SUR");
+    expect(screen.getByRole("status")).toHaveTextContent("Vuelve a conectar TIENDA_SUR");
     expect(screen.getByRole("status")).toHaveAttribute("data-tone", "error");
   });
 

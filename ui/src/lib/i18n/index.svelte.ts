@@ -43,6 +43,12 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
   );
 }
 
+/** Translates `key` when the catalog has it (tags, option ids and substatus from Mercado
+ * Libre may be new to us), else returns `fallback` as is. */
+export function tOr(key: string, fallback: string, vars: Record<string, string | number> = {}): string {
+  return key in en ? t(key as MessageKey, vars) : fallback;
+}
+
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;

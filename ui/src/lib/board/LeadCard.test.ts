@@ -1,0 +1,70 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { i18n } from "../i18n/index.svelte";
+import { testIds } from "../testids";
+import { lead } from "./fixtures";
+import LeadCard from "./LeadCard.svelte";
+
+const now = new Date("2025-03-03T12:05:00Z");
+
+describe("LeadCard", () => {
+  beforeEach(() => {
+    i18n.locale = "en";
+  });
+
+  it("shows the lead's number, buyer, total, excerpt and time since the last message", () => {
+    render(LeadCard, { lead: lead(), now });
+    const card = screen.getByTestId(testIds.leadCard);
+    expect(card).toHaveTextContent("#2000004567891");
+    expect(card).toHaveTextContent("Ana Pérez");
+    expect(card).toHaveTextContent("Hola, ¿cuándo llega?");
+    expect(card).toHaveTextContent("5 min. ago");
+    expect(screen.getByTestId(testIds.leadTotal)).toHaveTextContent("ARS 15,999.50");
+  });
+
+  it("formats money and time in the chosen language", () => {
+    i18n.locale = "pt-BR";
+    render(LeadCard, { lead: lead({ total: { currency: "BRL", amount: "1234.5" } }), now });
+    expect(screen.getByTestId(testIds.leadTotal)).toHaveTextContent("R$ 1.234,50");
+    expect(screen.getByTestId(testIds.leadCard)).toHaveTextContent("há 5 min.");
+    expect(screen.getByText("Não entregue")).toBeInTheDocument();
+  });
+
+  it("translates known tags and keeps unknown ones as they came", () => {
+    i18n.locale = "es";
+    render(LeadCard, { lead: lead({ tags: ["paid", "not_delivered", "brand_new_tag"] }), now });
+    expect(screen.getByText("Pagado")).toBeInTheDocument();
+    expect(screen.getByText("No entregado")).toBeInTheDocument();
+    expect(screen.getByText("brand_new_tag")).toBeInTheDocument();
+  });
+
+  it("shows unread count and waiting-for-you only when they apply", () => {
+    const { unmount } = render(LeadCard, { lead: lead(), now });
+    expect(screen.queryByTestId(testIds.leadUnread)).toBeNull();
+    expect(screen.queryByTestId(testIds.leadWaiting)).toBeNull();
+    unmount();
+    render(LeadCard, { lead: lead({ unreadCount: 3, waitingForYou: true }), now });
+    expect(screen.getByTestId(testIds.leadUnread)).toHaveTextContent("3 unread");
+    expect(screen.getByTestId(testIds.leadWaiting)).toHaveTextContent("Waiting for you");
+  });
+
+  it("falls back to the nickname, then to a placeholder, and says when there are no messages", () => {
+    render(LeadCard, { lead: lead({ buyer: null, lastMessage: null, lastMessageAt: null }), now });
+    expect(screen.getByTestId(testIds.leadCard)).toHaveTextContent("ANAPEREZ77");
+    expect(screen.getByTestId(testIds.leadCard)).toHaveTextContent("No messages yet");
+  });
+
+  it("renders buyer text as text", () => {
+    render(LeadCard, { lead: lead({ buyer: "<b>x</b>", lastMessage: "<img src=x onerror=alert(1)>" }), now });
+    const card = screen.getByTestId(testIds.leadCard);
+    expect(card.querySelector("img, b")).toBeNull();
+    expect(card).toHaveTextContent("<img src=x onerror=alert(1)>");
+  });
+
+  it("opens the lead on click", async () => {
+    const onopen = vi.fn();
+    render(LeadCard, { lead: lead({ id: 42 }), now, onopen });
+    await fireEvent.click(screen.getByTestId(testIds.leadCard));
+    expect(onopen).toHaveBeenCalledWith(42);
+  });
+});
