@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -94,7 +94,8 @@ fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
                     query.append_pair(k, v);
                 }
             }
-            Redirect::to(url.as_str()).into_response()
+            // 302, as Mercado Libre answers the consent.
+            (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
         }
         Err(_) => error_page("invalid redirect_uri"),
     }
