@@ -63,6 +63,9 @@ mod tests {
 
     #[test]
     fn unknown_flags_are_ignored() {
-        assert_eq!(parse(&["--psn_0_1234", "file.txt"]), LaunchOptions::default());
+        assert_eq!(
+            parse(&["--psn_0_1234", "file.txt"]),
+            LaunchOptions::default()
+        );
     }
 }
