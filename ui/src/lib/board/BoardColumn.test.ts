@@ -7,7 +7,7 @@ import { testIds } from "../testids";
 import BoardColumn from "./BoardColumn.svelte";
 import { lead } from "./fixtures";
 
-const column: StageColumn = { key: "system:paid", system: "paid", name: null, leadCount: 20_000 };
+const column: StageColumn = { key: "system:paid", system: "paid", name: null, leadCount: 20_000, leads: [], nextCursor: null };
 const leads = Array.from({ length: 20_000 }, (_, i) => lead({ id: i + 1, name: `20000${i + 1}` }));
 const now = new Date("2025-03-03T13:00:00Z");
 
@@ -66,6 +66,11 @@ describe("BoardColumn", () => {
     await fireEvent.keyDown(document.activeElement!, { key: "End" });
     await tick();
     expect(document.activeElement).toHaveAttribute("data-lead-id", "20000");
+  });
+
+  it("shows the first page the column came with", () => {
+    render(BoardColumn, { column: { ...column, leads: leads.slice(0, 2) }, now });
+    expect(cards().map((card) => card.dataset.leadId)).toEqual(["1", "2"]);
   });
 
   it("asks for more leads when the end of what is loaded comes into view", () => {

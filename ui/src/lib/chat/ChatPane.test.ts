@@ -1,0 +1,132 @@
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { i18n } from "../i18n/index.svelte";
+import { testIds } from "../testids";
+import ChatPane from "./ChatPane.svelte";
+import { attachment, draft, message } from "./fixtures";
+
+describe("ChatPane", () => {
+  beforeEach(() => {
+    i18n.locale = "en";
+  });
+
+  it("puts the buyer on the left and the seller on the right, with day separators", () => {
+    render(ChatPane, {
+      messages: [
+        message({ id: "a", createdAt: "2025-03-03T15:00:00Z" }),
+        message({ id: "b", fromBuyer: false, text: "Gracias", createdAt: "2025-03-03T16:00:00Z" }),
+        message({ id: "c", createdAt: "2025-03-05T15:00:00Z" }),
+      ],
+    });
+    const bubbles = screen.getAllByTestId(testIds.chatMessage);
+    expect(bubbles.map((b) => b.dataset.side)).toEqual(["buyer", "seller", "buyer"]);
+    const days = screen.getAllByTestId(testIds.chatDay);
+    expect(days).toHaveLength(2);
+    expect(days[0]).toHaveTextContent("Monday, March 3, 2025");
+  });
+
+  it("writes day separators in the chosen language", () => {
+    i18n.locale = "es";
+    render(ChatPane, { messages: [message({ createdAt: "2025-03-03T15:00:00Z" })] });
+    expect(screen.getByTestId(testIds.chatDay)).toHaveTextContent("lunes, 3 de marzo de 2025");
+  });
+
+  it("says whether the buyer read the seller's message", () => {
+    render(ChatPane, {
+      messages: [message({ id: "r", fromBuyer: false, read: true }), message({ id: "u", fromBuyer: false, read: false })],
+    });
+    const [read, unread] = screen.getAllByTestId(testIds.chatMessage);
+    expect(read).toHaveTextContent("Read");
+    expect(unread).toHaveTextContent("Sent");
+    expect(unread).not.toHaveTextContent("Read");
+  });
+
+  it("shows moderation status and reason on a moderated message only", () => {
+    render(ChatPane, {
+      messages: [
+        message({ id: "ok", moderation: { status: "clean", reason: null } }),
+        message({
+          id: "mod",
+          fromBuyer: false,
+          status: "moderated",
+          moderation: { status: "rejected", reason: "PERSONAL_DATA" },
+        }),
+      ],
+    });
+    const notes = screen.getAllByTestId(testIds.chatModeration);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toHaveTextContent("Rejected by Mercado Libre · Reason: personal contact details");
+  });
+
+  it("lists attachments with name, size and a kind, and opens downloaded ones", async () => {
+    const onopenattachment = vi.fn();
+    render(ChatPane, {
+      messages: [
+        message({
+          attachments: [
+            attachment({ id: 1 }),
+            attachment({ id: 2, originalName: "foto.jpg", mime: "image/jpeg", size: 2048 }),
+            attachment({ id: 3, originalName: "notas.txt", mime: "text/plain", size: 10, downloaded: false }),
+          ],
+        }),
+      ],
+      thumbnail: (a) => (a.id === 2 ? "asset://foto.jpg" : null),
+      onopenattachment,
+    });
+    const [pdf, image, txt] = screen.getAllByTestId(testIds.chatAttachment);
+    expect(pdf).toHaveAttribute("data-kind", "pdf");
+    expect(pdf).toHaveTextContent("factura.pdf");
+    expect(pdf).toHaveTextContent("2.5 MB");
+    expect(image!.querySelector("img")).toHaveAttribute("src", "asset://foto.jpg");
+    expect(txt).toHaveAttribute("data-kind", "txt");
+    expect(txt).toBeDisabled();
+    await fireEvent.click(screen.getByRole("button", { name: "Open factura.pdf" }));
+    expect(onopenattachment).toHaveBeenCalledWith(1);
+  });
+
+  it("marks drafts in the outbox as pending, and says why one failed", () => {
+    i18n.locale = "pt-BR";
+    render(ChatPane, {
+      messages: [message()],
+      outbox: [draft({ id: 1 }), draft({ id: 2, state: "failed", reason: "awaiting_buyer_reply" })],
+    });
+    const [pending, failed] = screen.getAllByTestId(testIds.chatOutbox);
+    expect(pending).toHaveTextContent("Pendente");
+    expect(pending).toHaveTextContent("Ya sale el envío");
+    expect(failed).toHaveTextContent("Não enviada");
+    expect(failed).toHaveTextContent("Aguarde a resposta do comprador");
+  });
+
+  it("shows hostile buyer text literally, and links only Mercado Libre's own addresses", async () => {
+    const onopenlink = vi.fn();
+    const hostile =
+      '<img src=x onerror="alert(1)"> <script>alert(2)</script> javascript:alert(3) ' +
+      "https://mercadolibre.com.evil.io/login https://www.mercadolibre.com.ar/ayuda";
+    render(ChatPane, { messages: [message({ text: hostile })], onopenlink });
+    const bubble = screen.getByTestId(testIds.chatMessage);
+    expect(bubble.querySelector("img, script")).toBeNull();
+    expect(bubble).toHaveTextContent('<img src=x onerror="alert(1)">');
+    const links = within(bubble).getAllByRole("link");
+    expect(links).toHaveLength(1);
+    expect(links[0]).toHaveAttribute("href", "https://www.mercadolibre.com.ar/ayuda");
+    expect(links[0]).toHaveAttribute("rel", "noopener noreferrer");
+    await fireEvent.click(links[0]!);
+    expect(onopenlink).toHaveBeenCalledWith("https://www.mercadolibre.com.ar/ayuda");
+  });
+
+  it("renders a hostile file name as text", () => {
+    render(ChatPane, {
+      messages: [message({ attachments: [attachment({ originalName: "<img src=x onerror=alert(1)>.pdf" })] })],
+    });
+    const file = screen.getByTestId(testIds.chatAttachment);
+    expect(file.querySelector("img")).toBeNull();
+    expect(file).toHaveTextContent("<img src=x onerror=alert(1)>.pdf");
+  });
+
+  it("offers earlier messages when there are more", async () => {
+    const onloadolder = vi.fn();
+    render(ChatPane, { messages: [message()], hasOlder: true, onloadolder });
+    await fireEvent.click(screen.getByRole("button", { name: "Show earlier messages" }));
+    expect(onloadolder).toHaveBeenCalled();
+  });
+});
