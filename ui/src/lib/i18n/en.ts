@@ -74,6 +74,8 @@ export const en = {
   "composer.file.remove": "Remove {name}",
   "composer.file.type": "Only .jpg, .png, .pdf and .txt files can be sent",
   "composer.file.size": "Larger than {max}",
+  "composer.held_back": "Files cannot go in a conversation's first message: the text is sent and the files stay here.",
+  "composer.checking": "Checking whether it can be sent…",
   "dropzone.title": "Drop files to attach them",
   "dropzone.hint": ".jpg, .png, .pdf or .txt, up to {max} each",
   "refusal.source_disabled": "Lead source disabled",

@@ -75,6 +75,8 @@ export const es = {
   "composer.file.remove": "Quitar {name}",
   "composer.file.type": "Solo se pueden enviar archivos .jpg, .png, .pdf y .txt",
   "composer.file.size": "Pesa más de {max}",
+  "composer.held_back": "Los archivos no pueden ir en el primer mensaje de una conversación: se envía el texto y los archivos quedan aquí.",
+  "composer.checking": "Comprobando si se puede enviar…",
   "dropzone.title": "Suelta los archivos para adjuntarlos",
   "dropzone.hint": ".jpg, .png, .pdf o .txt, hasta {max} cada uno",
   "refusal.source_disabled": "El origen del lead está desactivado",

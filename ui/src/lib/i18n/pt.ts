@@ -75,6 +75,8 @@ export const pt = {
   "composer.file.remove": "Remover {name}",
   "composer.file.type": "Só é possível enviar arquivos .jpg, .png, .pdf e .txt",
   "composer.file.size": "Maior que {max}",
+  "composer.held_back": "Arquivos não podem ir na primeira mensagem de uma conversa: o texto é enviado e os arquivos ficam aqui.",
+  "composer.checking": "Verificando se pode ser enviada…",
   "dropzone.title": "Solte os arquivos para anexá-los",
   "dropzone.hint": ".jpg, .png, .pdf ou .txt, até {max} cada",
   "refusal.source_disabled": "A origem do lead está desativada",

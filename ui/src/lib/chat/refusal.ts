@@ -1,0 +1,38 @@
+// The core's refusals (crates/inbox/src/rules) as sentences in the seller's language.
+import { formatBytes } from "../i18n/format";
+import { t, tOr, type MessageKey } from "../i18n/index.svelte";
+import type { Refusal } from "../ipc/Refusal";
+
+/** Mercado Libre's limit for one file; the core enforces it, the UI only says it. */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** Mercado Libre's limit for a seller's message and a free-text reason to communicate. */
+export const SELLER_MAX_CHARS = 350;
+
+export function describeRefusal(refusal: Refusal): string {
+  switch (refusal.code) {
+    case "conversation_blocked": {
+      const why = refusal.substatus ? tOr(`blocked.${refusal.substatus}`, "") : "";
+      return why ? t("refusal.conversation_blocked_because", { reason: why }) : t("refusal.conversation_blocked");
+    }
+    case "text_too_long":
+      return t("refusal.text_too_long", { chars: refusal.chars, max: refusal.max });
+    case "text_charset":
+      return t("refusal.text_charset", { character: refusal.character });
+    case "file_type":
+    case "file_name":
+      return t(`refusal.${refusal.code}`, { file: refusal.file });
+    case "file_too_large":
+      return t("refusal.file_too_large", { file: refusal.file, max: formatBytes(Number(refusal.max)) });
+    case "too_many_files":
+      return t("refusal.too_many_files", { max: refusal.max });
+    default:
+      return t(`refusal.${refusal.code}` as MessageKey);
+  }
+}
+
+/** Characters as Mercado Libre counts them (code points, as Rust's `chars()`), not UTF-16 units. */
+export function charCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
