@@ -18,3 +18,23 @@ export interface ComposerFile {
 
 /** The core's answer to "may this draft be sent now?"; `null` while it is being asked. */
 export type SendVerdict = { ok: true; heldBack: HeldBack | null } | { ok: false; refusal: Refusal } | null;
+
+/** One of Mercado Libre's fixed texts for a reason to communicate. */
+export interface GuideTemplate {
+  id: string;
+  /** The text as Mercado Libre will send it (read-only for the seller). */
+  text: string;
+}
+
+/** A reason to communicate as the action guide lists it for this sale. */
+export interface GuideOptionView {
+  /** `REQUEST_VARIANTS`, `REQUEST_BILLING_INFO`, `SEND_INVOICE_LINK`, `DELIVERY_PROMISE`, `OTHER`, … */
+  id: string;
+  enabled: boolean;
+  kind: "template" | "free_text";
+  /** Messages left for this reason; 0 = wait for the buyer's reply. */
+  capAvailable: number;
+  /** For free text: the character limit (350). */
+  charLimit: number | null;
+  templates: GuideTemplate[];
+}
