@@ -180,6 +180,26 @@ fn add_sellers(world: &mut World, now: DateTime<Utc>) {
         );
         world.sellers.push(id);
     }
+    // The countries' messaging agents answer for buyers in agent-held conversations.
+    for site_id in ["MLA", "MLB"] {
+        let Some(site) = site(site_id) else { continue };
+        world.users.insert(
+            site.agent_id,
+            User {
+                id: site.agent_id,
+                nickname: format!("AGENTE_{site_id}"),
+                first_name: "Mercado".into(),
+                last_name: "Libre".into(),
+                email: format!("agent.{}@mercadolibre.test", site_id.to_lowercase()),
+                site,
+                city: "",
+                state: "",
+                registration_date: now - TimeDelta::days(400),
+                seller: false,
+                deactivated: false,
+            },
+        );
+    }
     world.logged_in = SELLER_MLA;
 }
 

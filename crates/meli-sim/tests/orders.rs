@@ -1,0 +1,370 @@
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use common::{send, Harness};
+use meli_sim::{LogisticType, NewSale, OrderStatus, Scenario, SimConfig, SELLER_MLA, SELLER_MLB};
+use serde_json::Value;
+
+fn start_time() -> DateTime<Utc> {
+    "2026-03-10T10:30:00Z".parse().expect("time")
+}
+
+async fn harness_at_start_time() -> Harness {
+    Harness::start(SimConfig {
+        start_time: Some(start_time()),
+        ..SimConfig::empty()
+    })
+    .await
+}
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../../../shared/meli-fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+fn keys(v: &Value) -> BTreeSet<String> {
+    v.as_object().expect("object").keys().cloned().collect()
+}
+
+fn ids(body: &Value) -> Vec<u64> {
+    body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|o| o["id"].as_u64().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_has_the_published_shape() {
+    let h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    let (status, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}"))).await;
+    assert_eq!(status, 200, "{body}");
+    let published = fixture("orders_search.json");
+    assert_eq!(keys(&body), keys(&published));
+    let order = &body["results"][0];
+    let missing: Vec<_> = keys(&published["results"][0])
+        .difference(&keys(order))
+        .cloned()
+        .collect();
+    assert!(missing.is_empty(), "order lacks {missing:?}");
+    assert_eq!(order["id"], sale.order_ids[0]);
+    assert_eq!(order["buyer"]["id"], sale.buyer_id);
+    assert_eq!(order["status"], "paid");
+    assert_eq!(order["currency_id"], "ARS");
+    assert_eq!(order["shipping"]["id"], sale.shipment_id);
+    assert_eq!(order["payments"][0]["status"], "approved");
+    assert_eq!(
+        body["paging"],
+        serde_json::json!({"total": 1, "offset": 0, "limit": 50})
+    );
+    assert_eq!(body["sort"]["id"], "date_asc");
+}
+
+#[tokio::test]
+async fn seller_searches_drop_cancelled_orders_unless_asked() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let paid = ctl.create_sale(NewSale::new(SELLER_MLA)).expect("sale");
+    let cancelled = ctl
+        .create_sale(NewSale::new(SELLER_MLA).status(OrderStatus::Cancelled))
+        .expect("sale");
+    let invalid = ctl
+        .create_sale(NewSale::new(SELLER_MLA).status(OrderStatus::Invalid))
+        .expect("sale");
+    let (_, plain) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}"))).await;
+    let sorted = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(
+        sorted(ids(&plain)),
+        [paid.order_ids[0], invalid.order_ids[0]]
+    );
+    let (_, asked) = send(h.get(&format!(
+        "/orders/search?seller={SELLER_MLA}&order.status=paid,cancelled"
+    )))
+    .await;
+    assert_eq!(
+        sorted(ids(&asked)),
+        [paid.order_ids[0], cancelled.order_ids[0]]
+    );
+}
+
+#[tokio::test]
+async fn the_lenient_switch_keeps_cancelled_orders() {
+    let h = Harness::start(SimConfig {
+        strict_cancelled_filter: false,
+        ..SimConfig::empty()
+    })
+    .await;
+    h.sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA).status(OrderStatus::Cancelled))
+        .expect("sale");
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}"))).await;
+    assert_eq!(body["paging"]["total"], 1);
+}
+
+#[tokio::test]
+async fn date_filters_keep_only_the_hour() {
+    let h = harness_at_start_time().await;
+    // Created 10:30, paid 10:33: last updated at 10:33.
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA).created_minutes_ago(0))
+        .expect("sale");
+    let search = |query: &str| h.get(&format!("/orders/search?seller={SELLER_MLA}&{query}"));
+    let (_, body) = send(search(
+        "order.date_last_updated.from=2026-03-10T10:59:59.000-00:00",
+    ))
+    .await;
+    assert_eq!(ids(&body), sale.order_ids, "10:59:59 counts as 10:00");
+    let (_, body) = send(search(
+        "order.date_last_updated.from=2026-03-10T11:00:00.000-00:00",
+    ))
+    .await;
+    assert!(ids(&body).is_empty());
+    let (_, body) = send(search(
+        "order.date_last_updated.to=2026-03-10T10:45:00.000-00:00",
+    ))
+    .await;
+    assert!(ids(&body).is_empty(), "10:45 counts as 10:00, before 10:33");
+    let (_, body) = send(search(
+        "order.date_created.from=2026-03-10T07:10:00.000-03:00",
+    ))
+    .await;
+    assert_eq!(
+        ids(&body),
+        sale.order_ids,
+        "offsets are honoured: 07:10-03:00 is 10:00Z"
+    );
+    let (status, _) = send(search("order.date_created.from=yesterday")).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn paging_sorting_and_limits() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let mut created = Vec::new();
+    for minutes in [300, 200, 100] {
+        let sale = ctl
+            .create_sale(NewSale::new(SELLER_MLA).created_minutes_ago(minutes))
+            .expect("sale");
+        created.push(sale.order_ids[0]);
+    }
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&limit=2"))).await;
+    assert_eq!(ids(&body), created[..2]);
+    assert_eq!(
+        body["paging"],
+        serde_json::json!({"total": 3, "offset": 0, "limit": 2})
+    );
+    let (_, body) = send(h.get(&format!(
+        "/orders/search?seller={SELLER_MLA}&limit=2&offset=2"
+    )))
+    .await;
+    assert_eq!(ids(&body), created[2..]);
+    let (_, body) = send(h.get(&format!(
+        "/orders/search?seller={SELLER_MLA}&sort=date_desc"
+    )))
+    .await;
+    let mut reversed = created.clone();
+    reversed.reverse();
+    assert_eq!(ids(&body), reversed);
+    assert_eq!(body["sort"]["id"], "date_desc");
+    let (status, _) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&limit=51"))).await;
+    assert_eq!(status, 400);
+    let (status, _) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&offset=x"))).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn search_is_only_for_the_callers_own_sales() {
+    let h = Harness::empty().await;
+    let (status, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLB}"))).await;
+    assert_eq!(status, 403);
+    assert_eq!(body["error"], "caller.id.invalid");
+    let (status, _) = send(h.get("/orders/search")).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn order_by_id_and_its_errors() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let mine = ctl.create_sale(NewSale::new(SELLER_MLA)).expect("sale");
+    let theirs = ctl.create_sale(NewSale::new(SELLER_MLB)).expect("sale");
+    let (status, order) = send(h.get(&format!("/orders/{}", mine.order_ids[0]))).await;
+    assert_eq!(status, 200);
+    assert_eq!(order["seller"]["id"], SELLER_MLA);
+    let (status, body) = send(h.get(&format!("/orders/{}", theirs.order_ids[0]))).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("not_owned_order"))
+    );
+    let (status, body) = send(h.get("/orders/2000009999999999")).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("order_not_found"))
+    );
+    let (status, body) = send(h.get("/orders/abc")).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_order_id"))
+    );
+}
+
+#[tokio::test]
+async fn packs_have_the_published_shape_and_are_per_seller() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let sale = ctl
+        .create_sale(NewSale::new(SELLER_MLA).orders(3))
+        .expect("sale");
+    let pack_id = sale.pack_id.expect("a pack");
+    let (status, pack) = send(h.get(&format!("/packs/{pack_id}"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(keys(&pack), keys(&fixture("pack.json")));
+    assert_eq!(pack["orders"].as_array().expect("orders").len(), 3);
+    assert_eq!(pack["status"], "released");
+    assert_eq!(pack["shipment"]["id"], sale.shipment_id);
+    let (_, order) = send(h.get(&format!("/orders/{}", sale.order_ids[1]))).await;
+    assert_eq!(order["pack_id"], pack_id);
+
+    let theirs = ctl
+        .create_sale(NewSale::new(SELLER_MLB).orders(2))
+        .expect("sale");
+    let (status, _) = send(h.get(&format!("/packs/{}", theirs.pack_id.expect("pack")))).await;
+    assert_eq!(status, 403);
+    let (status, _) = send(h.get("/packs/1")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn shipments_report_status_and_logistic_type() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let sale = ctl
+        .create_sale(NewSale::new(SELLER_MLA).logistic(LogisticType::Fulfillment))
+        .expect("sale");
+    let (status, shipment) = send(h.get(&format!("/shipments/{}", sale.shipment_id))).await;
+    assert_eq!(status, 200);
+    assert_eq!(shipment["logistic_type"], "fulfillment");
+    assert_eq!(shipment["mode"], "me2");
+    assert_eq!(shipment["status"], "ready_to_ship");
+    ctl.deliver(sale.order_ids[0]).expect("deliver");
+    let (_, shipment) = send(h.get(&format!("/shipments/{}", sale.shipment_id))).await;
+    assert_eq!(shipment["status"], "delivered");
+    let theirs = ctl.create_sale(NewSale::new(SELLER_MLB)).expect("sale");
+    let (status, _) = send(h.get(&format!("/shipments/{}", theirs.shipment_id))).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn buyer_actions_change_the_order() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let sale = ctl
+        .create_sale(NewSale::new(SELLER_MLA).status(OrderStatus::PaymentRequired))
+        .expect("sale");
+    let id = sale.order_ids[0];
+    let (_, order) = send(h.get(&format!("/orders/{id}"))).await;
+    assert_eq!(order["status"], "payment_required");
+    assert!(order["date_closed"].is_null());
+    ctl.buyer_pays(id).expect("pays");
+    let (_, order) = send(h.get(&format!("/orders/{id}"))).await;
+    assert_eq!(order["status"], "paid");
+    assert!(order["date_closed"].is_string());
+    ctl.buyer_cancels(id).expect("cancels");
+    let (_, order) = send(h.get(&format!("/orders/{id}"))).await;
+    assert_eq!(order["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn demo_has_every_status_on_both_sites() {
+    let mut h = Harness::start(SimConfig::demo()).await;
+    for seller in [SELLER_MLA, SELLER_MLB] {
+        h.as_user(seller);
+        let mut statuses = BTreeSet::new();
+        let mut offset = 0;
+        loop {
+            let (status, body) = send(h.get(&format!(
+                "/orders/search?seller={seller}&order.status=confirmed,payment_required,payment_in_process,partially_paid,paid,partially_refunded,pending_cancel,cancelled,invalid&offset={offset}"
+            )))
+            .await;
+            assert_eq!(status, 200);
+            for o in body["results"].as_array().expect("results") {
+                statuses.insert(o["status"].as_str().expect("status").to_owned());
+            }
+            offset += 50;
+            if offset as u64 >= body["paging"]["total"].as_u64().expect("total") {
+                assert!(offset >= 150, "a few hundred orders in all");
+                break;
+            }
+        }
+        assert_eq!(statuses.len(), 9, "{seller}: {statuses:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_same_seed_builds_the_same_world() {
+    let a = Harness::start(SimConfig::demo()).await;
+    let b = Harness::start(SimConfig::demo()).await;
+    let path = format!("/orders/search?seller={SELLER_MLA}&limit=50&offset=40");
+    let (_, x) = send(a.get(&path)).await;
+    let (_, y) = send(b.get(&path)).await;
+    assert_eq!(ids(&x), ids(&y));
+    assert_eq!(
+        x["results"][3]["order_items"][0]["item"]["title"],
+        y["results"][3]["order_items"][0]["item"]["title"]
+    );
+    assert_eq!(
+        a.sim.control().summary().landmarks,
+        b.sim.control().summary().landmarks
+    );
+    let c = Harness::start(SimConfig {
+        seed: 99,
+        ..SimConfig::demo()
+    })
+    .await;
+    let (_, z) = send(c.get(&path)).await;
+    assert_ne!(
+        x["results"].to_string(),
+        z["results"].to_string(),
+        "another seed, another world"
+    );
+}
+
+#[tokio::test]
+async fn bulk_builds_100k_orders_in_seconds() {
+    let started = std::time::Instant::now();
+    let h = Harness::start(SimConfig {
+        scenario: Scenario::Bulk {
+            orders: 100_000,
+            messages_per_order: 6,
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let built = started.elapsed();
+    assert!(built.as_secs() < 10, "took {built:?}");
+    assert_eq!(h.sim.control().summary().orders, 100_000);
+    let (status, body) = send(h.get(&format!(
+        "/orders/search?seller={SELLER_MLA}&order.status=paid,cancelled,payment_required,partially_refunded"
+    )))
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["paging"]["total"], 50_000);
+}
