@@ -96,8 +96,15 @@ pub(crate) struct Session {
     endpoint: TokenEndpoint,
     // Held across a refresh: callers that find the token expired queue here and then see the
     // new pair, so one expiry costs exactly one refresh.
-    current: Mutex<Option<StoredTokens>>,
+    current: Mutex<Option<Current>>,
     refreshes: AtomicU64,
+}
+
+/// The pair in use. A refreshed pair the store refused stays here unused (its refresh token is
+/// the only live one) and is saved again before the next request may use it.
+struct Current {
+    tokens: StoredTokens,
+    persisted: bool,
 }
 
 impl Session {
@@ -121,18 +128,11 @@ impl Session {
     /// A usable access token, refreshing first if it has expired.
     pub(crate) async fn access_token(&self) -> Result<Secret, MeliError> {
         let mut current = self.current.lock().await;
-        let tokens = match current.take() {
-            Some(t) => t,
-            None => self.store.load()?.ok_or(MeliError::NotConnected)?,
-        };
-        let tokens = if tokens.is_expired(Utc::now()) {
-            self.refresh(tokens).await?
-        } else {
-            tokens
-        };
-        let access = tokens.access_token.clone();
-        *current = Some(tokens);
-        Ok(access)
+        let tokens = self.loaded(&mut current)?;
+        if tokens.is_expired(Utc::now()) {
+            self.refresh(&mut current).await?;
+        }
+        self.usable(&mut current)
     }
 
     /// After a 401 with `rejected`: refresh, unless another request already did.
@@ -141,26 +141,22 @@ impl Session {
         rejected: &Secret,
     ) -> Result<Secret, MeliError> {
         let mut current = self.current.lock().await;
-        let tokens = match current.take() {
-            Some(t) => t,
-            None => self.store.load()?.ok_or(MeliError::NotConnected)?,
-        };
-        let tokens = if &tokens.access_token == rejected {
-            self.refresh(tokens).await?
-        } else {
-            tokens
-        };
-        let access = tokens.access_token.clone();
-        *current = Some(tokens);
-        Ok(access)
+        let tokens = self.loaded(&mut current)?;
+        if &tokens.access_token == rejected {
+            self.refresh(&mut current).await?;
+        }
+        self.usable(&mut current)
     }
 
     /// Stores a freshly connected account's tokens, replacing any others.
     pub(crate) async fn install(&self, token: Token) -> Result<StoredTokens, MeliError> {
         let tokens = StoredTokens::from_token(token, Utc::now());
         let mut current = self.current.lock().await;
-        self.store.save(&tokens)?;
-        *current = Some(tokens.clone());
+        *current = Some(Current {
+            tokens: tokens.clone(),
+            persisted: false,
+        });
+        self.usable(&mut current)?;
         Ok(tokens)
     }
 
@@ -171,14 +167,37 @@ impl Session {
     }
 
     pub(crate) async fn user_id(&self) -> Result<Option<UserId>, MeliError> {
-        let current = self.current.lock().await;
-        match current.as_ref() {
-            Some(t) => Ok(t.user_id),
-            None => Ok(self.store.load()?.and_then(|t| t.user_id)),
-        }
+        let mut current = self.current.lock().await;
+        Ok(self.loaded(&mut current)?.user_id)
     }
 
-    async fn refresh(&self, old: StoredTokens) -> Result<StoredTokens, MeliError> {
+    /// The pair in memory, loading it from the store the first time.
+    fn loaded(&self, current: &mut Option<Current>) -> Result<StoredTokens, MeliError> {
+        if current.is_none() {
+            let tokens = self.store.load()?.ok_or(MeliError::NotConnected)?;
+            *current = Some(Current {
+                tokens,
+                persisted: true,
+            });
+        }
+        current
+            .as_ref()
+            .map(|c| c.tokens.clone())
+            .ok_or(MeliError::NotConnected)
+    }
+
+    /// The access token, once its pair is durable.
+    fn usable(&self, current: &mut Option<Current>) -> Result<Secret, MeliError> {
+        let c = current.as_mut().ok_or(MeliError::NotConnected)?;
+        if !c.persisted {
+            self.store.save(&c.tokens)?;
+            c.persisted = true;
+        }
+        Ok(c.tokens.access_token.clone())
+    }
+
+    async fn refresh(&self, current: &mut Option<Current>) -> Result<(), MeliError> {
+        let old = self.loaded(current)?;
         let Some(refresh_token) = old.refresh_token.as_ref() else {
             return Err(MeliError::Unauthorized {
                 message: "the access token expired and there is no refresh token (offline_access)"
@@ -192,9 +211,13 @@ impl Session {
         if fresh.user_id.is_none() {
             fresh.user_id = old.user_id;
         }
-        // The old refresh token is dead now: the new pair must be durable before anything uses it.
-        self.store.save(&fresh)?;
-        Ok(fresh)
+        // The old refresh token is dead now: keep the new pair even if the store fails, but let
+        // nothing use it until it is durable (`usable`).
+        *current = Some(Current {
+            tokens: fresh,
+            persisted: false,
+        });
+        Ok(())
     }
 }
 

@@ -76,10 +76,16 @@ pub(super) fn from_response(status: u16, retry_after: Option<Duration>, body: &[
     if has("not allowed to execute the option") {
         return MeliError::CapExhausted { message };
     }
+    if has("conversation_started_by_seller") || has("conversation_initiated_by_seller_limited") {
+        return MeliError::ActionGuideRequired { message };
+    }
     if has("this package has the conversation blocked") {
         return MeliError::OpenConversation { message };
     }
-    if has("conversation is blocked") || has("blocked_conversation") {
+    if has("conversation is blocked")
+        || has("blocked_conversation")
+        || has("has not been yet delivered")
+    {
         return MeliError::ConversationBlocked { message };
     }
     if has("option selected is not valid") {
@@ -236,6 +242,21 @@ mod tests {
     #[test]
     fn messaging_blocked_fixture() {
         let e = from_response(403, None, &fixture("message_send_error_blocked.json"));
+        assert!(matches!(e, MeliError::ConversationBlocked { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn messaging_seller_may_not_start_on_mercado_envios_2() {
+        let e = classify(
+            403,
+            json!({"status_code": 403, "code": "forbidden", "message": "blocked_by_conversation_started_by_seller"}),
+        );
+        assert!(matches!(e, MeliError::ActionGuideRequired { .. }), "{e:?}");
+        assert_eq!(e.code(), "action_guide_required");
+        let e = classify(
+            403,
+            json!({"status_code": 403, "code": "forbidden", "message": "Unable to send the message, the purchase is Mercado Envíos Full and has not been yet delivered"}),
+        );
         assert!(matches!(e, MeliError::ConversationBlocked { .. }), "{e:?}");
     }
 

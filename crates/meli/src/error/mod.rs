@@ -43,6 +43,10 @@ pub enum MeliError {
     /// The conversation is blocked (by payment, time, mediation, …); nothing can be sent.
     #[error("the conversation is blocked: {message}")]
     ConversationBlocked { message: String },
+    /// Mercado Envíos 2 sales: the seller may start the conversation only through the action
+    /// guide (`blocked_by_conversation_started_by_seller`).
+    #[error("start this conversation with a reason to communicate")]
+    ActionGuideRequired { message: String },
     /// The buyer already wrote: reply through the messages resource, not the action guide.
     #[error("the conversation is open; reply with a normal message")]
     OpenConversation { message: String },
@@ -119,6 +123,7 @@ impl MeliError {
             MeliError::TextTooLong { .. } => "text_too_long",
             MeliError::CapExhausted { .. } => "cap_exhausted",
             MeliError::ConversationBlocked { .. } => "conversation_blocked",
+            MeliError::ActionGuideRequired { .. } => "action_guide_required",
             MeliError::OpenConversation { .. } => "open_conversation",
             MeliError::ExceptedCase { .. } => "excepted_case",
             MeliError::InvalidOption { .. } => "invalid_option",

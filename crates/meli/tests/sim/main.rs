@@ -1,0 +1,10 @@
+//! The client against the simulator over real loopback HTTP.
+
+mod support;
+
+mod action_guide;
+mod endpoints;
+mod faults;
+mod oauth_flow;
+mod rate_budget;
+mod tokens;

@@ -1,0 +1,209 @@
+//! Expiry, single-flight refresh, single-use refresh tokens, and persisting before use.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use meli::auth::{MemoryTokenStore, StoredTokens, TokenStore};
+use meli::MeliError;
+
+use crate::support::*;
+
+const PAST_EXPIRY: Duration = Duration::from_secs(3 * 3600 + 60);
+
+#[tokio::test]
+async fn expiry_mid_session_refreshes_once_and_the_request_succeeds() {
+    let sim = sim().await;
+    let (client, store) = connected(&sim);
+    let before = store.load().expect("load").expect("tokens");
+    client.me().await.expect("fresh token works");
+    sim.control().advance_clock(PAST_EXPIRY);
+
+    let me = client.me().await.expect("refreshed and retried");
+    assert_eq!(me.id, SELLER);
+    assert_eq!(client.refresh_count(), 1);
+    assert_eq!(count(&sim, "POST /oauth/token"), 1);
+    let after = store.load().expect("load").expect("tokens");
+    assert_ne!(after.access_token, before.access_token);
+    assert_ne!(
+        after.refresh_token, before.refresh_token,
+        "a new refresh token replaced the used one"
+    );
+    client.me().await.expect("the new token keeps working");
+    assert_eq!(count(&sim, "POST /oauth/token"), 1);
+}
+
+#[tokio::test]
+async fn concurrent_requests_with_an_expired_token_refresh_exactly_once() {
+    let sim = sim().await;
+    let (client, _) = connected(&sim);
+    client.me().await.expect("warm");
+    sim.control().advance_clock(PAST_EXPIRY);
+    let calls = (0..8).map(|_| {
+        let c = client.clone();
+        tokio::spawn(async move { c.me().await })
+    });
+    for call in calls {
+        call.await.expect("task").expect("every request succeeds");
+    }
+    assert_eq!(client.refresh_count(), 1);
+    assert_eq!(
+        count(&sim, "POST /oauth/token"),
+        1,
+        "exactly one refresh reached the server"
+    );
+}
+
+#[tokio::test]
+async fn a_token_known_to_be_expired_is_refreshed_before_the_request() {
+    let sim = sim().await;
+    let mut tokens = issued(&sim, meli_sim::SELLER_MLA);
+    tokens.expires_at = Utc::now() - chrono::Duration::seconds(1);
+    let client = client_with(
+        &sim,
+        config(&sim),
+        Arc::new(MemoryTokenStore::new(Some(tokens))),
+    );
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.me().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("ok");
+    }
+    assert_eq!(count(&sim, "POST /oauth/token"), 1);
+    let unauthorized = sim
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.status == 401)
+        .count();
+    assert_eq!(
+        unauthorized, 0,
+        "no request went out with the expired token"
+    );
+}
+
+#[tokio::test]
+async fn reusing_an_old_refresh_token_fails_clearly() {
+    let sim = sim().await;
+    let (client, store) = connected(&sim);
+    let old = store.load().expect("load").expect("tokens");
+    sim.control().advance_clock(PAST_EXPIRY);
+    client
+        .me()
+        .await
+        .expect("refreshes with the current refresh token");
+
+    // A second copy of the app still holding the old pair.
+    let mut stale = old;
+    stale.expires_at = Utc::now() - chrono::Duration::seconds(1);
+    let other = client_with(
+        &sim,
+        config(&sim),
+        Arc::new(MemoryTokenStore::new(Some(stale))),
+    );
+    let result = other.me().await;
+    match result {
+        Err(e @ MeliError::InvalidGrant { .. }) => {
+            assert!(e.needs_reconnect());
+            assert_eq!(e.code(), "invalid_grant");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_application_asks_to_reconnect() {
+    let sim = sim().await;
+    let (client, _) = connected(&sim);
+    client.me().await.expect("works");
+    sim.control().revoke_app(meli_sim::SELLER_MLA);
+    let result = client.me().await;
+    assert!(
+        result.as_ref().is_err_and(MeliError::needs_reconnect),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn not_connected_until_tokens_exist() {
+    let sim = sim().await;
+    let client = client_with(&sim, config(&sim), Arc::new(MemoryTokenStore::default()));
+    assert!(matches!(client.me().await, Err(MeliError::NotConnected)));
+    assert_eq!(sim.control().requests().len(), 0);
+}
+
+/// Refuses to save while `locked`: proves the client does not use a new pair it could not
+/// persist, and keeps it until it can.
+#[derive(Default)]
+struct FlakyStore {
+    tokens: Mutex<Option<StoredTokens>>,
+    locked: std::sync::atomic::AtomicBool,
+}
+
+impl TokenStore for FlakyStore {
+    fn load(&self) -> Result<Option<StoredTokens>, MeliError> {
+        Ok(self.tokens.lock().expect("lock").clone())
+    }
+    fn save(&self, tokens: &StoredTokens) -> Result<(), MeliError> {
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(MeliError::TokenStore("keychain locked".into()));
+        }
+        *self.tokens.lock().expect("lock") = Some(tokens.clone());
+        Ok(())
+    }
+    fn clear(&self) -> Result<(), MeliError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_refreshed_pair_is_stored_before_any_request_uses_it() {
+    let sim = sim().await;
+    let mut tokens = issued(&sim, meli_sim::SELLER_MLA);
+    tokens.expires_at = Utc::now() - chrono::Duration::seconds(1);
+    let store = Arc::new(FlakyStore {
+        tokens: Mutex::new(Some(tokens.clone())),
+        locked: true.into(),
+    });
+    let client = client_with(&sim, config(&sim), store.clone());
+    let result = client.me().await;
+    assert!(
+        matches!(result, Err(MeliError::TokenStore(_))),
+        "{result:?}"
+    );
+    assert_eq!(count(&sim, "POST /oauth/token"), 1);
+    assert_eq!(
+        count(&sim, "GET /users/me"),
+        0,
+        "the unsaved token was never used"
+    );
+
+    // The keychain comes back: the kept pair is saved, then used, with no second refresh.
+    store
+        .locked
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    client.me().await.expect("works once saved");
+    assert_eq!(count(&sim, "POST /oauth/token"), 1);
+    let saved = store.load().expect("load").expect("tokens");
+    assert_ne!(
+        saved.refresh_token, tokens.refresh_token,
+        "the new pair was saved"
+    );
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_tokens_or_the_secret() {
+    let sim = sim().await;
+    let (client, store) = connected(&sim);
+    let tokens = store.load().expect("load").expect("tokens");
+    let cfg = config(&sim);
+    let shown = format!("{client:?} {tokens:?} {cfg:?} {store:?}");
+    assert!(!shown.contains(tokens.access_token.expose()), "{shown}");
+    let refresh = tokens.refresh_token.as_ref().expect("refresh token");
+    assert!(!shown.contains(refresh.expose()), "{shown}");
+    assert!(!shown.contains(&sim.app().client_secret), "{shown}");
+}
