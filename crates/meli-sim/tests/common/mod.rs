@@ -63,3 +63,24 @@ pub async fn json(response: Response) -> (u16, Value) {
 pub async fn send(request: RequestBuilder) -> (u16, Value) {
     json(request.send().await.expect("request reaches the simulator")).await
 }
+
+pub fn conversation(key: u64, seller: u64) -> String {
+    format!("/messages/packs/{key}/sellers/{seller}?tag=post_sale")
+}
+
+pub fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../../../shared/meli-fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
+pub fn keys(v: &Value) -> std::collections::BTreeSet<String> {
+    v.as_object().expect("object").keys().cloned().collect()
+}
+
+/// A message body from the MLA seller to `to`.
+pub fn message_to(to: u64, text: &str) -> Value {
+    serde_json::json!({ "from": { "user_id": SELLER_MLA.to_string() }, "to": { "user_id": to.to_string() }, "text": text })
+}
