@@ -87,3 +87,10 @@ export function formatDuration(seconds: number): string {
   }
   return format(Math.max(1, Math.round(seconds / 60)), "minute");
 }
+
+/** A short date: "3 Mar 2025" in the seller's language. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(i18n.locale, { dateStyle: "medium" }).format(date);
+}
