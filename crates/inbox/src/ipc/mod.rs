@@ -2,6 +2,17 @@
 //! `ui/src/lib/ipc/` when this crate's tests run; `cargo xtask test` fails if the committed
 //! files drift from these definitions.
 
+mod board;
+mod chat;
+mod search;
+
+pub use board::{
+    CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageCount,
+    Stats,
+};
+pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
+pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -27,7 +38,7 @@ pub struct AppInfo {
     pub demo: bool,
 }
 
-/// One column of the board.
+/// One column of the board, with its first page of leads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "StageColumn.ts")]
@@ -39,6 +50,10 @@ pub struct StageColumn {
     /// The seller's name for a custom stage.
     pub name: Option<String>,
     pub lead_count: u32,
+    /// Most recent activity first.
+    pub leads: Vec<LeadSummary>,
+    /// Pass to the column page query for the next leads; `null` at the end.
+    pub next_cursor: Option<String>,
 }
 
 /// The sync engine's state, as the header's indicator shows it.
@@ -80,6 +95,8 @@ pub fn empty_board() -> Vec<StageColumn> {
             system: Some(stage),
             name: None,
             lead_count: 0,
+            leads: Vec::new(),
+            next_cursor: None,
         })
         .collect()
 }

@@ -56,7 +56,13 @@ pub enum Refusal {
     #[error("{file}: only .jpg, .png, .pdf and .txt files can be sent")]
     FileType { file: String },
     #[error("{file} is larger than 25 MB")]
-    FileTooLarge { file: String, size: u64, max: u64 },
+    FileTooLarge {
+        file: String,
+        #[ts(type = "number")]
+        size: u64,
+        #[ts(type = "number")]
+        max: u64,
+    },
     #[error("{file}: the file name is not accepted by Mercado Libre")]
     FileName { file: String },
     #[error("At most {max} files in one message")]

@@ -1,0 +1,179 @@
+//! What a sync hands the store for a conversation, read tolerantly from the API's JSON
+//! (`GET /messages/packs/{id}/sellers/{seller}`), like [`crate::pipeline::Order::from_api`].
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::pipeline::order::{id_of, parse_api_date};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingAttachment {
+    /// Mercado Libre's id for downloading it; never used as a local file name.
+    pub filename: String,
+    pub original_filename: Option<String>,
+    pub mime: Option<String>,
+    pub size: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingMessage {
+    pub meli_id: String,
+    /// Anyone but the seller: the buyer, or a country's messaging agent.
+    pub from_buyer: bool,
+    pub from_name: Option<String>,
+    pub text: String,
+    /// Lower case: the API has sent both `available` and `IN_MODERATION`.
+    pub status: String,
+    pub moderation_status: Option<String>,
+    pub moderation_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub attachments: Vec<IncomingAttachment>,
+    pub raw: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingConversation {
+    /// `active` or `blocked`.
+    pub status: Option<String>,
+    pub substatus: Option<String>,
+    pub messages: Vec<IncomingMessage>,
+}
+
+fn text_at(value: &Value, path: &[&str]) -> Option<String> {
+    let mut v = value;
+    for key in path {
+        v = v.get(key)?;
+    }
+    v.as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn date_at(value: &Value, path: &[&str]) -> Option<DateTime<Utc>> {
+    text_at(value, path).and_then(|t| parse_api_date(&t))
+}
+
+/// `none` and `null` mean the same to us.
+fn meaningful(value: Option<String>) -> Option<String> {
+    value.map(|v| v.to_lowercase()).filter(|v| v != "none")
+}
+
+impl IncomingMessage {
+    /// `None` for a message without id or date: it cannot be placed in the conversation.
+    pub fn from_api(json: &Value, seller_user_id: i64) -> Option<IncomingMessage> {
+        let meli_id = text_at(json, &["id"])?;
+        let created_at = date_at(json, &["message_date", "created"])
+            .or_else(|| date_at(json, &["message_date", "received"]))
+            .or_else(|| date_at(json, &["date_created"]))?;
+        let from_id = id_of(json.get("from").and_then(|f| f.get("user_id")));
+        let attachments = json
+            .get("message_attachments")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|a| {
+                        Some(IncomingAttachment {
+                            filename: text_at(a, &["filename"])?,
+                            original_filename: text_at(a, &["original_filename"]),
+                            mime: text_at(a, &["type"]),
+                            size: id_of(a.get("size")),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(IncomingMessage {
+            meli_id,
+            from_buyer: from_id != Some(seller_user_id),
+            from_name: text_at(json, &["from", "name"]),
+            text: json
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            status: text_at(json, &["status"])
+                .unwrap_or_else(|| "available".into())
+                .to_lowercase(),
+            moderation_status: meaningful(text_at(json, &["message_moderation", "status"])),
+            moderation_reason: meaningful(text_at(json, &["message_moderation", "reason"])),
+            created_at,
+            read_at: date_at(json, &["message_date", "read"]),
+            attachments,
+            raw: json.clone(),
+        })
+    }
+
+    /// Moderated or rejected: the other side never saw it.
+    pub fn reached_recipient(&self) -> bool {
+        !matches!(self.status.as_str(), "moderated" | "rejected")
+            && !matches!(self.moderation_status.as_deref(), Some("rejected"))
+    }
+}
+
+impl IncomingConversation {
+    pub fn from_api(json: &Value, seller_user_id: i64) -> IncomingConversation {
+        let messages = json
+            .get("messages")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|m| IncomingMessage::from_api(m, seller_user_id))
+                    .collect()
+            })
+            .unwrap_or_default();
+        IncomingConversation {
+            status: text_at(json, &["conversation_status", "status"]).map(|s| s.to_lowercase()),
+            substatus: text_at(json, &["conversation_status", "substatus"]),
+            messages,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_published_conversation_with_attachment() {
+        let json: Value = serde_json::from_str(include_str!(
+            "../fixtures/messages_by_pack_with_attachment.json"
+        ))
+        .expect("fixture parses");
+        let page = IncomingConversation::from_api(&json, 415458330);
+        assert_eq!(page.status.as_deref(), Some("active"));
+        assert_eq!(page.substatus, None);
+        assert_eq!(page.messages.len(), 1);
+        let m = &page.messages[0];
+        assert_eq!(m.meli_id, "2c92808469fea23a0169febf14580001");
+        assert!(!m.from_buyer, "the seller wrote it");
+        assert_eq!(m.status, "in_moderation");
+        assert_eq!(m.moderation_status.as_deref(), Some("non_moderated"));
+        assert_eq!(m.moderation_reason, None, "\"none\" means none");
+        assert!(m.read_at.is_some());
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(
+            m.attachments[0].original_filename.as_deref(),
+            Some("Ayuda-Memoria-Arduino-ELINSI.pdf")
+        );
+        assert_eq!(m.attachments[0].size, Some(225677));
+    }
+
+    #[test]
+    fn messages_without_id_or_date_are_skipped() {
+        let json = serde_json::json!({"messages": [{"text": "x"}, {"id": "a", "text": "y"}]});
+        assert!(IncomingConversation::from_api(&json, 1).messages.is_empty());
+    }
+
+    #[test]
+    fn rejected_messages_did_not_reach_the_recipient() {
+        let mut json = serde_json::json!({"id": "a", "message_date": {"created": "2026-05-01T10:00:00Z"}, "status": "MODERATED"});
+        let m = IncomingMessage::from_api(&json, 1).expect("parses");
+        assert!(!m.reached_recipient());
+        json["status"] = "available".into();
+        assert!(IncomingMessage::from_api(&json, 1)
+            .expect("parses")
+            .reached_recipient());
+    }
+}

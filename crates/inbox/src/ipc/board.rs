@@ -1,0 +1,132 @@
+//! The board, lead cards and stats as the UI receives them. Ids of Mercado Libre objects are
+//! strings (they exceed JavaScript's safe integers); dates are RFC 3339 strings in UTC.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::pipeline::{Money, SystemStage};
+
+/// An exact amount: `amount` is a decimal string (`"129.95"`) for `Intl.NumberFormat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "MoneyDto.ts")]
+pub struct MoneyDto {
+    pub currency: String,
+    pub amount: String,
+}
+
+impl From<&Money> for MoneyDto {
+    fn from(money: &Money) -> Self {
+        MoneyDto {
+            currency: money.currency.clone(),
+            amount: money.decimal(),
+        }
+    }
+}
+
+/// A card on the board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "LeadSummary.ts")]
+pub struct LeadSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// The pack or order number.
+    pub name: String,
+    /// The buyer's name, else nickname; `null` until known.
+    pub buyer: Option<String>,
+    pub buyer_nickname: Option<String>,
+    pub total: Option<MoneyDto>,
+    pub tags: Vec<String>,
+    pub unread_count: u32,
+    /// The start of the last message.
+    pub last_message: Option<String>,
+    pub last_message_at: Option<String>,
+    /// The buyer wrote last: the seller owes an answer.
+    pub waiting_for_you: bool,
+    /// The column key (`system:paid`, `custom:7`).
+    pub stage_key: String,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ColumnPage.ts")]
+pub struct ColumnPage {
+    pub leads: Vec<LeadSummary>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "OrderLine.ts")]
+pub struct OrderLine {
+    pub item_id: String,
+    pub title: String,
+    pub quantity: u32,
+    pub unit_price: MoneyDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "CardOrder.ts")]
+pub struct CardOrder {
+    pub id: String,
+    /// Mercado Libre's status as sent (`paid`, `cancelled`, …).
+    pub status: String,
+    pub items: Vec<OrderLine>,
+    pub total: MoneyDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "ShipmentDto.ts")]
+pub struct ShipmentDto {
+    pub id: String,
+    pub status: Option<String>,
+}
+
+/// The lead's card beside the chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "LeadCard.ts")]
+pub struct LeadCard {
+    pub summary: LeadSummary,
+    /// What Mercado Libre says, whatever custom stage the lead is in.
+    pub system_stage: SystemStage,
+    pub buyer_id: String,
+    pub orders: Vec<CardOrder>,
+    pub totals: Vec<MoneyDto>,
+    pub shipments: Vec<ShipmentDto>,
+    pub created_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub updated_at: Option<String>,
+    /// `active` or `blocked`, as Mercado Libre last said.
+    pub conversation_status: Option<String>,
+    pub conversation_substatus: Option<String>,
+    /// The account was disconnected or revoked: the card and chat stay readable.
+    pub source_disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "StageCount.ts")]
+pub struct StageCount {
+    pub key: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "Stats.ts")]
+pub struct Stats {
+    /// Every column, in board order, archived leads left out.
+    pub leads_per_stage: Vec<StageCount>,
+    /// Totals of leads in Paid and the custom stages, one per currency.
+    pub paid_amounts: Vec<MoneyDto>,
+    /// From a buyer's first message to the seller's first answer after it.
+    #[ts(type = "number | null")]
+    pub median_first_reply_secs: Option<i64>,
+    /// Conversations where the buyer wrote last.
+    pub waiting_for_seller: u32,
+}

@@ -1,0 +1,248 @@
+//! The board: columns with counts and their first page, a column's next pages, the lead card.
+//!
+//! Columns are sorted by last activity, newest first, and paged by keyset
+//! (`activity_at`, `id`), served by the partial indexes `leads_by_column` and
+//! `leads_by_account_column` (archived leads are not in them).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::stages::{self, column_id, column_key, Stage};
+use super::{accounts, millis_to_text};
+use crate::error::{InboxError, Result};
+use crate::ipc::{
+    CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageColumn,
+};
+use crate::pipeline::{CardData, Column, Money, SystemStage};
+use crate::rules::SourceState;
+
+pub const DEFAULT_PAGE: u32 = 30;
+
+/// Where a column page stopped: the last lead's activity time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnCursor {
+    pub activity_at: i64,
+    pub id: i64,
+}
+
+impl ColumnCursor {
+    pub fn encode(self) -> String {
+        format!("{}:{}", self.activity_at, self.id)
+    }
+
+    pub fn decode(text: &str) -> Result<ColumnCursor> {
+        let invalid = || InboxError::InvalidInput(format!("cursor {text:?}"));
+        let (at, id) = text.split_once(':').ok_or_else(invalid)?;
+        Ok(ColumnCursor {
+            activity_at: at.parse().map_err(|_| invalid())?,
+            id: id.parse().map_err(|_| invalid())?,
+        })
+    }
+}
+
+pub(crate) const SUMMARY_COLUMNS: &str = "l.id, l.account_id, l.conversation_id, l.buyer_name,
+    l.buyer_nickname, l.total_cents, l.currency, l.tags, l.unread_count, l.last_message_excerpt,
+    l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at";
+
+pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary, i64)> {
+    let name: Option<String> = r.get(3)?;
+    let nickname: Option<String> = r.get(4)?;
+    let total = match (r.get::<_, Option<i64>>(5)?, r.get::<_, Option<String>>(6)?) {
+        (Some(cents), Some(currency)) => Some(MoneyDto::from(&Money { currency, cents })),
+        _ => None,
+    };
+    let tags: String = r.get(7)?;
+    let system =
+        SystemStage::from_key(&r.get::<_, String>(13)?).unwrap_or(SystemStage::PaymentRequired);
+    let stage_id: i64 = r.get(12)?;
+    let column = super::leads::current_column(stage_id, system);
+    let summary = LeadSummary {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        name: r.get::<_, i64>(2)?.to_string(),
+        buyer: name.or_else(|| nickname.clone()),
+        buyer_nickname: nickname,
+        total,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        unread_count: r.get(8)?,
+        last_message: r.get(9)?,
+        last_message_at: r.get::<_, Option<i64>>(10)?.and_then(millis_to_text),
+        waiting_for_you: r.get(11)?,
+        stage_key: column_key(column),
+        archived: r.get::<_, Option<i64>>(14)?.is_some(),
+    };
+    Ok((summary, r.get(15)?))
+}
+
+/// Leads of one column, newest activity first, after `cursor`.
+pub fn column_page(
+    conn: &Connection,
+    column: Column,
+    account: Option<i64>,
+    cursor: Option<ColumnCursor>,
+    limit: u32,
+) -> Result<ColumnPage> {
+    let (after_at, after_id) = cursor.map_or((i64::MAX, i64::MAX), |c| (c.activity_at, c.id));
+    // Two statements so each has its own index; the account filter leads its index.
+    let sql = if account.is_some() {
+        format!(
+            "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY leads_by_account_column
+             WHERE l.account_id = ?5 AND l.stage_id = ?1 AND l.archived_at IS NULL
+               AND (l.activity_at, l.id) < (?2, ?3)
+             ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4"
+        )
+    } else {
+        format!(
+            "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY leads_by_column
+             WHERE l.stage_id = ?1 AND l.archived_at IS NULL AND (l.activity_at, l.id) < (?2, ?3)
+             ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4"
+        )
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let fetch = i64::from(limit) + 1;
+    let stage = column_id(column);
+    let rows = match account {
+        Some(account) => stmt.query_map(
+            params![stage, after_at, after_id, fetch, account],
+            row_to_summary,
+        )?,
+        None => stmt.query_map(params![stage, after_at, after_id, fetch], row_to_summary)?,
+    };
+    let mut leads: Vec<(LeadSummary, i64)> = rows.collect::<rusqlite::Result<_>>()?;
+    let next_cursor = if leads.len() > limit as usize {
+        leads.truncate(limit as usize);
+        leads.last().map(|(lead, at)| {
+            ColumnCursor {
+                activity_at: *at,
+                id: lead.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(ColumnPage {
+        leads: leads.into_iter().map(|(lead, _)| lead).collect(),
+        next_cursor,
+    })
+}
+
+/// Every column in board order with its count and first `page_size` leads.
+pub fn board(conn: &Connection, account: Option<i64>, page_size: u32) -> Result<Vec<StageColumn>> {
+    let counts = counts_by_stage(conn, account)?;
+    let mut columns = Vec::new();
+    for stage in stages::board_order(conn)? {
+        let page = column_page(conn, stage.column(), account, None, page_size)?;
+        columns.push(stage_column(&stage, &counts, page));
+    }
+    Ok(columns)
+}
+
+fn stage_column(stage: &Stage, counts: &[(i64, u32)], page: ColumnPage) -> StageColumn {
+    StageColumn {
+        key: stage.key(),
+        system: stage.system,
+        name: stage.name.clone(),
+        lead_count: counts
+            .iter()
+            .find(|(id, _)| *id == stage.id)
+            .map_or(0, |(_, n)| *n),
+        leads: page.leads,
+        next_cursor: page.next_cursor,
+    }
+}
+
+/// Unarchived leads per stage id.
+pub(crate) fn counts_by_stage(conn: &Connection, account: Option<i64>) -> Result<Vec<(i64, u32)>> {
+    let sql = match account {
+        Some(_) => {
+            "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_account_stage_counts
+                    WHERE account_id = ?1 AND archived_at IS NULL GROUP BY stage_id"
+        }
+        None => {
+            "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_stage_counts
+                 WHERE archived_at IS NULL GROUP BY stage_id"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    fn pair(r: &rusqlite::Row) -> rusqlite::Result<(i64, u32)> {
+        Ok((r.get(0)?, r.get(1)?))
+    }
+    let rows = match account {
+        Some(account) => stmt.query_map([account], pair)?,
+        None => stmt.query_map([], pair)?,
+    };
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn lead_summary(conn: &Connection, lead_id: i64) -> Result<LeadSummary> {
+    conn.query_row(
+        &format!("SELECT {SUMMARY_COLUMNS} FROM leads l WHERE l.id = ?1"),
+        [lead_id],
+        |r| row_to_summary(r).map(|(lead, _)| lead),
+    )
+    .optional()?
+    .ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))
+}
+
+pub fn lead_card(conn: &Connection, lead_id: i64) -> Result<LeadCard> {
+    let summary = lead_summary(conn, lead_id)?;
+    let (card_json, system, buyer_id, status, substatus): (
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    ) = conn.query_row(
+        "SELECT card_json, system_stage, buyer_id, conversation_status, conversation_substatus
+             FROM leads WHERE id = ?1",
+        [lead_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let card: CardData = serde_json::from_str(&card_json).unwrap_or_default();
+    let account = accounts::get(conn, summary.account_id)?;
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    };
+    Ok(LeadCard {
+        system_stage: SystemStage::from_key(&system).unwrap_or(SystemStage::PaymentRequired),
+        buyer_id: buyer_id.to_string(),
+        orders: card
+            .orders
+            .iter()
+            .map(|o| CardOrder {
+                id: o.id.to_string(),
+                status: o.status.clone(),
+                items: o
+                    .items
+                    .iter()
+                    .map(|i| OrderLine {
+                        item_id: i.item_id.clone(),
+                        title: i.title.clone(),
+                        quantity: i.quantity,
+                        unit_price: MoneyDto::from(&i.unit_price),
+                    })
+                    .collect(),
+                total: MoneyDto::from(&o.total),
+            })
+            .collect(),
+        totals: card.totals.iter().map(MoneyDto::from).collect(),
+        shipments: card
+            .shipments
+            .iter()
+            .map(|s| ShipmentDto {
+                id: s.id.to_string(),
+                status: s.status.clone(),
+            })
+            .collect(),
+        created_at: date(card.created_at),
+        closed_at: date(card.closed_at),
+        updated_at: date(card.updated_at),
+        conversation_status: status,
+        conversation_substatus: substatus,
+        source_disabled: account.state == SourceState::Disabled,
+        summary,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! A lead's conversation as the chat shows it, marking it read, and the facts the send rules
+//! need.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{accounts, leads, millis_to_text, outbox};
+use crate::error::{InboxError, Result};
+use crate::ipc::{AttachmentDto, ConversationPage, MessageDto, Moderation};
+use crate::rules::{ActionGuide, Author, ConversationFacts, LeadFacts};
+
+pub const PAGE_SIZE: u32 = 50;
+
+fn decode_cursor(text: &str) -> Result<i64> {
+    text.parse()
+        .map_err(|_| InboxError::InvalidInput(format!("cursor {text:?}")))
+}
+
+/// The `limit` messages before `older_than` (the newest when `None`), oldest first, with
+/// the lead's unsent drafts. Served by `messages_by_lead (lead_id, seq)`.
+pub fn page(
+    conn: &Connection,
+    lead_id: i64,
+    older_than: Option<&str>,
+    limit: u32,
+) -> Result<ConversationPage> {
+    leads::load(conn, lead_id)?;
+    let before = older_than
+        .map(decode_cursor)
+        .transpose()?
+        .unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, meli_id, from_buyer, text, created_at, read_at, status, moderation_status,
+                moderation_reason, (SELECT read_upto_seq FROM leads WHERE id = ?1)
+         FROM messages WHERE lead_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![lead_id, before, i64::from(limit) + 1], |r| {
+        let seq: i64 = r.get(0)?;
+        let from_buyer: bool = r.get(2)?;
+        let read_at: Option<i64> = r.get(5)?;
+        let read_upto: i64 = r.get(9)?;
+        let moderation_status: Option<String> = r.get(7)?;
+        Ok((
+            seq,
+            MessageDto {
+                id: r.get(1)?,
+                from_buyer,
+                text: r.get(3)?,
+                created_at: millis_to_text(r.get(4)?).unwrap_or_default(),
+                read: read_at.is_some() || (from_buyer && seq <= read_upto),
+                status: r.get(6)?,
+                moderation: moderation_status.map(|status| Moderation {
+                    status,
+                    reason: r.get(8).ok().flatten(),
+                }),
+                attachments: Vec::new(),
+            },
+        ))
+    })?;
+    let mut messages: Vec<(i64, MessageDto)> = rows.collect::<rusqlite::Result<_>>()?;
+    let older_cursor = if messages.len() > limit as usize {
+        messages.truncate(limit as usize);
+        messages.last().map(|(seq, _)| seq.to_string())
+    } else {
+        None
+    };
+    messages.reverse();
+    attach_files(conn, &mut messages)?;
+    Ok(ConversationPage {
+        messages: messages.into_iter().map(|(_, m)| m).collect(),
+        older_cursor,
+        outbox: outbox::unsent_for_lead(conn, lead_id)?,
+    })
+}
+
+fn attach_files(conn: &Connection, messages: &mut [(i64, MessageDto)]) -> Result<()> {
+    let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_seq, id, original_name, mime, size, local_name FROM attachments
+         WHERE message_seq BETWEEN ?1 AND ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![first.0, last.0], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            AttachmentDto {
+                id: r.get(1)?,
+                original_name: r.get(2)?,
+                mime: r.get(3)?,
+                size: r.get(4)?,
+                downloaded: r.get::<_, Option<String>>(5)?.is_some(),
+            },
+        ))
+    })?;
+    for row in rows {
+        let (seq, attachment) = row?;
+        if let Ok(i) = messages.binary_search_by_key(&seq, |(s, _)| *s) {
+            messages[i].1.attachments.push(attachment);
+        }
+    }
+    Ok(())
+}
+
+/// The seller opened the chat: its buyer messages count as read here. (Telling Mercado
+/// Libre is the sync's job: a GET of the conversation without `mark_as_read=false`.)
+pub fn mark_read(conn: &Connection, lead_id: i64) -> Result<bool> {
+    leads::load(conn, lead_id)?;
+    let changed = conn.execute(
+        "UPDATE leads SET read_upto_seq = COALESCE((SELECT MAX(seq) FROM messages WHERE lead_id = ?1), 0),
+             unread_count = 0
+         WHERE id = ?1 AND (unread_count <> 0
+             OR read_upto_seq <> COALESCE((SELECT MAX(seq) FROM messages WHERE lead_id = ?1), 0))",
+        [lead_id],
+    )?;
+    Ok(changed > 0)
+}
+
+/// What [`crate::rules::may_send`] needs about a lead and its conversation. A draft waiting
+/// in the outbox counts as the seller's last message: it will reach the buyer.
+pub fn send_facts(conn: &Connection, lead_id: i64) -> Result<(LeadFacts, ConversationFacts)> {
+    let lead = leads::load(conn, lead_id)?;
+    let account = accounts::get(conn, lead.account_id)?;
+    let (status, substatus, guide_json): (Option<String>, Option<String>, Option<String>) = conn.query_row(
+        "SELECT conversation_status, conversation_substatus, action_guide_json FROM leads WHERE id = ?1",
+        [lead_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (any, buyer_wrote): (bool, bool) = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE lead_id = ?1),
+                EXISTS (SELECT 1 FROM messages WHERE lead_id = ?1 AND from_buyer = 1)",
+        [lead_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let last_counted: Option<(i64, bool)> = conn
+        .query_row(
+            "SELECT seq, from_buyer FROM messages
+             WHERE lead_id = ?1 AND (from_buyer = 1 OR (status NOT IN ('moderated', 'rejected')
+                 AND moderation_status IS NOT 'rejected'))
+             ORDER BY seq DESC LIMIT 1",
+            [lead_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let queued = outbox::has_queued(conn, lead_id)?;
+    let last_author = if queued {
+        Some(Author::Seller)
+    } else {
+        last_counted.map(|(_, from_buyer)| {
+            if from_buyer {
+                Author::Buyer
+            } else {
+                Author::Seller
+            }
+        })
+    };
+    let action_guide = match guide_json {
+        Some(json) => serde_json::from_str::<ActionGuide>(&json)?,
+        None => ActionGuide::NotRequired,
+    };
+    Ok((
+        LeadFacts {
+            stage: lead.system_stage,
+            source: account.state,
+        },
+        ConversationFacts {
+            is_empty: !any && !queued,
+            buyer_has_written: buyer_wrote,
+            last_author,
+            blocked: (status.as_deref() == Some("blocked")).then_some(substatus),
+            action_guide,
+        },
+    ))
+}
+
+/// Stores what the action guide said for this lead (the sync reads it when the seller must
+/// start the conversation through a reason to communicate).
+pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<()> {
+    let json = match guide {
+        ActionGuide::NotRequired => None,
+        required => Some(serde_json::to_string(required)?),
+    };
+    conn.execute(
+        "UPDATE leads SET action_guide_json = ?2 WHERE id = ?1 AND action_guide_json IS NOT ?2",
+        params![lead_id, json],
+    )?;
+    Ok(())
+}

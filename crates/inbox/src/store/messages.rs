@@ -1,0 +1,261 @@
+//! Messages from a sync page, folded into their lead's conversation.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{from_millis, leads, to_millis};
+use crate::error::Result;
+use crate::incoming::{IncomingConversation, IncomingMessage};
+use crate::ipc::{MARK_END, MARK_START};
+use crate::pipeline::archive::{reopens, Activity};
+
+/// How many characters of the last message the board shows.
+const EXCERPT_CHARS: usize = 120;
+/// Messages created in the same millisecond get consecutive `seq`s within this range.
+const SEQ_PER_MILLI: i64 = 1024;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessagesOutcome {
+    pub added: usize,
+    /// New buyer messages, for desktop notifications.
+    pub new_from_buyer: usize,
+    /// The lead's board card changed (last message, unread, archive, status).
+    pub lead_changed: bool,
+}
+
+/// The highlight markers can never come from a message, so snippets stay unambiguous.
+fn clean_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c != MARK_START && *c != MARK_END)
+        .collect()
+}
+
+/// The raw JSON without `text` (kept once, in its column), unless cleaning changed the text.
+fn raw_without_text(message: &IncomingMessage, cleaned: &str) -> String {
+    let mut raw = message.raw.clone();
+    if cleaned == message.text {
+        if let Some(map) = raw.as_object_mut() {
+            map.remove("text");
+        }
+    }
+    raw.to_string()
+}
+
+/// Restores a stored message's full raw JSON.
+pub fn raw_json(
+    conn: &Connection,
+    account_id: i64,
+    meli_id: &str,
+) -> Result<Option<serde_json::Value>> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT raw_json, text FROM messages WHERE account_id = ?1 AND meli_id = ?2",
+            params![account_id, meli_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((raw, text)) = row else {
+        return Ok(None);
+    };
+    let mut value: serde_json::Value = serde_json::from_str(&raw)?;
+    if let Some(map) = value.as_object_mut() {
+        map.entry("text").or_insert(serde_json::Value::String(text));
+    }
+    Ok(Some(value))
+}
+
+fn next_seq(conn: &Connection, created_ms: i64) -> Result<i64> {
+    let base = created_ms.max(0) * SEQ_PER_MILLI;
+    let last: Option<i64> = conn.query_row(
+        "SELECT MAX(seq) FROM messages WHERE seq BETWEEN ?1 AND ?2",
+        params![base, base + SEQ_PER_MILLI - 1],
+        |r| r.get(0),
+    )?;
+    Ok(last.map_or(base, |s| s + 1))
+}
+
+/// Upserts one page of a lead's conversation, its attachments' metadata and the
+/// conversation's status, then refreshes the lead's summary. Replaying it writes nothing.
+pub fn apply_page(
+    conn: &Connection,
+    lead_id: i64,
+    page: &IncomingConversation,
+) -> Result<MessagesOutcome> {
+    let lead = leads::load(conn, lead_id)?;
+    let mut outcome = MessagesOutcome::default();
+    let mut newest_buyer_message: Option<DateTime<Utc>> = None;
+    for message in &page.messages {
+        let text = clean_text(&message.text);
+        let raw = raw_without_text(message, &text);
+        let created = to_millis(message.created_at);
+        let read = message.read_at.map(to_millis);
+        let existing: Option<i64> = conn
+            .query_row(
+                "SELECT seq FROM messages WHERE account_id = ?1 AND meli_id = ?2",
+                params![lead.account_id, message.meli_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let seq = match existing {
+            Some(seq) => {
+                conn.execute(
+                    "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
+                         moderation_reason = ?5, text = ?6, raw_json = ?7
+                     WHERE seq = ?1 AND (read_at IS NOT ?2 OR status IS NOT ?3 OR moderation_status IS NOT ?4
+                         OR moderation_reason IS NOT ?5 OR text IS NOT ?6 OR raw_json IS NOT ?7)",
+                    params![
+                        seq,
+                        read,
+                        message.status,
+                        message.moderation_status,
+                        message.moderation_reason,
+                        text,
+                        raw
+                    ],
+                )?;
+                seq
+            }
+            None => {
+                let seq = next_seq(conn, created)?;
+                conn.execute(
+                    "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
+                         status, moderation_status, moderation_reason, text, raw_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    params![
+                        seq,
+                        lead.account_id,
+                        lead_id,
+                        message.meli_id,
+                        message.from_buyer,
+                        created,
+                        read,
+                        message.status,
+                        message.moderation_status,
+                        message.moderation_reason,
+                        text,
+                        raw
+                    ],
+                )?;
+                outcome.added += 1;
+                if message.from_buyer {
+                    outcome.new_from_buyer += 1;
+                    newest_buyer_message = newest_buyer_message.max(Some(message.created_at));
+                }
+                seq
+            }
+        };
+        for attachment in &message.attachments {
+            conn.execute(
+                "INSERT INTO attachments (message_seq, meli_filename, original_name, mime, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (message_seq, meli_filename) DO UPDATE SET original_name = excluded.original_name,
+                     mime = excluded.mime, size = excluded.size
+                 WHERE original_name IS NOT excluded.original_name OR mime IS NOT excluded.mime
+                     OR size IS NOT excluded.size",
+                params![seq, attachment.filename, attachment.original_filename, attachment.mime, attachment.size],
+            )?;
+        }
+    }
+    let mut changed = conn.execute(
+        "UPDATE leads SET conversation_status = ?2, conversation_substatus = ?3
+         WHERE id = ?1 AND (conversation_status IS NOT ?2 OR conversation_substatus IS NOT ?3)",
+        params![lead_id, page.status, page.substatus],
+    )? > 0;
+    if lead.contact.name.is_none() {
+        if let Some(name) = page
+            .messages
+            .iter()
+            .filter(|m| m.from_buyer)
+            .find_map(|m| m.from_name.clone())
+        {
+            conn.execute(
+                "UPDATE leads SET buyer_name = ?2 WHERE id = ?1",
+                params![lead_id, name],
+            )?;
+            leads::reindex(conn, lead_id)?;
+            changed = true;
+        }
+    }
+    if let (Some(archived), Some(newest)) =
+        (lead.archived_at.and_then(from_millis), newest_buyer_message)
+    {
+        if reopens(archived, Activity::BuyerMessage(newest)) {
+            conn.execute(
+                "UPDATE leads SET archived_at = NULL WHERE id = ?1",
+                [lead_id],
+            )?;
+            changed = true;
+        }
+    }
+    outcome.lead_changed = refresh_summary(conn, lead_id)? || changed;
+    Ok(outcome)
+}
+
+/// Recomputes the lead's last message, unread count, first buyer message and first reply,
+/// and its activity time. Writes only when something differs.
+pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
+    let last: Option<(i64, bool, String)> = conn
+        .query_row(
+            "SELECT created_at, from_buyer, text FROM messages WHERE lead_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [lead_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let unread: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM messages m JOIN leads l ON l.id = m.lead_id
+         WHERE m.lead_id = ?1 AND m.from_buyer = 1 AND m.read_at IS NULL AND m.seq > l.read_upto_seq",
+        [lead_id],
+        |r| r.get(0),
+    )?;
+    let first_buyer: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT seq, created_at FROM messages WHERE lead_id = ?1 AND from_buyer = 1 ORDER BY seq LIMIT 1",
+            [lead_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let first_reply: Option<i64> = match first_buyer {
+        Some((seq, _)) => conn
+            .query_row(
+                "SELECT created_at FROM messages WHERE lead_id = ?1 AND from_buyer = 0 AND seq > ?2
+                 ORDER BY seq LIMIT 1",
+                params![lead_id, seq],
+                |r| r.get(0),
+            )
+            .optional()?,
+        None => None,
+    };
+    let excerpt = last.as_ref().map(|(_, _, text)| excerpt_of(text));
+    let changed = conn.execute(
+        "UPDATE leads SET last_message_at = ?2, last_from_buyer = ?3, last_message_excerpt = ?4,
+             unread_count = ?5, first_buyer_at = ?6, first_reply_at = ?7,
+             activity_at = MAX(activity_at, COALESCE(?2, activity_at))
+         WHERE id = ?1 AND (last_message_at IS NOT ?2 OR last_from_buyer IS NOT ?3
+             OR last_message_excerpt IS NOT ?4 OR unread_count IS NOT ?5 OR first_buyer_at IS NOT ?6
+             OR first_reply_at IS NOT ?7)",
+        params![
+            lead_id,
+            last.as_ref().map(|l| l.0),
+            last.as_ref().is_some_and(|l| l.1),
+            excerpt,
+            unread,
+            first_buyer.map(|f| f.1),
+            first_reply
+        ],
+    )?;
+    Ok(changed > 0)
+}
+
+fn excerpt_of(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= EXCERPT_CHARS {
+        flat
+    } else {
+        let mut cut: String = flat.chars().take(EXCERPT_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests;

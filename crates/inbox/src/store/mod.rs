@@ -1,0 +1,255 @@
+//! The SQLite cache: the single source of truth for the UI.
+//!
+//! One writer connection (SQLite serialises writers anyway; one connection avoids
+//! `SQLITE_BUSY` between our own threads) and a small pool of read-only connections, which
+//! WAL lets run while the writer writes. Calls block: from async code use
+//! [`Store::read_async`] / [`Store::write_async`], which run on tokio's blocking pool.
+//!
+//! No secret is ever written here: tokens live in the OS keychain.
+
+pub mod accounts;
+pub mod attachments;
+pub mod board;
+pub mod buyers;
+pub mod conversation;
+pub mod cursors;
+pub mod leads;
+pub mod messages;
+pub mod migrations;
+pub mod orders;
+pub mod outbox;
+pub mod search;
+pub mod stages;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{InboxError, Result};
+
+/// Readers kept open between queries; more are opened when busy and closed after use.
+const IDLE_READERS: usize = 4;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn poisoned<T>(_: T) -> InboxError {
+    InboxError::Storage("a previous database call panicked".into())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut writer = Connection::open(path)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        configure(&writer)?;
+        migrations::migrations().to_latest(&mut writer)?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a read-only connection; it sees the last committed state.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let idle = self.inner.readers.lock().map_err(poisoned)?.pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.inner.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&conn)?;
+                conn
+            }
+        };
+        let result = f(&conn);
+        let mut readers = self.inner.readers.lock().map_err(poisoned)?;
+        if readers.len() < IDLE_READERS {
+            readers.push(conn);
+        }
+        result
+    }
+
+    /// Runs `f` in one write transaction, committed if it returns `Ok`, rolled back otherwise.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(poisoned)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub async fn read_async<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read(f))
+            .await
+            .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+    }
+
+    pub async fn write_async<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write(f))
+            .await
+            .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Milliseconds since the epoch, the store's time unit.
+pub fn to_millis(time: DateTime<Utc>) -> i64 {
+    time.timestamp_millis()
+}
+
+pub fn from_millis(millis: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(millis).single()
+}
+
+/// RFC 3339 in UTC with milliseconds, as the UI receives dates.
+pub fn millis_to_text(millis: i64) -> Option<String> {
+    from_millis(millis).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_sets_wal_and_pragmas() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        let (mode, fk, sync): (String, i64, i64) = store
+            .read(|c| {
+                let mode = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+                let fk = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+                let sync = c.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+                Ok((mode, fk, sync))
+            })
+            .expect("reads");
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        assert_eq!(sync, 1, "NORMAL");
+    }
+
+    #[test]
+    fn readers_are_read_only_and_see_committed_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        let denied = store.read(|c| Ok(c.execute("DELETE FROM stages", [])?));
+        assert!(denied.is_err(), "a reader cannot write");
+        store
+            .write(|tx| {
+                Ok(tx.execute(
+                    "INSERT INTO stages (name, position) VALUES ('Shipped', 0)",
+                    [],
+                )?)
+            })
+            .expect("writes");
+        let count: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?))
+            .expect("reads");
+        assert_eq!(count, 6);
+    }
+
+    #[test]
+    fn a_failed_write_rolls_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        let result: Result<()> = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO stages (name, position) VALUES ('Shipped', 0)",
+                [],
+            )?;
+            Err(InboxError::InvalidInput("stop".into()))
+        });
+        assert!(result.is_err());
+        let count: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?))
+            .expect("reads");
+        assert_eq!(count, 5);
+    }
+
+    #[test]
+    fn reopening_keeps_data() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inbox.sqlite");
+        {
+            let store = Store::open(&path).expect("opens");
+            store
+                .write(|tx| {
+                    Ok(tx.execute("INSERT INTO stages (name, position) VALUES ('X', 0)", [])?)
+                })
+                .expect("writes");
+        }
+        let store = Store::open(&path).expect("reopens");
+        let count: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?))
+            .expect("reads");
+        assert_eq!(count, 6);
+    }
+
+    #[tokio::test]
+    async fn async_handles_run_off_the_runtime() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        store
+            .write_async(|tx| {
+                Ok(tx.execute("INSERT INTO stages (name, position) VALUES ('X', 0)", [])?)
+            })
+            .await
+            .expect("writes");
+        let count: i64 = store
+            .read_async(|c| Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?))
+            .await
+            .expect("reads");
+        assert_eq!(count, 6);
+    }
+
+    #[test]
+    fn millis_round_trip() {
+        let t = from_millis(1_700_000_000_123).expect("valid");
+        assert_eq!(to_millis(t), 1_700_000_000_123);
+        assert_eq!(
+            millis_to_text(0).as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+    }
+}

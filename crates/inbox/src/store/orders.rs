@@ -1,0 +1,145 @@
+//! Orders from a sync page, folded into leads.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+use super::{leads, to_millis};
+use crate::error::Result;
+use crate::pipeline::{LeadKey, Order};
+
+/// What a page changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOutcome {
+    /// Leads created or changed (stage, tags, contact, card…), for the UI's refresh.
+    pub changed_leads: Vec<i64>,
+    /// Orders that could not be read (logged).
+    pub skipped: usize,
+}
+
+/// Upserts one page of `/orders/search` results and re-derives their leads. Call it inside
+/// the page's transaction; replaying the same page writes nothing.
+pub fn apply_page(
+    conn: &Connection,
+    account_id: i64,
+    page: &[Value],
+    now: DateTime<Utc>,
+) -> Result<PageOutcome> {
+    let mut outcome = PageOutcome::default();
+    // lead id → whether one of its orders changed
+    let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
+    for raw in page {
+        let order = match Order::from_api(raw) {
+            Ok(order) => order,
+            Err(err) => {
+                tracing::warn!(%err, "skipping an order the sync could not read");
+                outcome.skipped += 1;
+                continue;
+            }
+        };
+        let key = LeadKey::of(&order);
+        let (lead_id, created) = leads::find_or_create(conn, account_id, key, &order, now)?;
+        let previous_lead: Option<i64> = conn
+            .query_row(
+                "SELECT lead_id FROM orders WHERE account_id = ?1 AND order_id = ?2",
+                params![account_id, order.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // serde_json's maps are sorted, so the same order always serializes the same way.
+        let raw_text = raw.to_string();
+        conn.execute(
+            "INSERT INTO orders (account_id, order_id, lead_id, status, last_updated, raw_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (account_id, order_id) DO UPDATE SET lead_id = excluded.lead_id,
+                 status = excluded.status, last_updated = excluded.last_updated, raw_json = excluded.raw_json
+             WHERE raw_json IS NOT excluded.raw_json OR lead_id IS NOT excluded.lead_id",
+            params![account_id, order.id, lead_id, order.status, order.last_updated.map(to_millis), raw_text],
+        )?;
+        let order_changed = conn.changes() > 0;
+        *touched.entry(lead_id).or_insert(false) |= order_changed || created;
+        if let Some(previous) = previous_lead.filter(|p| *p != lead_id) {
+            touched.insert(previous, true);
+        }
+    }
+    for (lead_id, order_changed) in touched {
+        if leads::rederive(conn, lead_id, order_changed)? {
+            outcome.changed_leads.push(lead_id);
+        }
+    }
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::{api_order, now, temp_store};
+    use crate::store::{accounts, Store};
+
+    fn dump(store: &Store) -> String {
+        store
+            .read(|c| {
+                let mut out = String::new();
+                for table in ["leads", "orders", "leads_fts"] {
+                    let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1"))?;
+                    let n = stmt.column_count();
+                    let mut rows = stmt.query([])?;
+                    while let Some(row) = rows.next()? {
+                        for i in 0..n {
+                            out.push_str(&format!("{:?}|", row.get_ref(i)?));
+                        }
+                        out.push('\n');
+                    }
+                }
+                Ok(out)
+            })
+            .expect("dumps")
+    }
+
+    #[test]
+    fn replaying_a_page_changes_nothing() {
+        let (_dir, store) = temp_store();
+        let account = store
+            .write(|tx| accounts::connect(tx, 1, "MLA", None, now()))
+            .expect("account");
+        let page = vec![
+            api_order(1, Some(100), "paid", "Mate de calabaza"),
+            api_order(2, Some(100), "payment_required", "Bombilla"),
+            api_order(3, None, "cancelled", "Yerba"),
+        ];
+        let first = store
+            .write(|tx| apply_page(tx, account, &page, now()))
+            .expect("applies");
+        assert_eq!(first.changed_leads.len(), 2);
+        let before = dump(&store);
+        let (second, changes) = store
+            .write(|tx| {
+                let start = tx.total_changes();
+                let outcome = apply_page(tx, account, &page, now())?;
+                Ok((outcome, tx.total_changes() - start))
+            })
+            .expect("replays");
+        assert_eq!(second, PageOutcome::default());
+        assert_eq!(changes, 0, "not one row written");
+        assert_eq!(dump(&store), before);
+    }
+
+    #[test]
+    fn an_unreadable_order_is_skipped_not_fatal() {
+        let (_dir, store) = temp_store();
+        let account = store
+            .write(|tx| accounts::connect(tx, 1, "MLA", None, now()))
+            .expect("account");
+        let page = vec![
+            serde_json::json!({"status": "paid"}),
+            api_order(1, None, "paid", "Mate"),
+        ];
+        let outcome = store
+            .write(|tx| apply_page(tx, account, &page, now()))
+            .expect("applies");
+        assert_eq!(outcome.skipped, 1);
+        assert_eq!(outcome.changed_leads.len(), 1);
+    }
+}

@@ -1,0 +1,158 @@
+//! Full-text search: leads by buyer name and nickname, order and pack numbers and item
+//! titles (`leads_fts`), and messages by text (`messages_fts`), per account or across all.
+//!
+//! The seller's input is never FTS5 syntax: each word becomes a quoted string, so quotes,
+//! `*`, `-`, `:`, `NEAR`, `AND`/`OR`/`NOT` and parentheses are plain text. Lead search
+//! matches every word as a prefix (numbers are often typed in part); message search matches
+//! the last word as a prefix when it has at least three characters, which keeps a query on
+//! a million messages fast. Diacritics are ignored (`informacion` finds `información`).
+//!
+//! Message hits come newest first: `messages_fts`'s rowid is the message's `seq`, which
+//! grows with time, so FTS5 walks its index backwards and stops at the page size.
+//! Snippets mark matches with [`MARK_START`] / [`MARK_END`].
+
+use rusqlite::{params, Connection};
+
+use super::millis_to_text;
+use crate::error::{InboxError, Result};
+use crate::ipc::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
+
+pub const LEAD_HITS: u32 = 20;
+pub const MESSAGE_HITS: u32 = 50;
+const MIN_PREFIX_CHARS: usize = 3;
+
+/// Builds an FTS5 query from what the seller typed; `None` when there is nothing to search.
+pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
+    let words: Vec<&str> = input
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            let quoted = format!("\"{}\"", word.replace('"', "\"\""));
+            let as_prefix = match prefix {
+                Prefix::Every => true,
+                Prefix::LastIfLong => i == last && word.chars().count() >= MIN_PREFIX_CHARS,
+            };
+            if as_prefix {
+                quoted + "*"
+            } else {
+                quoted
+            }
+        })
+        .collect();
+    Some(terms.join(" "))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefix {
+    Every,
+    LastIfLong,
+}
+
+fn markers() -> (String, String) {
+    (MARK_START.to_string(), MARK_END.to_string())
+}
+
+/// Searches leads and messages; `older_than` pages through message hits.
+pub fn search(
+    conn: &Connection,
+    input: &str,
+    account: Option<i64>,
+    older_than: Option<&str>,
+) -> Result<SearchResults> {
+    let before = match older_than {
+        Some(text) => text
+            .parse()
+            .map_err(|_| InboxError::InvalidInput(format!("cursor {text:?}")))?,
+        None => i64::MAX,
+    };
+    let leads = match (older_than, fts_query(input, Prefix::Every)) {
+        (None, Some(query)) => search_leads(conn, &query, account)?,
+        _ => Vec::new(),
+    };
+    let (messages, next_cursor) = match fts_query(input, Prefix::LastIfLong) {
+        Some(query) => search_messages(conn, &query, account, before)?,
+        None => (Vec::new(), None),
+    };
+    Ok(SearchResults {
+        leads,
+        messages,
+        next_cursor,
+    })
+}
+
+fn search_leads(conn: &Connection, query: &str, account: Option<i64>) -> Result<Vec<SearchHit>> {
+    let (start, end) = markers();
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.account_id, l.conversation_id, COALESCE(l.buyer_name, l.buyer_nickname),
+                l.activity_at, snippet(leads_fts, -1, ?2, ?3, '…', 10)
+         FROM leads_fts JOIN leads l ON l.id = leads_fts.rowid
+         WHERE leads_fts MATCH ?1 AND (?4 IS NULL OR l.account_id = ?4)
+         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(params![query, start, end, account, LEAD_HITS], |r| {
+        Ok(SearchHit {
+            kind: SearchHitKind::Lead,
+            lead_id: r.get(0)?,
+            account_id: r.get(1)?,
+            lead_name: r.get::<_, i64>(2)?.to_string(),
+            buyer: r.get(3)?,
+            message_id: None,
+            at: millis_to_text(r.get(4)?),
+            snippet: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn search_messages(
+    conn: &Connection,
+    query: &str,
+    account: Option<i64>,
+    before: i64,
+) -> Result<(Vec<SearchHit>, Option<String>)> {
+    let (start, end) = markers();
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.rowid, m.lead_id, m.account_id, l.conversation_id,
+                COALESCE(l.buyer_name, l.buyer_nickname), m.meli_id, m.created_at,
+                snippet(messages_fts, 0, ?2, ?3, '…', 12)
+         FROM messages_fts f
+         JOIN messages m ON m.seq = f.rowid
+         JOIN leads l ON l.id = m.lead_id
+         WHERE messages_fts MATCH ?1 AND f.rowid < ?4 AND (?5 IS NULL OR m.account_id = ?5)
+         ORDER BY f.rowid DESC LIMIT ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![query, start, end, before, account, MESSAGE_HITS + 1],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                SearchHit {
+                    kind: SearchHitKind::Message,
+                    lead_id: r.get(1)?,
+                    account_id: r.get(2)?,
+                    lead_name: r.get::<_, i64>(3)?.to_string(),
+                    buyer: r.get(4)?,
+                    message_id: Some(r.get(5)?),
+                    at: millis_to_text(r.get(6)?),
+                    snippet: r.get(7)?,
+                },
+            ))
+        },
+    )?;
+    let mut hits: Vec<(i64, SearchHit)> = rows.collect::<rusqlite::Result<_>>()?;
+    let next = if hits.len() > MESSAGE_HITS as usize {
+        hits.truncate(MESSAGE_HITS as usize);
+        hits.last().map(|(seq, _)| seq.to_string())
+    } else {
+        None
+    };
+    Ok((hits.into_iter().map(|(_, h)| h).collect(), next))
+}
+
+#[cfg(test)]
+mod tests;
