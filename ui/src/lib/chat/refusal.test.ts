@@ -29,7 +29,7 @@ describe("describeRefusal", () => {
   });
 
   it("fills in the file, its limit and the blocking reason", () => {
-    expect(describeRefusal({ code: "file_too_large", file: "video.pdf", size: 31457280n, max: 26214400n })).toBe(
+    expect(describeRefusal({ code: "file_too_large", file: "video.pdf", size: 31457280, max: 26214400 })).toBe(
       "video.pdf is larger than 25 MB",
     );
     expect(describeRefusal({ code: "file_type", file: "setup.png" })).toBe(
