@@ -11,7 +11,7 @@ const COMMITTED: &str = "ui/src/lib/ipc";
 
 pub fn check_drift() -> Result {
     let root = crate::root();
-    let fresh = root.join("target/ipc-check");
+    let fresh = crate::target_dir().join("ipc-check");
     let _ = std::fs::remove_dir_all(&fresh);
     exec(
         cargo()

@@ -26,7 +26,7 @@ pub fn run_bundle() -> Result {
     )?;
     println!(
         "bundle: installers are in {}",
-        root.join("target/release/bundle").display()
+        crate::target_dir().join("release/bundle").display()
     );
     Ok(())
 }

@@ -13,8 +13,8 @@ pub fn run_demo() -> Result {
     setup::run()?;
     exec(npm().args(["run", "build"]))?;
     exec(cargo().args(["build", "--features", "custom-protocol"]))?;
-    let root = crate::root();
-    let app = root.join("target/debug").join(if cfg!(windows) {
+    let target = crate::target_dir();
+    let app = target.join("debug").join(if cfg!(windows) {
         "mostrador.exe"
     } else {
         "mostrador"
@@ -29,7 +29,7 @@ pub fn run_demo() -> Result {
     }
 
     let xvfb = xvfb::Xvfb::start()?;
-    let data_dir = root.join("target/demo-data");
+    let data_dir = target.join("demo-data");
     let _ = std::fs::remove_dir_all(&data_dir);
     let mut child = Command::new(&app)
         .arg("--demo")
@@ -39,7 +39,7 @@ pub fn run_demo() -> Result {
         .stdin(Stdio::null())
         .spawn()
         .map_err(|e| format!("could not start {}: {e}", app.display()))?;
-    let shot = root.join("target/demo.png");
+    let shot = target.join("demo.png");
     let result = screenshot_when_up(&xvfb.display, &mut child, &shot);
     xvfb::terminate(&mut child, Duration::from_secs(5));
     drop(xvfb);

@@ -64,7 +64,7 @@ pub fn run_all(steps: &mut Steps) -> Result {
             return Ok(());
         };
         let (display, _xvfb) = xvfb::display()?;
-        let out = crate::root().join("target/e2e");
+        let out = crate::target_dir().join("e2e");
         std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
         exec(
             cargo()
