@@ -13,6 +13,7 @@
       pasteHelp: "No pudimos abrir Mostrador automáticamente. Copia el código y pégalo en la pantalla de conexión.",
       copy: "Copiar código",
       copied: "Copiado",
+      retry: "Intentar abrir Mostrador de nuevo",
       denied: "No se autorizó la conexión. Vuelve a Mostrador para intentarlo de nuevo.",
       missing: "Esta página no recibió ningún código de Mercado Libre."
     },
@@ -22,6 +23,7 @@
       pasteHelp: "Não conseguimos abrir o Mostrador automaticamente. Copie o código e cole na tela de conexão.",
       copy: "Copiar código",
       copied: "Copiado",
+      retry: "Tentar abrir o Mostrador de novo",
       denied: "A conexão não foi autorizada. Volte ao Mostrador para tentar de novo.",
       missing: "Esta página não recebeu nenhum código do Mercado Livre."
     },
@@ -31,6 +33,7 @@
       pasteHelp: "We could not open Mostrador automatically. Copy the code and paste it on the connect screen.",
       copy: "Copy code",
       copied: "Copied",
+      retry: "Try opening Mostrador again",
       denied: "The connection was not authorized. Go back to Mostrador to try again.",
       missing: "This page did not receive a code from Mercado Libre."
     }
@@ -85,7 +88,9 @@
 
   function byId(id) { return document.getElementById(id); }
 
-  function showCode(t, code) {
+  // `retryUrl` is offered (never followed by itself) when the probe failed for a valid port: some
+  // browsers block a page's requests to this computer but still allow the seller's click.
+  function showCode(t, code, retryUrl) {
     document.body.setAttribute("data-relay", "paste");
     byId("title").textContent = t.pasteTitle;
     byId("status").textContent = "";
@@ -98,6 +103,12 @@
         navigator.clipboard.writeText(code).then(function () { button.textContent = t.copied; }, function () {});
       }
     });
+    if (retryUrl) {
+      var retry = byId("retry");
+      retry.textContent = t.retry;
+      retry.href = retryUrl;
+      retry.hidden = false;
+    }
     byId("paste").hidden = false;
   }
 
@@ -125,16 +136,17 @@
       return;
     }
     showMessage(t, "forwarding", t.forwarding);
+    var callback = loopbackUrl(port, "/callback", {
+      code: code,
+      state: state,
+      error: error,
+      error_description: params.get("error_description")
+    });
     probe(port).then(function (listening) {
       if (listening) {
-        window.location.replace(loopbackUrl(port, "/callback", {
-          code: code,
-          state: state,
-          error: error,
-          error_description: params.get("error_description")
-        }));
+        window.location.replace(callback);
       } else if (code) {
-        showCode(t, code);
+        showCode(t, code, callback);
       } else {
         showMessage(t, "denied", t.denied);
       }

@@ -3,10 +3,12 @@
 //! request from another local program cannot end the attempt with a guessed path.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
 use url::Url;
 
 use super::reply_page::{self, Outcome};
@@ -34,6 +36,8 @@ enum Callback {
     Denied(String),
     WrongState,
     NotOurs,
+    /// A browser's CORS/private-network preflight before the relay's probe.
+    Preflight,
 }
 
 impl CallbackListener {
@@ -64,6 +68,8 @@ impl CallbackListener {
 
     /// Waits for the callback of the attempt whose state is `expected_state`. Ends with the code,
     /// or with `AuthorizationDenied`, `StateMismatch`, `CallbackTimeout` or `Cancelled`.
+    /// Connections are served concurrently, so an idle one (a browser's preconnect) cannot hold
+    /// up the callback.
     pub async fn wait(
         self,
         expected_state: &str,
@@ -71,20 +77,23 @@ impl CallbackListener {
         timeout: Duration,
         cancel: impl Future<Output = ()>,
     ) -> Result<Secret, MeliError> {
+        let expected: Arc<str> = Arc::from(expected_state);
         let serve = async {
+            let mut connections = JoinSet::new();
             loop {
-                let (stream, _) = self
-                    .listener
-                    .accept()
-                    .await
-                    .map_err(|e| MeliError::Listener(e.to_string()))?;
-                match answer(stream, expected_state, lang).await {
-                    Some(Callback::Code(code)) => return Ok(code),
-                    Some(Callback::Denied(error)) => {
-                        return Err(MeliError::AuthorizationDenied { error })
+                tokio::select! {
+                    accepted = self.listener.accept() => {
+                        let (stream, _) = accepted.map_err(|e| MeliError::Listener(e.to_string()))?;
+                        connections.spawn(answer(stream, expected.clone(), lang));
                     }
-                    Some(Callback::WrongState) => return Err(MeliError::StateMismatch),
-                    Some(Callback::NotOurs) | None => continue,
+                    Some(done) = connections.join_next() => match done {
+                        Ok(Some(Callback::Code(code))) => return Ok(code),
+                        Ok(Some(Callback::Denied(error))) => {
+                            return Err(MeliError::AuthorizationDenied { error })
+                        }
+                        Ok(Some(Callback::WrongState)) => return Err(MeliError::StateMismatch),
+                        Ok(Some(Callback::NotOurs | Callback::Preflight) | None) | Err(_) => {}
+                    },
                 }
             }
         };
@@ -97,11 +106,27 @@ impl CallbackListener {
 }
 
 /// Reads one request and answers it; `None` when the connection broke before a full request.
-async fn answer(mut stream: TcpStream, expected_state: &str, lang: Language) -> Option<Callback> {
+async fn answer(
+    mut stream: TcpStream,
+    expected_state: Arc<str>,
+    lang: Language,
+) -> Option<Callback> {
     let head = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream))
         .await
         .ok()??;
-    let callback = interpret(&head, expected_state);
+    let callback = interpret(&head, &expected_state);
+    if matches!(callback, Callback::Preflight) {
+        // Lets the relay, served over HTTPS from elsewhere, probe whether we are listening.
+        let _ = stream
+            .write_all(
+                b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: *\r\n\
+                  Access-Control-Allow-Methods: GET\r\nAccess-Control-Allow-Private-Network: true\r\n\
+                  Content-Length: 0\r\nConnection: close\r\n\r\n",
+            )
+            .await;
+        let _ = stream.shutdown().await;
+        return Some(callback);
+    }
     let (status, body) = match &callback {
         Callback::Code(_) => ("200 OK", reply_page::html(lang, Outcome::Connected)),
         Callback::Denied(_) => ("200 OK", reply_page::html(lang, Outcome::Denied)),
@@ -109,7 +134,7 @@ async fn answer(mut stream: TcpStream, expected_state: &str, lang: Language) -> 
             "400 Bad Request",
             reply_page::html(lang, Outcome::WrongAttempt),
         ),
-        Callback::NotOurs => ("404 Not Found", "not found".to_owned()),
+        Callback::NotOurs | Callback::Preflight => ("404 Not Found", "not found".to_owned()),
     };
     let content_type = if matches!(callback, Callback::NotOurs) {
         "text/plain; charset=utf-8"
@@ -143,7 +168,11 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
 
 fn interpret(head: &str, expected_state: &str) -> Callback {
     let mut parts = head.lines().next().unwrap_or("").split(' ');
-    let (Some("GET"), Some(target)) = (parts.next(), parts.next()) else {
+    let (method, target) = (parts.next(), parts.next());
+    if method == Some("OPTIONS") {
+        return Callback::Preflight;
+    }
+    let (Some("GET"), Some(target)) = (method, target) else {
         return Callback::NotOurs;
     };
     let Ok(url) = Url::parse("http://127.0.0.1").and_then(|b| b.join(target)) else {
@@ -207,6 +236,10 @@ mod tests {
         assert!(matches!(
             interpret("POST /callback?code=1&state=s.1 HTTP/1.1\r\n\r\n", "s.1"),
             Callback::NotOurs
+        ));
+        assert!(matches!(
+            interpret("OPTIONS /probe HTTP/1.1\r\n\r\n", "s.1"),
+            Callback::Preflight
         ));
     }
 }

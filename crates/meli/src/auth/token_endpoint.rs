@@ -76,6 +76,15 @@ impl TokenEndpoint {
         if !(200..300).contains(&status) {
             return Err(MeliError::from_response(status, retry_after, &body));
         }
-        serde_json::from_slice(&body).map_err(|e| MeliError::decode(e, &body))
+        // The body holds tokens: the error names only where parsing failed, never the content.
+        serde_json::from_slice(&body).map_err(|e| MeliError::Decode {
+            reason: format!(
+                "token response: {:?} error at line {} column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
+            excerpt: "(withheld: token response)".to_owned(),
+        })
     }
 }

@@ -206,3 +206,92 @@ impl From<reqwest::Error> for MeliError {
         MeliError::Network(text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_variant() -> Vec<MeliError> {
+        let m = || String::from("m");
+        vec![
+            MeliError::Unauthorized { message: m() },
+            MeliError::TokenStore(m()),
+            MeliError::NotConnected,
+            MeliError::InvalidGrant { description: m() },
+            MeliError::OAuth {
+                error: m(),
+                description: m(),
+            },
+            MeliError::Forbidden { reason: m() },
+            MeliError::NotFound { message: m() },
+            MeliError::TextTooLong { message: m() },
+            MeliError::CapExhausted { message: m() },
+            MeliError::ConversationBlocked { message: m() },
+            MeliError::ActionGuideRequired { message: m() },
+            MeliError::OpenConversation { message: m() },
+            MeliError::ExceptedCase { message: m() },
+            MeliError::InvalidOption { message: m() },
+            MeliError::InvalidTemplate { message: m() },
+            MeliError::Conflict { message: m() },
+            MeliError::BuyerUnavailable { message: m() },
+            MeliError::AttachmentInvalid { message: m() },
+            MeliError::BadRequest { message: m() },
+            MeliError::RateLimited { retry_after: None },
+            MeliError::Server {
+                status: 500,
+                message: m(),
+            },
+            MeliError::Http {
+                status: 418,
+                message: m(),
+            },
+            MeliError::Network(m()),
+            MeliError::SendOutcomeUnknown { cause: m() },
+            MeliError::Decode {
+                reason: m(),
+                excerpt: m(),
+            },
+            MeliError::InvalidConfig(m()),
+            MeliError::AuthorizationDenied { error: m() },
+            MeliError::StateMismatch,
+            MeliError::CallbackTimeout,
+            MeliError::Cancelled,
+            MeliError::PortInUse { port: 1 },
+            MeliError::Listener(m()),
+            MeliError::InvalidPaste,
+        ]
+    }
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let all = every_variant();
+        let mut codes: Vec<&str> = all.iter().map(MeliError::code).collect();
+        assert!(codes
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        codes.sort_unstable();
+        let before = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), before, "duplicate codes: {codes:?}");
+    }
+
+    #[test]
+    fn transient_and_reconnect_classes() {
+        for e in every_variant() {
+            assert!(
+                !(e.is_transient() && e.needs_reconnect()),
+                "{} cannot be both",
+                e.code()
+            );
+        }
+        assert!(MeliError::Network("x".into()).is_transient());
+        assert!(MeliError::InvalidGrant {
+            description: String::new()
+        }
+        .needs_reconnect());
+        assert!(!MeliError::SendOutcomeUnknown {
+            cause: String::new()
+        }
+        .is_transient());
+    }
+}

@@ -195,3 +195,48 @@ async fn a_slow_answer_within_the_timeout_succeeds() {
     client.me().await.expect("slow but fine");
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
+
+#[tokio::test]
+async fn an_unreachable_api_is_a_network_error_after_bounded_retries() {
+    let sim = sim().await;
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let dead_base = format!("http://{}", dead.local_addr().expect("addr"));
+    drop(dead);
+    let store = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(
+        &sim, SELLER_MLA,
+    ))));
+    let client = client_with(
+        &sim,
+        config(&sim).with_bases(dead_base, sim.auth_base_url()),
+        store,
+    );
+    let started = Instant::now();
+    let err = client.me().await.expect_err("nobody listens");
+    assert!(matches!(err, MeliError::Network(_)), "{err:?}");
+    assert!(err.is_transient());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_bad_base_url_is_a_configuration_error() {
+    let sim = sim().await;
+    let store = std::sync::Arc::new(meli::auth::MemoryTokenStore::default());
+    let err = meli::Client::new(
+        config(&sim).with_bases("not a url", sim.auth_base_url()),
+        store.clone(),
+    )
+    .expect_err("bad base");
+    assert_eq!(err.code(), "invalid_config");
+    let err = meli::Client::new(
+        config(&sim).with_bases(sim.base_url(), "mailto:x@example.test"),
+        store,
+    )
+    .expect_err("bad auth base");
+    assert_eq!(err.code(), "invalid_config");
+}

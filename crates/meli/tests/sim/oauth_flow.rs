@@ -194,3 +194,55 @@ async fn a_busy_port_is_reported() {
         "{second:?}"
     );
 }
+
+#[tokio::test]
+async fn an_idle_connection_does_not_hold_up_the_callback_and_preflights_are_answered() {
+    let listener = CallbackListener::bind(0).await.expect("bind");
+    let port = listener.port();
+    let state = format!("s.{port}");
+    let waiting = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            listener
+                .wait(&state, Language::English, WAIT, std::future::pending())
+                .await
+        })
+    };
+    // A browser's speculative connection that never sends a request.
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let preflight = browser()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("http://127.0.0.1:{port}/probe"),
+        )
+        .header("Access-Control-Request-Private-Network", "true")
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(preflight.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        preflight
+            .headers()
+            .get("access-control-allow-private-network")
+            .map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    let started = std::time::Instant::now();
+    let url = format!("http://127.0.0.1:{port}/callback?code=TG-1&state={state}");
+    let answer = browser().get(url).send().await.expect("callback");
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+    assert!(answer
+        .text()
+        .await
+        .expect("page")
+        .contains("Account connected"));
+    let code = waiting.await.expect("task").expect("code");
+    assert_eq!(code.expose(), "TG-1");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -207,3 +207,75 @@ async fn debug_output_never_shows_tokens_or_the_secret() {
     assert!(!shown.contains(refresh.expose()), "{shown}");
     assert!(!shown.contains(&sim.app().client_secret), "{shown}");
 }
+
+/// Collects formatted log lines.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_never_show_tokens_codes_or_the_secret() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let targets = Targets::new()
+        .with_default(LevelFilter::TRACE)
+        .with_target("meli_sim", LevelFilter::OFF);
+    let subscriber = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .with_filter(targets),
+    );
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = sim().await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let client = client_with(&sim, config(&sim), store.clone());
+    let attempt = client.authorization_attempt(9);
+    let redirect = consent(&attempt.url, "allow").await;
+    let code = meli::auth::parse_pasted(redirect.as_str(), &attempt.state).expect("code");
+    let first = client.connect(&attempt, &code).await.expect("connected");
+    sim.control().advance_clock(PAST_EXPIRY);
+    client.me().await.expect("refreshed");
+    let second = store.load().expect("load").expect("tokens");
+
+    let text = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf8");
+    assert!(
+        text.contains("refreshing the Mercado Libre access token"),
+        "logs were captured: {text}"
+    );
+    let secrets = [
+        first.access_token.expose().to_owned(),
+        first
+            .refresh_token
+            .as_ref()
+            .expect("refresh")
+            .expose()
+            .to_owned(),
+        second.access_token.expose().to_owned(),
+        second
+            .refresh_token
+            .as_ref()
+            .expect("refresh")
+            .expose()
+            .to_owned(),
+        code.expose().to_owned(),
+        attempt.pkce.verifier.expose().to_owned(),
+        sim.app().client_secret,
+    ];
+    for secret in secrets {
+        assert!(!text.contains(&secret), "a secret reached the logs");
+    }
+}
