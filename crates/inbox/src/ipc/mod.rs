@@ -5,6 +5,7 @@
 mod board;
 mod chat;
 mod search;
+mod send;
 
 pub use board::{
     CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageCount,
@@ -12,6 +13,7 @@ pub use board::{
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
+pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

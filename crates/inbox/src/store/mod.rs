@@ -101,6 +101,14 @@ impl Store {
         Ok(value)
     }
 
+    /// Folds the write-ahead log into the database file and truncates it (on quit, or
+    /// before measuring the file).
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = self.inner.writer.lock().map_err(poisoned)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub async fn read_async<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
@@ -147,6 +155,9 @@ pub fn millis_to_text(millis: i64) -> Option<String> {
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+#[cfg(test)]
+mod bench_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,336 @@
+//! [`Inbox`]: what the shell calls. Each method runs its database work on tokio's blocking
+//! pool and returns the IPC types the UI receives.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{InboxError, Result};
+use crate::ipc::{
+    ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults, SendCheck,
+    StageColumn, Stats,
+};
+use crate::rules::{self, Draft, DraftFile};
+use crate::store::board::{self, ColumnCursor};
+use crate::store::outbox::{self as outbox_store, QueuedFile};
+use crate::store::stages::{self, parse_column_key};
+use crate::store::{conversation, leads, search, stats, Store};
+
+/// The current time, passed in so tests (and the simulator's clock) can set it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// Where the inbox keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxPaths {
+    pub database: PathBuf,
+    /// Attachments downloaded and drafts' files, under names we generate.
+    pub cache_dir: PathBuf,
+}
+
+impl InboxPaths {
+    /// `inbox.sqlite` and `cache/` inside the app's data dir.
+    pub fn in_dir(dir: &Path) -> InboxPaths {
+        InboxPaths {
+            database: dir.join("inbox.sqlite"),
+            cache_dir: dir.join("cache"),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Inbox {
+    store: Store,
+    paths: InboxPaths,
+    clock: Clock,
+}
+
+impl Inbox {
+    pub fn open(paths: InboxPaths, clock: Clock) -> Result<Inbox> {
+        std::fs::create_dir_all(&paths.cache_dir)
+            .map_err(|e| InboxError::Storage(format!("cache dir: {e}")))?;
+        if let Some(parent) = paths.database.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| InboxError::Storage(format!("data dir: {e}")))?;
+        }
+        let store = Store::open(&paths.database)?;
+        Ok(Inbox {
+            store,
+            paths,
+            clock,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Every column with its count and first page, for one account or all.
+    pub async fn board(&self, account: Option<i64>) -> Result<Vec<StageColumn>> {
+        self.store
+            .read_async(move |c| board::board(c, account, board::DEFAULT_PAGE))
+            .await
+    }
+
+    pub async fn column_page(
+        &self,
+        key: String,
+        account: Option<i64>,
+        cursor: Option<String>,
+    ) -> Result<ColumnPage> {
+        let column = parse_column_key(&key)?;
+        let cursor = cursor.as_deref().map(ColumnCursor::decode).transpose()?;
+        self.store
+            .read_async(move |c| {
+                board::column_page(c, column, account, cursor, board::DEFAULT_PAGE)
+            })
+            .await
+    }
+
+    pub async fn lead_card(&self, lead_id: i64) -> Result<LeadCard> {
+        self.store
+            .read_async(move |c| board::lead_card(c, lead_id))
+            .await
+    }
+
+    /// The newest 50 messages, or the 50 before `older_than`.
+    pub async fn conversation(
+        &self,
+        lead_id: i64,
+        older_than: Option<String>,
+    ) -> Result<ConversationPage> {
+        self.store
+            .read_async(move |c| {
+                conversation::page(c, lead_id, older_than.as_deref(), conversation::PAGE_SIZE)
+            })
+            .await
+    }
+
+    /// Marks the chat read here; returns whether anything was unread.
+    pub async fn mark_read(&self, lead_id: i64) -> Result<bool> {
+        self.store
+            .write_async(move |tx| conversation::mark_read(tx, lead_id))
+            .await
+    }
+
+    pub async fn search(
+        &self,
+        query: String,
+        account: Option<i64>,
+        cursor: Option<String>,
+    ) -> Result<SearchResults> {
+        self.store
+            .read_async(move |c| search::search(c, &query, account, cursor.as_deref()))
+            .await
+    }
+
+    pub async fn stats(&self, account: Option<i64>) -> Result<Stats> {
+        self.store
+            .read_async(move |c| stats::stats(c, account))
+            .await
+    }
+
+    /// Moves a lead to the column `key`; refused with a [`crate::pipeline::MoveRefusal`].
+    pub async fn move_lead(&self, lead_id: i64, key: String) -> Result<()> {
+        let column = parse_column_key(&key)?;
+        self.store
+            .write_async(move |tx| leads::move_to(tx, lead_id, column))
+            .await
+    }
+
+    pub async fn archive(&self, lead_id: i64) -> Result<()> {
+        let now = self.now();
+        self.store
+            .write_async(move |tx| leads::archive(tx, lead_id, now))
+            .await
+    }
+
+    pub async fn unarchive(&self, lead_id: i64) -> Result<()> {
+        self.store
+            .write_async(move |tx| leads::unarchive(tx, lead_id))
+            .await
+    }
+
+    /// Adds a custom stage after Paid and returns its column key.
+    pub async fn add_stage(&self, name: String) -> Result<String> {
+        let id = self
+            .store
+            .write_async(move |tx| stages::add(tx, &name))
+            .await?;
+        Ok(stages::column_key(crate::pipeline::Column::Custom(id)))
+    }
+
+    pub async fn rename_stage(&self, key: String, name: String) -> Result<()> {
+        let id = custom_id(&key)?;
+        self.store
+            .write_async(move |tx| stages::rename(tx, id, &name))
+            .await
+    }
+
+    /// Orders the custom stages as `keys` lists them.
+    pub async fn reorder_stages(&self, keys: Vec<String>) -> Result<()> {
+        let ids = keys
+            .iter()
+            .map(|k| custom_id(k))
+            .collect::<Result<Vec<_>>>()?;
+        self.store
+            .write_async(move |tx| stages::reorder(tx, &ids))
+            .await
+    }
+
+    /// Deletes a custom stage; its leads go back to Paid. Returns how many moved.
+    pub async fn delete_stage(&self, key: String) -> Result<usize> {
+        let id = custom_id(&key)?;
+        self.store
+            .write_async(move |tx| stages::delete(tx, id))
+            .await
+    }
+
+    /// What the rules say about this draft now (the composer asks before enabling Send).
+    pub async fn check_send(&self, lead_id: i64, draft: DraftDto) -> Result<SendCheck> {
+        let draft = inspect_draft(draft).await?;
+        let (lead, conversation) = self
+            .store
+            .read_async(move |c| conversation::send_facts(c, lead_id))
+            .await?;
+        Ok(match rules::may_send(&lead, &conversation, &draft) {
+            Ok(plan) => SendCheck {
+                refusal: None,
+                held_back: plan.held_back,
+            },
+            Err(refusal) => SendCheck {
+                refusal: Some(refusal),
+                held_back: None,
+            },
+        })
+    }
+
+    /// Validates the draft and saves it in the outbox (text first, so it is never lost),
+    /// copying its files into the cache under generated names. The outbox's network side
+    /// sends it. Files the rules hold back are not queued: they stay in the composer.
+    pub async fn queue_send(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
+        let sources = draft.files.clone();
+        let checked = inspect_draft(draft).await?;
+        let (lead, conversation) = self
+            .store
+            .read_async(move |c| conversation::send_facts(c, lead_id))
+            .await?;
+        let plan = rules::may_send(&lead, &conversation, &checked)?;
+        let store = self.store.clone();
+        let cache_dir = self.paths.cache_dir.clone();
+        let now = self.now();
+        tokio::task::spawn_blocking(move || {
+            // Copied before the transaction so the writer is not held for file I/O.
+            let mut files = Vec::new();
+            if plan.send_files {
+                for (source, file) in sources.iter().zip(&checked.files) {
+                    files.push(copy_into_cache(
+                        &cache_dir,
+                        now,
+                        Path::new(&source.path),
+                        file,
+                    )?);
+                }
+            }
+            let queued = store.write(|tx| {
+                // Asked again inside the write: another send may have gone out meanwhile.
+                let (lead, conversation) = conversation::send_facts(tx, lead_id)?;
+                let plan = rules::may_send(&lead, &conversation, &checked)?;
+                let id = outbox_store::enqueue(
+                    tx,
+                    lead_id,
+                    &checked.text,
+                    &files,
+                    checked.guide.as_ref(),
+                    now,
+                )?;
+                let item = outbox_store::unsent_for_lead(tx, lead_id)?
+                    .into_iter()
+                    .find(|i| i.id == id)
+                    .ok_or_else(|| InboxError::NotFound(format!("outbox item {id}")))?;
+                Ok(Queued {
+                    item,
+                    held_back: plan.held_back,
+                })
+            });
+            if queued.is_err() {
+                for file in &files {
+                    let _ = std::fs::remove_file(cache_dir.join(&file.cache_name));
+                }
+            }
+            queued
+        })
+        .await
+        .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+    }
+
+    /// The lead's drafts not sent yet.
+    pub async fn outbox(&self, lead_id: i64) -> Result<Vec<OutboxItem>> {
+        self.store
+            .read_async(move |c| outbox_store::unsent_for_lead(c, lead_id))
+            .await
+    }
+}
+
+fn custom_id(key: &str) -> Result<i64> {
+    match parse_column_key(key)? {
+        crate::pipeline::Column::Custom(id) => Ok(id),
+        crate::pipeline::Column::System(_) => {
+            Err(crate::pipeline::StageRefusal::SystemStageLocked.into())
+        }
+    }
+}
+
+/// Reads the draft's files (off the runtime) so the rules can judge them by content.
+async fn inspect_draft(draft: DraftDto) -> Result<Draft> {
+    tokio::task::spawn_blocking(move || {
+        let files = draft
+            .files
+            .iter()
+            .map(|f| {
+                DraftFile::from_path(Path::new(&f.path), &f.name)
+                    .map_err(|e| InboxError::InvalidInput(format!("cannot read {}: {e}", f.name)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Draft {
+            text: draft.text,
+            files,
+            guide: draft.guide,
+        })
+    })
+    .await
+    .map_err(|e| InboxError::Storage(format!("file task failed: {e}")))?
+}
+
+/// Our own copy of a draft's file, so the send survives the original being moved. The name
+/// is ours: time and a counter that is unique within the process.
+fn copy_into_cache(
+    cache_dir: &Path,
+    now: DateTime<Utc>,
+    source: &Path,
+    file: &DraftFile,
+) -> Result<QueuedFile> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let ext = file.content.extensions().first().copied().unwrap_or("bin");
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let cache_name = format!("draft-{}-{n}.{ext}", now.timestamp_millis());
+    std::fs::copy(source, cache_dir.join(&cache_name))
+        .map_err(|e| InboxError::Storage(format!("copying {} into the cache: {e}", file.name)))?;
+    Ok(QueuedFile {
+        cache_name,
+        name: file.name.clone(),
+        size: file.size,
+    })
+}
+
+#[cfg(test)]
+mod tests;
