@@ -1,0 +1,144 @@
+//! The `/_sim/` control API, as an end-to-end test outside the process would use it.
+
+mod common;
+
+use std::time::Duration;
+
+use base64::Engine;
+use common::{conversation, send, Harness};
+use meli_sim::{SimConfig, SELLER_MLA};
+use serde_json::{json, Value};
+
+async fn control(h: &Harness, path: &str, body: Value) -> Value {
+    let (status, answer) = send(h.http.post(h.url(path)).json(&body)).await;
+    assert_eq!(status, 200, "{path}: {answer}");
+    answer
+}
+
+#[tokio::test]
+async fn summary_lists_the_app_sellers_and_landmarks() {
+    let h = Harness::start(SimConfig::demo()).await;
+    let (status, summary) = send(h.http.get(h.url("/_sim/summary"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        summary["redirect_uri"],
+        "https://relay.mostrador.test/callback"
+    );
+    assert_eq!(summary["client_id"], h.sim.app().client_id);
+    assert_eq!(summary["sellers"].as_array().expect("sellers").len(), 2);
+    assert!(summary["landmarks"]["needs_action_guide"].is_u64());
+    assert!(summary["orders"].as_u64().expect("orders") >= 300);
+}
+
+#[tokio::test]
+async fn a_buyer_buys_pays_writes_with_attachment_and_reads_over_http() {
+    let h = Harness::empty().await;
+    let sale = control(
+        &h,
+        "/_sim/sales",
+        json!({ "seller_id": SELLER_MLA, "status": "payment_required", "logistic_type": "custom" }),
+    )
+    .await;
+    let key = sale["conversation_id"].as_u64().expect("id");
+    let order = sale["order_ids"][0].as_u64().expect("order");
+    let (_, body) = send(h.get(&conversation(key, SELLER_MLA))).await;
+    assert_eq!(
+        body["conversation_status"]["substatus"],
+        "blocked_by_payment"
+    );
+
+    control(&h, &format!("/_sim/orders/{order}/pay"), json!({})).await;
+    let (_, order_json) = send(h.get(&format!("/orders/{order}"))).await;
+    assert_eq!(order_json["status"], "paid");
+
+    let png = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\n0000");
+    control(
+        &h,
+        &format!("/_sim/packs/{key}/buyer_messages"),
+        json!({ "text": "Mirá la foto", "attachment": { "filename": "foto.png", "content_base64": png } }),
+    )
+    .await;
+    let (_, body) = send(h.get(&conversation(key, SELLER_MLA))).await;
+    assert_eq!(body["messages"][0]["text"], "Mirá la foto");
+    assert_eq!(
+        body["messages"][0]["message_attachments"][0]["type"],
+        "image/png"
+    );
+
+    control(
+        &h,
+        &format!("/_sim/packs/{key}/seller_messages"),
+        json!({ "text": "Desde el sitio" }),
+    )
+    .await;
+    control(&h, &format!("/_sim/packs/{key}/buyer_read"), json!({})).await;
+    let (_, body) = send(h.get(&conversation(key, SELLER_MLA))).await;
+    assert_eq!(body["messages"][0]["text"], "Desde el sitio");
+    assert!(
+        body["messages"][0]["message_date"]["read"].is_string(),
+        "the buyer read it"
+    );
+
+    control(
+        &h,
+        &format!("/_sim/packs/{key}/block"),
+        json!({ "substatus": "blocked_by_buyer" }),
+    )
+    .await;
+    let (_, body) = send(h.get(&conversation(key, SELLER_MLA))).await;
+    assert_eq!(body["conversation_status"]["substatus"], "blocked_by_buyer");
+    let (status, _) = send(h.http.delete(h.url(&format!("/_sim/packs/{key}/block")))).await;
+    assert_eq!(status, 200);
+
+    control(&h, &format!("/_sim/orders/{order}/cancel"), json!({})).await;
+    let (_, order_json) = send(h.get(&format!("/orders/{order}"))).await;
+    assert_eq!(order_json["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn clock_revoke_faults_and_counts_over_http() {
+    let h = Harness::empty().await;
+    let before = send(h.http.get(h.url("/_sim/clock"))).await.1["now"].clone();
+    let after = control(&h, "/_sim/clock/advance", json!({ "seconds": 3600 })).await;
+    assert_ne!(before, after["now"]);
+
+    control(
+        &h,
+        "/_sim/faults",
+        json!({ "path_prefix": "/users", "kind": { "kind": "too_many_requests", "retry_after_secs": 3 }, "times": 1 }),
+    )
+    .await;
+    let response = h.get("/users/me").send().await.expect("response");
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "3");
+    let (_, counts) = send(h.http.get(h.url("/_sim/requests/counts"))).await;
+    assert_eq!(counts["GET /users/me"], 1);
+    let (_, log) = send(h.http.get(h.url("/_sim/requests"))).await;
+    assert_eq!(log[0]["fault"], "too_many_requests");
+
+    control(&h, "/_sim/revoke", json!({ "user_id": SELLER_MLA })).await;
+    assert_eq!(send(h.get("/users/me")).await.0, 401);
+
+    let (status, body) = send(h.http.post(h.url("/_sim/orders/1/pay"))).await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn live_buyers_act_on_a_timer() {
+    let h = Harness::start(SimConfig::demo()).await;
+    let ctl = h.sim.control();
+    let before = ctl.summary().orders;
+    let unread_before = send(h.get("/messages/unread?role=seller&tag=post_sale"))
+        .await
+        .1;
+    ctl.set_live(Some(Duration::from_millis(20)));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    ctl.set_live(None);
+    let unread_after = send(h.get("/messages/unread?role=seller&tag=post_sale"))
+        .await
+        .1;
+    assert!(
+        ctl.summary().orders > before || unread_after != unread_before,
+        "nothing happened"
+    );
+}
