@@ -1,8 +1,17 @@
 // Typed wrappers over the shell's commands. The payload types are generated from Rust (ts-rs).
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "../ipc/AppInfo";
+import type { ColumnPage } from "../ipc/ColumnPage";
+import type { ConversationPage } from "../ipc/ConversationPage";
+import type { DraftDto } from "../ipc/DraftDto";
 import type { ErrorPayload } from "../ipc/ErrorPayload";
+import type { LeadCard } from "../ipc/LeadCard";
+import type { OutboxItem } from "../ipc/OutboxItem";
+import type { Queued } from "../ipc/Queued";
+import type { SearchResults } from "../ipc/SearchResults";
+import type { SendCheck } from "../ipc/SendCheck";
 import type { StageColumn } from "../ipc/StageColumn";
+import type { Stats } from "../ipc/Stats";
 import type { SyncStatus } from "../ipc/SyncStatus";
 
 /** A command failure as the shell reports it, with its stable code. */
@@ -30,8 +39,30 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** An account filter: one account's id, or null for every account. */
+type Account = number | null;
+
 export const commands = {
   appInfo: () => call<AppInfo>("app_info"),
-  boardColumns: () => call<StageColumn[]>("board_columns"),
   syncStatus: () => call<SyncStatus>("sync_status"),
+  board: (account: Account = null) => call<StageColumn[]>("board", { account }),
+  columnPage: (key: string, account: Account, cursor: string | null) =>
+    call<ColumnPage>("column_page", { key, account, cursor }),
+  leadCard: (leadId: number) => call<LeadCard>("lead_card", { leadId }),
+  conversation: (leadId: number, olderThan: string | null = null) =>
+    call<ConversationPage>("conversation", { leadId, olderThan }),
+  markRead: (leadId: number) => call<boolean>("mark_read", { leadId }),
+  search: (query: string, account: Account = null, cursor: string | null = null) =>
+    call<SearchResults>("search", { query, account, cursor }),
+  stats: (account: Account = null) => call<Stats>("stats", { account }),
+  moveLead: (leadId: number, key: string) => call<void>("move_lead", { leadId, key }),
+  archiveLead: (leadId: number) => call<void>("archive_lead", { leadId }),
+  unarchiveLead: (leadId: number) => call<void>("unarchive_lead", { leadId }),
+  addStage: (name: string) => call<string>("add_stage", { name }),
+  renameStage: (key: string, name: string) => call<void>("rename_stage", { key, name }),
+  reorderStages: (keys: string[]) => call<void>("reorder_stages", { keys }),
+  deleteStage: (key: string) => call<number>("delete_stage", { key }),
+  checkSend: (leadId: number, draft: DraftDto) => call<SendCheck>("check_send", { leadId, draft }),
+  queueSend: (leadId: number, draft: DraftDto) => call<Queued>("queue_send", { leadId, draft }),
+  outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
 };
