@@ -1,7 +1,27 @@
 fn main() {
     // The app's own commands are declared here so capabilities can grant exactly them.
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&["app_info", "board_columns", "sync_status"]),
+        tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "sync_status",
+            "board",
+            "column_page",
+            "lead_card",
+            "conversation",
+            "mark_read",
+            "search",
+            "stats",
+            "move_lead",
+            "archive_lead",
+            "unarchive_lead",
+            "add_stage",
+            "rename_stage",
+            "reorder_stages",
+            "delete_stage",
+            "check_send",
+            "queue_send",
+            "outbox",
+        ]),
     ))
     .expect("tauri-build failed");
 }

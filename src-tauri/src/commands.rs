@@ -1,6 +1,10 @@
-//! The commands the UI invokes. Thin: each calls the domain and maps its error.
+//! The commands the UI invokes. Thin: each calls the domain and maps its error; no rule or
+//! query lives here.
 
-use inbox::ipc::{AppInfo, StageColumn, SyncStatus};
+use inbox::ipc::{
+    AppInfo, ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults,
+    SendCheck, StageColumn, Stats, SyncStatus,
+};
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -15,15 +19,120 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn board_columns() -> CommandResult<Vec<StageColumn>> {
-    Ok(inbox::ipc::empty_board())
+pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
+    state.sync_status()
 }
 
 #[tauri::command]
-pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
-    state
-        .sync_status
-        .lock()
-        .map(|s| s.clone())
-        .unwrap_or(SyncStatus::NoAccount)
+pub async fn board(
+    state: State<'_, AppState>,
+    account: Option<i64>,
+) -> CommandResult<Vec<StageColumn>> {
+    Ok(state.inbox.board(account).await?)
+}
+
+#[tauri::command]
+pub async fn column_page(
+    state: State<'_, AppState>,
+    key: String,
+    account: Option<i64>,
+    cursor: Option<String>,
+) -> CommandResult<ColumnPage> {
+    Ok(state.inbox.column_page(key, account, cursor).await?)
+}
+
+#[tauri::command]
+pub async fn lead_card(state: State<'_, AppState>, lead_id: i64) -> CommandResult<LeadCard> {
+    Ok(state.inbox.lead_card(lead_id).await?)
+}
+
+#[tauri::command]
+pub async fn conversation(
+    state: State<'_, AppState>,
+    lead_id: i64,
+    older_than: Option<String>,
+) -> CommandResult<ConversationPage> {
+    Ok(state.inbox.conversation(lead_id, older_than).await?)
+}
+
+#[tauri::command]
+pub async fn mark_read(state: State<'_, AppState>, lead_id: i64) -> CommandResult<bool> {
+    Ok(state.inbox.mark_read(lead_id).await?)
+}
+
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+    account: Option<i64>,
+    cursor: Option<String>,
+) -> CommandResult<SearchResults> {
+    Ok(state.inbox.search(query, account, cursor).await?)
+}
+
+#[tauri::command]
+pub async fn stats(state: State<'_, AppState>, account: Option<i64>) -> CommandResult<Stats> {
+    Ok(state.inbox.stats(account).await?)
+}
+
+#[tauri::command]
+pub async fn move_lead(state: State<'_, AppState>, lead_id: i64, key: String) -> CommandResult<()> {
+    Ok(state.inbox.move_lead(lead_id, key).await?)
+}
+
+#[tauri::command]
+pub async fn archive_lead(state: State<'_, AppState>, lead_id: i64) -> CommandResult<()> {
+    Ok(state.inbox.archive(lead_id).await?)
+}
+
+#[tauri::command]
+pub async fn unarchive_lead(state: State<'_, AppState>, lead_id: i64) -> CommandResult<()> {
+    Ok(state.inbox.unarchive(lead_id).await?)
+}
+
+#[tauri::command]
+pub async fn add_stage(state: State<'_, AppState>, name: String) -> CommandResult<String> {
+    Ok(state.inbox.add_stage(name).await?)
+}
+
+#[tauri::command]
+pub async fn rename_stage(
+    state: State<'_, AppState>,
+    key: String,
+    name: String,
+) -> CommandResult<()> {
+    Ok(state.inbox.rename_stage(key, name).await?)
+}
+
+#[tauri::command]
+pub async fn reorder_stages(state: State<'_, AppState>, keys: Vec<String>) -> CommandResult<()> {
+    Ok(state.inbox.reorder_stages(keys).await?)
+}
+
+#[tauri::command]
+pub async fn delete_stage(state: State<'_, AppState>, key: String) -> CommandResult<usize> {
+    Ok(state.inbox.delete_stage(key).await?)
+}
+
+#[tauri::command]
+pub async fn check_send(
+    state: State<'_, AppState>,
+    lead_id: i64,
+    draft: DraftDto,
+) -> CommandResult<SendCheck> {
+    Ok(state.inbox.check_send(lead_id, draft).await?)
+}
+
+#[tauri::command]
+pub async fn queue_send(
+    state: State<'_, AppState>,
+    lead_id: i64,
+    draft: DraftDto,
+) -> CommandResult<Queued> {
+    Ok(state.inbox.queue_send(lead_id, draft).await?)
+}
+
+#[tauri::command]
+pub async fn outbox(state: State<'_, AppState>, lead_id: i64) -> CommandResult<Vec<OutboxItem>> {
+    Ok(state.inbox.outbox(lead_id).await?)
 }

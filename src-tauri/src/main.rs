@@ -38,8 +38,24 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::board_columns,
             commands::sync_status,
+            commands::board,
+            commands::column_page,
+            commands::lead_card,
+            commands::conversation,
+            commands::mark_read,
+            commands::search,
+            commands::stats,
+            commands::move_lead,
+            commands::archive_lead,
+            commands::unarchive_lead,
+            commands::add_stage,
+            commands::rename_stage,
+            commands::reorder_stages,
+            commands::delete_stage,
+            commands::check_send,
+            commands::queue_send,
+            commands::outbox,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

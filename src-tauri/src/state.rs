@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 
 use inbox::ipc::SyncStatus;
+use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
 use crate::events;
@@ -10,7 +11,8 @@ use crate::launch::LaunchOptions;
 
 pub struct AppState {
     pub demo: bool,
-    pub sync_status: Mutex<SyncStatus>,
+    pub inbox: Inbox,
+    sync_status: Mutex<SyncStatus>,
     /// The built-in simulator in demo mode; kept alive as long as the app.
     _simulator: Option<meli_sim::Simulator>,
 }
@@ -26,6 +28,7 @@ impl AppState {
         };
         std::fs::create_dir_all(&data_dir)?;
         tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
+        let inbox = Inbox::open(InboxPaths::in_dir(&data_dir), inbox::system_clock())?;
 
         let simulator = if options.demo {
             let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start_demo(0))?;
@@ -39,8 +42,16 @@ impl AppState {
         events::emit_sync_status(app, &status);
         Ok(Self {
             demo: options.demo,
+            inbox,
             sync_status: Mutex::new(status),
             _simulator: simulator,
         })
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync_status
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or(SyncStatus::NoAccount)
     }
 }
