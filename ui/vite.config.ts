@@ -12,5 +12,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test-setup.ts"],
+    // The contrast test reads the design tokens from app.css (imported with ?raw).
+    css: { include: [/app\.css/] },
   },
 });

@@ -1,10 +1,7 @@
 // WCAG AA for the token pairs the components put text on, in both themes (read from app.css).
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-
-// Vitest runs from ui/ (where vite.config.ts is).
-const css = readFileSync(resolve(process.cwd(), "src/app.css"), "utf8");
+// vite.config.ts lets Vitest load app.css, so ?raw gives its text.
+import css from "../app.css?raw";
 
 function tokens(block: string): Record<string, string> {
   const out: Record<string, string> = {};
