@@ -26,7 +26,9 @@ pub enum FaultKind {
 }
 
 /// Which requests fail: those whose path starts with `path_prefix` (and whose method matches,
-/// if given), either the next `times` of them or `rate_percent` % of them.
+/// if given), either the next `times` of them or `rate_percent` % of them. A `*` in the prefix
+/// stands for any run of characters within one path segment, e.g.
+/// `/messages/packs/*/sellers/` or `/orders/*`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRule {
     #[serde(default)]
@@ -70,12 +72,34 @@ impl FaultRule {
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
-        path.starts_with(&self.path_prefix)
+        prefix_matches(&self.path_prefix, path)
             && self
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
     }
+}
+
+/// Whether `path` starts with `pattern`, where `*` matches within one segment.
+fn prefix_matches(pattern: &str, path: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else {
+        return true;
+    };
+    let Some(mut rest) = path.strip_prefix(first) else {
+        return false;
+    };
+    for part in parts {
+        let segment_end = rest.find('/').unwrap_or(rest.len());
+        // The wildcard takes some characters of the current segment, then `part` must follow.
+        let found = (0..=segment_end)
+            .find(|&skip| rest.is_char_boundary(skip) && rest[skip..].starts_with(part));
+        match found {
+            Some(skip) => rest = &rest[skip + part.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 #[derive(Debug)]
@@ -128,5 +152,27 @@ impl Faults {
         }
         rules.retain(|r| r.times != Some(0));
         chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_matches;
+
+    #[test]
+    fn prefixes_and_wildcards() {
+        assert!(prefix_matches("/orders", "/orders/search"));
+        assert!(prefix_matches("", "/anything"));
+        assert!(!prefix_matches("/orders", "/users/me"));
+        assert!(prefix_matches(
+            "/messages/packs/*/sellers",
+            "/messages/packs/123/sellers/9"
+        ));
+        assert!(!prefix_matches(
+            "/messages/packs/*/sellers",
+            "/messages/packs/1/2/sellers/9"
+        ));
+        assert!(prefix_matches("/orders/*", "/orders/2000"));
+        assert!(!prefix_matches("/messages/*/x", "/messages/attachments"));
     }
 }
