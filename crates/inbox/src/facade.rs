@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::error::{InboxError, Result};
+use crate::events::{EventBus, InboxEvents};
 use crate::ipc::{
     ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults, SendCheck,
     StageColumn, Stats,
@@ -48,6 +49,7 @@ pub struct Inbox {
     store: Store,
     paths: InboxPaths,
     clock: Clock,
+    events: EventBus,
 }
 
 impl Inbox {
@@ -63,11 +65,28 @@ impl Inbox {
             store,
             paths,
             clock,
+            events: EventBus::default(),
         })
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Batches of changes for the UI (see [`crate::events`]).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<InboxEvents> {
+        self.events.subscribe()
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.events
+    }
+
+    fn lead_changed(&self, lead_id: i64) {
+        self.events.publish(InboxEvents {
+            leads_changed: vec![lead_id],
+            ..InboxEvents::default()
+        });
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -117,9 +136,14 @@ impl Inbox {
 
     /// Marks the chat read here; returns whether anything was unread.
     pub async fn mark_read(&self, lead_id: i64) -> Result<bool> {
-        self.store
+        let changed = self
+            .store
             .write_async(move |tx| conversation::mark_read(tx, lead_id))
-            .await
+            .await?;
+        if changed {
+            self.lead_changed(lead_id);
+        }
+        Ok(changed)
     }
 
     pub async fn search(
@@ -144,20 +168,26 @@ impl Inbox {
         let column = parse_column_key(&key)?;
         self.store
             .write_async(move |tx| leads::move_to(tx, lead_id, column))
-            .await
+            .await?;
+        self.lead_changed(lead_id);
+        Ok(())
     }
 
     pub async fn archive(&self, lead_id: i64) -> Result<()> {
         let now = self.now();
         self.store
             .write_async(move |tx| leads::archive(tx, lead_id, now))
-            .await
+            .await?;
+        self.lead_changed(lead_id);
+        Ok(())
     }
 
     pub async fn unarchive(&self, lead_id: i64) -> Result<()> {
         self.store
             .write_async(move |tx| leads::unarchive(tx, lead_id))
-            .await
+            .await?;
+        self.lead_changed(lead_id);
+        Ok(())
     }
 
     /// Adds a custom stage after Paid and returns its column key.

@@ -232,7 +232,9 @@ async fn search_stats_archive_and_mark_read() {
         inbox.stats(None).await.expect("stats").waiting_for_seller,
         1
     );
+    let mut events = inbox.subscribe();
     assert!(inbox.mark_read(paid).await.expect("marks"));
+    assert_eq!(events.try_recv().expect("an event").leads_changed, [paid]);
     assert_eq!(
         inbox
             .lead_card(paid)
