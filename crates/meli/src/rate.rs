@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// Which budget a request draws from. Mercado Libre counts GETs and POST/PUTs separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +64,7 @@ impl Budget {
 struct Bucket {
     per_second: f64,
     capacity: f64,
+    // Never held across an await, so a plain mutex; it lets a cancelled waiter deregister in Drop.
     state: Mutex<BucketState>,
 }
 
@@ -71,6 +72,20 @@ struct BucketState {
     tokens: f64,
     refilled_at: Instant,
     interactive_waiting: usize,
+}
+
+/// Counts an interactive caller as waiting for as long as it exists, even if the caller's
+/// future is dropped mid-wait (the seller closed the chat), so background work never stalls
+/// behind a waiter that left.
+struct InteractiveWaiter<'a> {
+    bucket: &'a Bucket,
+}
+
+impl Drop for InteractiveWaiter<'_> {
+    fn drop(&mut self) {
+        let mut s = self.bucket.lock();
+        s.interactive_waiting = s.interactive_waiting.saturating_sub(1);
+    }
 }
 
 impl Bucket {
@@ -88,12 +103,18 @@ impl Bucket {
         }
     }
 
+    fn lock(&self) -> MutexGuard<'_, BucketState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     async fn acquire(&self, priority: Priority) {
         let interactive = priority == Priority::Interactive;
-        let mut registered = false;
+        let mut waiter: Option<InteractiveWaiter<'_>> = None;
         loop {
             let wait = {
-                let mut s = self.state.lock().await;
+                let mut s = self.lock();
                 let now = Instant::now();
                 let elapsed = now.duration_since(s.refilled_at).as_secs_f64();
                 s.tokens = (s.tokens + elapsed * self.per_second).min(self.capacity);
@@ -102,14 +123,13 @@ impl Bucket {
                 let may_take = interactive || s.interactive_waiting == 0;
                 if may_take && s.tokens >= 1.0 {
                     s.tokens -= 1.0;
-                    if registered {
-                        s.interactive_waiting -= 1;
-                    }
+                    drop(s);
+                    drop(waiter);
                     return;
                 }
-                if interactive && !registered {
+                if interactive && waiter.is_none() {
                     s.interactive_waiting += 1;
-                    registered = true;
+                    waiter = Some(InteractiveWaiter { bucket: self });
                 }
                 let missing = (1.0 - s.tokens).max(0.0);
                 let until_token = Duration::from_secs_f64(missing / self.per_second);
@@ -206,5 +226,31 @@ mod tests {
             pos <= 2,
             "the seller waited behind background work: {order:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_interactive_wait_does_not_stall_background_work() {
+        let budget = Budget::new(RateBudget {
+            reads_per_minute: 600,
+            writes_per_minute: 600,
+        });
+        for _ in 0..60 {
+            budget
+                .acquire(RequestKind::Read, Priority::Background)
+                .await;
+        }
+        // The seller gives up before a token arrives.
+        let gave_up = tokio::time::timeout(
+            Duration::from_millis(20),
+            budget.acquire(RequestKind::Read, Priority::Interactive),
+        )
+        .await;
+        assert!(gave_up.is_err(), "no token should have been free yet");
+        tokio::time::timeout(
+            Duration::from_secs(1),
+            budget.acquire(RequestKind::Read, Priority::Background),
+        )
+        .await
+        .expect("background work stalled behind a waiter that left");
     }
 }

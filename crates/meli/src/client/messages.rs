@@ -144,11 +144,28 @@ impl Client {
 
     /// `GET /messages/attachments/{id}`: the raw file.
     pub async fn download_attachment(&self, attachment_id: &str) -> Result<Bytes, MeliError> {
+        if !is_attachment_id(attachment_id) {
+            return Err(MeliError::AttachmentInvalid {
+                message: format!("not an attachment id: {attachment_id:?}"),
+            });
+        }
         let call = Call::get(format!("/messages/attachments/{attachment_id}"))
             .post_sale()
-            .query("site_id", self.site().id());
+            .query("site_id", self.site().id())
+            .transfer();
         self.call(call).await
     }
+}
+
+/// Ids look like `210438685_59f0f034-….jpg`. They come from buyers' messages, so anything that
+/// could change the request path (`/`, `..`, `?`) is refused before it reaches a URL.
+fn is_attachment_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 256
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// The send answer is undocumented: a message, `{messages: [...]}`, or nothing at all.
@@ -177,6 +194,16 @@ mod tests {
             m.body(),
             json!({"from": {"user_id": "1"}, "to": {"user_id": "2"}, "text": "hola"})
         );
+    }
+
+    #[test]
+    fn attachment_ids_cannot_change_the_path() {
+        assert!(is_attachment_id(
+            "210438685_59f0f034-db1b-4ea6-8c5e-1d34e2092482.jpg"
+        ));
+        for bad in ["", "../users/me", "a/b", "x?y=1", ".hidden", "a%2Fb", "a b"] {
+            assert!(!is_attachment_id(bad), "{bad}");
+        }
     }
 
     #[test]

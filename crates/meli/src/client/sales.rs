@@ -117,9 +117,10 @@ impl Client {
         self.call_json(Call::get(format!("/packs/{id}"))).await
     }
 
-    /// `GET /shipments/{id}`.
+    /// `GET /shipments/{id}`, in the documented new format.
     pub async fn shipment(&self, id: ShipmentId) -> Result<Shipment, MeliError> {
-        self.call_json(Call::get(format!("/shipments/{id}"))).await
+        let call = Call::get(format!("/shipments/{id}")).header("x-format-new", "true");
+        self.call_json(call).await
     }
 }
 

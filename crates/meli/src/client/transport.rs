@@ -39,9 +39,15 @@ pub(crate) struct Call {
     pub method: Method,
     pub path: String,
     pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, &'static str)>,
     pub body: Body,
     pub replay: Replay,
+    /// Files up to 25 MB travel here: allow more than the usual per-exchange timeout.
+    pub transfer: bool,
 }
+
+/// The timeout for attachment uploads and downloads.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
 
 impl Call {
     pub(crate) fn get(path: String) -> Self {
@@ -49,8 +55,10 @@ impl Call {
             method: Method::GET,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: Body::Empty,
             replay: Replay::Retry,
+            transfer: false,
         }
     }
 
@@ -59,14 +67,26 @@ impl Call {
             method: Method::POST,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body,
             replay,
+            transfer: false,
         }
     }
 
     /// Messaging endpoints require `tag=post_sale` (since May 2022).
     pub(crate) fn post_sale(self) -> Self {
         self.query("tag", "post_sale")
+    }
+
+    pub(crate) fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub(crate) fn transfer(mut self) -> Self {
+        self.transfer = true;
+        self
     }
 
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -158,6 +178,12 @@ impl Client {
             .request(call.method.clone(), url)
             .bearer_auth(token.expose())
             .header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in &call.headers {
+            request = request.header(*name, *value);
+        }
+        if call.transfer {
+            request = request.timeout(TRANSFER_TIMEOUT);
+        }
         request = match &call.body {
             Body::Empty => request,
             Body::Json(v) => request.json(v),
