@@ -28,13 +28,16 @@
 //! `refresh_token` single-use), `GET /users/me`, `GET /users/{id}`, `GET /orders/search`,
 //! `GET /orders/{id}`, `GET /packs/{id}`, `GET /shipments/{id}`,
 //! `GET|POST /messages/packs/{pack_id}/sellers/{seller_id}`, `POST /messages/attachments`,
-//! `GET /messages/attachments/{id}`, `GET /messages/unread`,
+//! `GET /messages/attachments/{id}`, `GET /messages/{message_id}`, `GET /messages/unread`,
 //! `GET /messages/unread/packs/{pack_id}/sellers/{seller_id}`,
 //! `GET /messages/action_guide/packs/{pack_id}`, `GET …/caps_available`, `POST …/option`.
 //!
 //! Rules worth knowing: access tokens live `expires_in` (10800) seconds of the simulated clock;
 //! 401 bodies are `{"message":"invalid_token","cause":[],"error":"not_found","status":401}`;
-//! order date filters keep only the hour; seller searches leave cancelled orders out unless
+//! `/orders/search` takes `seller`, `order.status`, `order.date_created|date_last_updated|
+//! date_closed.from|to`, `q` (order id, item title, buyer nickname), `tags`, `tags.not`, `sort`
+//! (`date_asc` by default, by `date_closed`), `offset`, `limit`; order date filters keep only
+//! the hour; seller searches leave cancelled orders out unless
 //! `order.status` names them; `limit` is 1..=50; conversation messages are listed newest first;
 //! 500 reads and 500 writes per minute per application, then 429 with `Retry-After`.
 //!

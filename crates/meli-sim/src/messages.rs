@@ -445,3 +445,37 @@ pub async fn unread_by_resource(
         "results": [{ "resource": format!("/packs/{key}/sellers/{caller}"), "count": count }],
     })))
 }
+
+/// `GET /messages/{message_id}?tag=post_sale`, where a `messages` notification points. Answers
+/// the documented shape "with header": no paging, no conversation status, one message.
+pub async fn by_id(
+    State(shared): State<Arc<Shared>>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    require_post_sale(&params)?;
+    let world = shared.world();
+    let found = world
+        .conversations
+        .values()
+        .filter(|c| c.seller == caller)
+        .find_map(|c| {
+            c.messages
+                .iter()
+                .enumerate()
+                .find(|(_, m)| m.id == id)
+                .map(|(i, m)| (c.key, i, m))
+        });
+    let Some((key, index, message)) = found else {
+        return Err(ApiError::not_found(format!("Message {id} not found")));
+    };
+    if message.from != caller && message.moderation != Moderation::Clean {
+        return Err(ApiError::not_found(format!("Message {id} not found")));
+    }
+    Ok(Json(json!({
+        "paging": null,
+        "conversation_status": null,
+        "messages": [message_json(&world, key, caller, message, index == 0)],
+    })))
+}

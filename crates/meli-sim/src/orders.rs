@@ -247,6 +247,19 @@ pub async fn search(
     let closed_from = hour_param(&params, "order.date_closed.from")?;
     let closed_to = hour_param(&params, "order.date_closed.to")?;
     let q = params.get("q").map(|q| q.to_lowercase());
+    let tag_list = |name: &str| -> Vec<String> {
+        params
+            .get(name)
+            .map(|v| {
+                v.split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let tags_in = tag_list("tags");
+    let tags_out = tag_list("tags.not");
     let sort = params.get("sort").map_or("date_asc", String::as_str);
     if !matches!(sort, "date_asc" | "date_desc") {
         return Err(ApiError::bad_request(format!("Invalid sort value: {sort}")));
@@ -279,8 +292,18 @@ pub async fn search(
         .filter(|o| match &q {
             None => true,
             Some(q) => {
-                o.id.to_string() == *q || item_title(&world, o).to_lowercase().contains(q.as_str())
+                o.id.to_string() == *q
+                    || item_title(&world, o).to_lowercase().contains(q.as_str())
+                    || world
+                        .users
+                        .get(&o.buyer)
+                        .is_some_and(|b| b.nickname.to_lowercase() == *q)
             }
+        })
+        .filter(|o| {
+            let tags = tags(&world, o);
+            tags_in.iter().all(|t| tags.contains(&t.as_str()))
+                && !tags_out.iter().any(|t| tags.contains(&t.as_str()))
         })
         .collect();
     // Sellers' results are sorted by the date the sale closed.

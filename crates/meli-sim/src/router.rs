@@ -31,6 +31,7 @@ pub fn api(shared: Arc<Shared>) -> Router {
         )
         .route("/messages/attachments/{id}", get(attachments::download))
         .route("/messages/unread", get(messages::unread))
+        .route("/messages/{message_id}", get(messages::by_id))
         .route(
             "/messages/unread/packs/{pack_id}/sellers/{seller_id}",
             get(messages::unread_by_resource),

@@ -427,3 +427,29 @@ async fn bulk_conversations_materialise_their_generated_messages() {
     assert_eq!(status, 200);
     assert_eq!(body["paging"]["total"], 5);
 }
+
+#[tokio::test]
+async fn a_message_by_id_as_notifications_point_to_it() {
+    let h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    let id = h
+        .sim
+        .control()
+        .buyer_writes(sale.conversation_id, "¿Hay stock?", None)
+        .expect("write");
+    let (status, body) = send(h.get(&format!("/messages/{id}?tag=post_sale"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["paging"].is_null());
+    assert_eq!(body["messages"][0]["id"], id.as_str());
+    assert_eq!(body["messages"][0]["text"], "¿Hay stock?");
+    let (status, _) = send(h.get("/messages/0123abcd?tag=post_sale")).await;
+    assert_eq!(status, 404);
+    let mut other = h;
+    other.as_user(SELLER_MLB);
+    let (status, _) = send(other.get(&format!("/messages/{id}?tag=post_sale"))).await;
+    assert_eq!(status, 404, "another seller's message is not found");
+}

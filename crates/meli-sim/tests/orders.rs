@@ -368,3 +368,28 @@ async fn bulk_builds_100k_orders_in_seconds() {
     assert_eq!(status, 200);
     assert_eq!(body["paging"]["total"], 50_000);
 }
+
+#[tokio::test]
+async fn q_and_tags_filter_searches() {
+    let h = Harness::empty().await;
+    let ctl = h.sim.control();
+    let paid = ctl.create_sale(NewSale::new(SELLER_MLA)).expect("sale");
+    let unpaid = ctl
+        .create_sale(NewSale::new(SELLER_MLA).status(OrderStatus::PaymentRequired))
+        .expect("sale");
+    let (_, body) = send(h.get(&format!(
+        "/orders/search?seller={SELLER_MLA}&q={}",
+        unpaid.order_ids[0]
+    )))
+    .await;
+    assert_eq!(ids(&body), unpaid.order_ids);
+    assert_eq!(body["query"], unpaid.order_ids[0].to_string());
+    let (_, buyer) = send(h.get(&format!("/users/{}", paid.buyer_id))).await;
+    let nickname = buyer["nickname"].as_str().expect("nickname");
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&q={nickname}"))).await;
+    assert_eq!(ids(&body), paid.order_ids);
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&tags=paid"))).await;
+    assert_eq!(ids(&body), paid.order_ids);
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&tags.not=paid"))).await;
+    assert_eq!(ids(&body), unpaid.order_ids);
+}

@@ -48,3 +48,38 @@ async fn unknown_user_is_404() {
     assert_eq!(status, 404);
     assert_eq!(body["error"], "not_found");
 }
+
+#[tokio::test]
+async fn a_taken_port_is_a_bind_error_and_dropping_stops_serving() {
+    let first = meli_sim::Simulator::start(meli_sim::SimConfig::empty())
+        .await
+        .expect("first");
+    let port: u16 = first
+        .base_url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let second = meli_sim::Simulator::start(meli_sim::SimConfig {
+        port,
+        ..meli_sim::SimConfig::empty()
+    })
+    .await;
+    assert!(matches!(second, Err(meli_sim::SimError::Bind { .. })));
+
+    let url = format!("{}/sites", first.base_url());
+    assert!(reqwest::get(&url).await.is_ok());
+    drop(first);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(
+        reqwest::get(&url).await.is_err(),
+        "nothing listens any more"
+    );
+}
+
+#[test]
+fn the_simulator_can_live_in_shared_app_state() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<meli_sim::Simulator>();
+    send_sync::<meli_sim::Control>();
+}
