@@ -1,7 +1,7 @@
 //! Every request the simulator served, so tests and benchmarks can count calls per endpoint and
 //! check when they arrived (for example that a client waited out `Retry-After`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -24,17 +24,27 @@ pub struct LoggedRequest {
     pub fault: Option<String>,
 }
 
+/// Entries kept; older ones drop off so a long demo session does not grow without bound.
+/// Counts are kept apart and never drop.
+const KEPT: usize = 200_000;
+
+#[derive(Debug, Default)]
+struct Log {
+    entries: VecDeque<LoggedRequest>,
+    counts: BTreeMap<String, u64>,
+}
+
 #[derive(Debug)]
 pub struct RequestLog {
     started: Instant,
-    entries: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<Log>,
 }
 
 impl RequestLog {
     pub fn new() -> Self {
         Self {
             started: Instant::now(),
-            entries: Mutex::new(Vec::new()),
+            log: Mutex::new(Log::default()),
         }
     }
 
@@ -42,37 +52,28 @@ impl RequestLog {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn push(&self, entry: LoggedRequest) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(entry);
+        let mut log = self.lock();
+        *log.counts.entry(entry.endpoint.clone()).or_insert(0) += 1;
+        if log.entries.len() == KEPT {
+            log.entries.pop_front();
+        }
+        log.entries.push_back(entry);
     }
 
     pub fn entries(&self) -> Vec<LoggedRequest> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.lock().entries.iter().cloned().collect()
     }
 
     pub fn counts(&self) -> BTreeMap<String, u64> {
-        let mut counts = BTreeMap::new();
-        for e in self
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            *counts.entry(e.endpoint.clone()).or_insert(0) += 1;
-        }
-        counts
+        self.lock().counts.clone()
     }
 
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        *self.lock() = Log::default();
     }
 }

@@ -66,6 +66,8 @@ impl Tokens {
             user
         );
         let refresh_token = format!("TG-{}-{}", rng.hex(24), user);
+        // Forget dead tokens so a long demo session does not accumulate them.
+        self.access.retain(|_, a| a.expires_at > now);
         self.access.insert(
             access_token.clone(),
             Access {
