@@ -15,6 +15,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.demo,
+        secrets_persistent: state.secrets.persistent(),
     }
 }
 

@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod events;
 mod launch;
+mod secrets;
 mod state;
 
 use tauri::Manager;

@@ -8,10 +8,12 @@ use tauri::{AppHandle, Manager};
 
 use crate::events;
 use crate::launch::LaunchOptions;
+use crate::secrets::Secrets;
 
 pub struct AppState {
     pub demo: bool,
     pub inbox: Inbox,
+    pub secrets: Secrets,
     sync_status: Mutex<SyncStatus>,
     /// The built-in simulator in demo mode; kept alive as long as the app.
     _simulator: Option<meli_sim::Simulator>,
@@ -43,6 +45,12 @@ impl AppState {
         Ok(Self {
             demo: options.demo,
             inbox,
+            // The demo's tokens are the simulator's: they never need the OS keychain.
+            secrets: if options.demo {
+                Secrets::in_memory()
+            } else {
+                Secrets::open()
+            },
             sync_status: Mutex::new(status),
             _simulator: simulator,
         })

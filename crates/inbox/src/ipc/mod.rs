@@ -33,11 +33,15 @@ pub struct ErrorPayload {
 
 /// What the app tells the UI about itself at start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "AppInfo.ts")]
 pub struct AppInfo {
     pub version: String,
     /// Running against the built-in simulator with a demo seller.
     pub demo: bool,
+    /// Whether secrets go to the OS keychain; when false they last for this run only and the UI
+    /// says so before a seller connects an account.
+    pub secrets_persistent: bool,
 }
 
 /// One column of the board, with its first page of leads.

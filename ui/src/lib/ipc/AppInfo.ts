@@ -7,4 +7,9 @@ export type AppInfo = { version: string,
 /**
  * Running against the built-in simulator with a demo seller.
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * Whether secrets go to the OS keychain; when false they last for this run only and the UI
+ * says so before a seller connects an account.
+ */
+secretsPersistent: boolean, };
