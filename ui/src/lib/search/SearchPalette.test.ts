@@ -45,6 +45,19 @@ describe("SearchPalette", () => {
     expect(screen.getByTestId(testIds.searchPalette)).toBeInTheDocument();
   });
 
+  it("gives focus back to where it was when it closes", async () => {
+    const button = document.createElement("button");
+    document.body.append(button);
+    button.focus();
+    render(SearchPalette, {});
+    await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    await tick();
+    expect(document.activeElement).toBe(screen.getByTestId(testIds.searchInput));
+    await fireEvent.keyDown(screen.getByTestId(testIds.searchInput), { key: "Escape" });
+    expect(document.activeElement).toBe(button);
+    button.remove();
+  });
+
   it("highlights matches with <mark> and keeps markup in snippets as text", () => {
     render(SearchPalette, { open: true, query: "martes", results });
     const rows = screen.getAllByTestId(testIds.searchResult);
