@@ -30,7 +30,9 @@
 //! `GET|POST /messages/packs/{pack_id}/sellers/{seller_id}`, `POST /messages/attachments`,
 //! `GET /messages/attachments/{id}`, `GET /messages/{message_id}`, `GET /messages/unread`,
 //! `GET /messages/unread/packs/{pack_id}/sellers/{seller_id}`,
-//! `GET /messages/action_guide/packs/{pack_id}`, `GET …/caps_available`, `POST …/option`.
+//! `GET /messages/action_guide/packs/{pack_id}`, `GET …/caps_available`, `POST …/option`,
+//! `GET /sites`, `GET /sites/{id}`, `GET /currencies/{id}`,
+//! `DELETE /users/{user_id}/applications/{app_id}` (the app revokes its own grant).
 //!
 //! Rules worth knowing: access tokens live `expires_in` (10800) seconds of the simulated clock;
 //! 401 bodies are `{"message":"invalid_token","cause":[],"error":"not_found","status":401}`;
@@ -96,6 +98,7 @@ mod rng;
 mod router;
 mod scenario;
 mod server;
+mod sites;
 mod state;
 mod time_fmt;
 mod tokens;

@@ -443,22 +443,3 @@ pub async fn shipment(
         },
     })))
 }
-
-/// `GET /sites`
-pub async fn sites() -> Json<Value> {
-    Json(Value::Array(
-        SITES
-            .iter()
-            .map(|s| json!({ "default_currency_id": s.currency_id, "id": s.id, "name": site_name(s.id) }))
-            .collect(),
-    ))
-}
-
-fn site_name(id: &str) -> &'static str {
-    match id {
-        "MLA" => "Argentina",
-        "MLB" => "Brasil",
-        "MLM" => "Mexico",
-        _ => "",
-    }
-}

@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{middleware, Router};
 
 use crate::state::Shared;
-use crate::{action_guide, attachments, control_http, messages, oauth, orders, server, users};
+use crate::{
+    action_guide, attachments, control_http, messages, oauth, orders, server, sites, users,
+};
 
 /// Attachments may be 25 MB; leave room for the multipart framing so the size rule, not the
 /// body limit, answers a file just over it.
@@ -48,7 +50,13 @@ pub fn api(shared: Arc<Shared>) -> Router {
             "/messages/action_guide/packs/{pack_id}/option",
             post(action_guide::send_option),
         )
-        .route("/sites", get(orders::sites))
+        .route("/sites", get(sites::list))
+        .route("/sites/{id}", get(sites::by_id))
+        .route("/currencies/{id}", get(sites::currency))
+        .route(
+            "/users/{user_id}/applications/{app_id}",
+            delete(sites::revoke_grant),
+        )
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
             server::limit_rate,

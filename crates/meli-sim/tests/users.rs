@@ -83,3 +83,36 @@ fn the_simulator_can_live_in_shared_app_state() {
     send_sync::<meli_sim::Simulator>();
     send_sync::<meli_sim::Control>();
 }
+
+#[tokio::test]
+async fn sites_and_currencies() {
+    let h = Harness::empty().await;
+    let (status, site) = send(h.get("/sites/MLB")).await;
+    assert_eq!(status, 200);
+    assert_eq!(site["default_currency_id"], "BRL");
+    let (status, currency) = send(h.get("/currencies/ARS")).await;
+    assert_eq!(status, 200);
+    assert_eq!(currency["decimal_places"], 2);
+    assert_eq!(send(h.get("/sites/XXX")).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_app_can_revoke_its_own_grant() {
+    let h = Harness::empty().await;
+    let app = h.sim.app().client_id;
+    let (status, _) = send(
+        h.http
+            .delete(h.url(&format!("/users/{SELLER_MLB}/applications/{app}")))
+            .bearer_auth(&h.token),
+    )
+    .await;
+    assert_eq!(status, 403, "only one's own grant");
+    let (status, _) = send(
+        h.http
+            .delete(h.url(&format!("/users/{SELLER_MLA}/applications/{app}")))
+            .bearer_auth(&h.token),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(send(h.get("/users/me")).await.0, 401);
+}
