@@ -21,6 +21,8 @@ fn main() {
             "check_send",
             "queue_send",
             "outbox",
+            "get_settings",
+            "save_settings",
         ]),
     ))
     .expect("tauri-build failed");

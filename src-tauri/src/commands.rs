@@ -3,11 +3,11 @@
 
 use inbox::ipc::{
     AppInfo, ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults,
-    SendCheck, StageColumn, Stats, SyncStatus,
+    SendCheck, Settings, StageColumn, Stats, SyncStatus,
 };
-use tauri::State;
+use tauri::{AppHandle, State};
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -136,4 +136,25 @@ pub async fn queue_send(
 #[tauri::command]
 pub async fn outbox(state: State<'_, AppState>, lead_id: i64) -> CommandResult<Vec<OutboxItem>> {
     Ok(state.inbox.outbox(lead_id).await?)
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// Stores the settings and returns them as kept (numbers brought into range).
+#[tauri::command]
+pub fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CommandResult<Settings> {
+    let settings = settings.sanitized();
+    crate::settings::save(&app, &state.settings_file, &settings)
+        .map_err(|e| CommandError::new("settings_not_saved", e))?;
+    if let Ok(mut current) = state.settings.lock() {
+        *current = settings.clone();
+    }
+    Ok(settings)
 }

@@ -6,6 +6,19 @@ use serde::Serialize;
 #[derive(Debug)]
 pub struct CommandError(pub ErrorPayload);
 
+impl CommandError {
+    /// A failure of the shell itself (not of the domain), with its own stable code.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        tracing::warn!(code, %message, "command failed");
+        CommandError(ErrorPayload {
+            code: code.to_owned(),
+            message,
+            details: None,
+        })
+    }
+}
+
 impl From<inbox::InboxError> for CommandError {
     fn from(err: inbox::InboxError) -> Self {
         tracing::warn!(code = err.code(), %err, "command failed");

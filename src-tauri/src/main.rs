@@ -6,6 +6,7 @@ mod error;
 mod events;
 mod launch;
 mod secrets;
+mod settings;
 mod state;
 
 use tauri::Manager;
@@ -57,6 +58,8 @@ fn main() {
             commands::check_send,
             commands::queue_send,
             commands::outbox,
+            commands::get_settings,
+            commands::save_settings,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -2,7 +2,9 @@
 
 use std::sync::Mutex;
 
-use inbox::ipc::SyncStatus;
+use std::path::PathBuf;
+
+use inbox::ipc::{Settings, SyncStatus};
 use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
@@ -14,6 +16,8 @@ pub struct AppState {
     pub demo: bool,
     pub inbox: Inbox,
     pub secrets: Secrets,
+    pub settings_file: PathBuf,
+    pub settings: Mutex<Settings>,
     sync_status: Mutex<SyncStatus>,
     /// The built-in simulator in demo mode; kept alive as long as the app.
     _simulator: Option<meli_sim::Simulator>,
@@ -31,6 +35,8 @@ impl AppState {
         std::fs::create_dir_all(&data_dir)?;
         tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
         let inbox = Inbox::open(InboxPaths::in_dir(&data_dir), inbox::system_clock())?;
+        let settings_file = crate::settings::path(&data_dir);
+        let settings = crate::settings::load(app, &settings_file);
 
         let simulator = if options.demo {
             let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start_demo(0))?;
@@ -51,6 +57,8 @@ impl AppState {
             } else {
                 Secrets::open()
             },
+            settings_file,
+            settings: Mutex::new(settings),
             sync_status: Mutex::new(status),
             _simulator: simulator,
         })

@@ -6,6 +6,7 @@ mod board;
 mod chat;
 mod search;
 mod send;
+mod settings;
 
 pub use board::{
     CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageCount,
@@ -14,6 +15,7 @@ pub use board::{
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
+pub use settings::{LanguageChoice, Settings, ThemeChoice};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

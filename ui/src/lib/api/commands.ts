@@ -10,6 +10,7 @@ import type { OutboxItem } from "../ipc/OutboxItem";
 import type { Queued } from "../ipc/Queued";
 import type { SearchResults } from "../ipc/SearchResults";
 import type { SendCheck } from "../ipc/SendCheck";
+import type { Settings } from "../ipc/Settings";
 import type { StageColumn } from "../ipc/StageColumn";
 import type { Stats } from "../ipc/Stats";
 import type { SyncStatus } from "../ipc/SyncStatus";
@@ -65,4 +66,6 @@ export const commands = {
   checkSend: (leadId: number, draft: DraftDto) => call<SendCheck>("check_send", { leadId, draft }),
   queueSend: (leadId: number, draft: DraftDto) => call<Queued>("queue_send", { leadId, draft }),
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
+  getSettings: () => call<Settings>("get_settings"),
+  saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
 };

@@ -1,0 +1,38 @@
+//! The seller's preferences in `<data dir>/settings.json`, through tauri-plugin-store.
+//! Secrets never go here: they live in the keychain (see `secrets`).
+
+use std::path::PathBuf;
+
+use inbox::ipc::Settings;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_store::StoreExt;
+
+const KEY: &str = "settings";
+
+pub fn path(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("settings.json")
+}
+
+pub fn load<R: Runtime>(app: &AppHandle<R>, file: &std::path::Path) -> Settings {
+    match app.store(file) {
+        Ok(store) => store
+            .get(KEY)
+            .map(Settings::from_stored)
+            .unwrap_or_default(),
+        Err(err) => {
+            tracing::warn!(%err, "settings store unavailable; using defaults");
+            Settings::default()
+        }
+    }
+}
+
+pub fn save<R: Runtime>(
+    app: &AppHandle<R>,
+    file: &std::path::Path,
+    settings: &Settings,
+) -> Result<(), String> {
+    let store = app.store(file).map_err(|e| e.to_string())?;
+    let value = serde_json::to_value(settings).map_err(|e| e.to_string())?;
+    store.set(KEY, value);
+    store.save().map_err(|e| e.to_string())
+}
