@@ -274,7 +274,7 @@ pub async fn send_option(
             ));
         }
         if world
-            .status(key)
+            .status(key, now)
             .is_some_and(|s| s.blocked && s.substatus.as_deref() != Some(SELLER_LIMITED))
         {
             return Err(ag_error(

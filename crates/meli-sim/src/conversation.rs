@@ -11,6 +11,9 @@ use crate::state::World;
 /// Substatus of a Mercado Envíos 2 sale the buyer has not written about yet.
 pub const SELLER_LIMITED: &str = "blocked_by_conversation_initiated_by_seller_limited";
 
+/// Conversations close 18 months after the purchase; their messages are no longer returned.
+pub const EXPIRY_DAYS: i64 = 548;
+
 /// `conversation_status` as the API reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -110,9 +113,20 @@ impl World {
                 .any(|m| m.from != conversation.seller && m.moderation == Moderation::Clean)
     }
 
-    pub fn status(&self, key: u64) -> Option<Status> {
+    pub fn status(&self, key: u64, now: DateTime<Utc>) -> Option<Status> {
         let conversation = self.conversations.get(&key)?;
         let orders = self.sale_orders(key);
+        if self.expired(key, now) {
+            let date = orders
+                .first()
+                .map(|o| o.date_created + TimeDelta::days(EXPIRY_DAYS))
+                .unwrap_or(now);
+            return Some(Status {
+                blocked: true,
+                substatus: Some("blocked_by_conversation_expired".into()),
+                date,
+            });
+        }
         let last_update = orders
             .iter()
             .map(|o| o.last_updated)
@@ -161,6 +175,13 @@ impl World {
             substatus: None,
             date: last_update,
         })
+    }
+
+    /// 18 months have passed since the purchase.
+    pub fn expired(&self, key: u64, now: DateTime<Utc>) -> bool {
+        self.sale_orders(key)
+            .first()
+            .is_some_and(|o| o.date_created + TimeDelta::days(EXPIRY_DAYS) < now)
     }
 
     /// Appends a message and returns its index.

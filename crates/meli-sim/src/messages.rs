@@ -169,8 +169,8 @@ pub fn sent_json(world: &World, m: &Message) -> Value {
     })
 }
 
-pub fn conversation_status_json(world: &World, key: u64, seller: u64) -> Value {
-    let status = world.status(key);
+pub fn conversation_status_json(world: &World, key: u64, seller: u64, now: DateTime<Utc>) -> Value {
+    let status = world.status(key, now);
     let shipping_id = world.sale_shipment(key).map(|s| s.id);
     let claim_id = world.conversations.get(&key).and_then(|c| c.claim_id);
     json!({
@@ -204,11 +204,13 @@ pub async fn list(
         let Some(conversation) = world.conversations.get(&key) else {
             return Err(ApiError::not_found(format!("resource {key} not found")));
         };
+        let expired = world.expired(key, now);
         // Buyers' moderated messages never reach the seller; the seller's own stay visible.
         let visible: Vec<(usize, &Message)> = conversation
             .messages
             .iter()
             .enumerate()
+            .filter(|_| !expired)
             .filter(|(_, m)| m.from == caller || m.moderation == Moderation::Clean)
             .collect();
         let total = visible.len();
@@ -221,7 +223,7 @@ pub async fn list(
             .collect();
         json!({
             "paging": { "limit": limit, "offset": offset, "total": total },
-            "conversation_status": conversation_status_json(world, key, caller),
+            "conversation_status": conversation_status_json(world, key, caller, now),
             "messages": page,
             "seller_max_message_length": SELLER_MAX_CHARS,
             "buyer_max_message_length": moderation::BUYER_MAX_CHARS,
@@ -327,7 +329,7 @@ pub async fn send(
     if to != counterpart {
         return Err(ApiError::forbidden("Receiver does not belong to order"));
     }
-    if let Some(status) = guard.status(key).filter(|s| s.blocked) {
+    if let Some(status) = guard.status(key, now).filter(|s| s.blocked) {
         return Err(blocked_error(status.substatus.as_deref()));
     }
     if agent_waiting {

@@ -265,6 +265,8 @@ pub async fn search(
         return Err(ApiError::bad_request(format!("Invalid sort value: {sort}")));
     }
     let drop_cancelled = shared.config.strict_cancelled_filter && statuses.is_none();
+    // Searches keep orders created in the last 12 months.
+    let oldest = shared.now() - TimeDelta::days(365);
     let within = |t: DateTime<Utc>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>| {
         from.is_none_or(|f| t >= f) && to.is_none_or(|to| t <= to)
     };
@@ -282,6 +284,7 @@ pub async fn search(
             Some(list) => list.contains(&o.status),
             None => !(drop_cancelled && o.status == OrderStatus::Cancelled),
         })
+        .filter(|o| o.date_created >= oldest)
         .filter(|o| within(o.last_updated, updated_from, updated_to))
         .filter(|o| within(o.date_created, created_from, created_to))
         .filter(|o| {

@@ -453,3 +453,26 @@ async fn a_message_by_id_as_notifications_point_to_it() {
     let (status, _) = send(other.get(&format!("/messages/{id}?tag=post_sale"))).await;
     assert_eq!(status, 404, "another seller's message is not found");
 }
+
+#[tokio::test]
+async fn conversations_expire_18_months_after_the_purchase() {
+    let mut h = Harness::empty().await;
+    let sale = open_sale(&h).await;
+    h.sim
+        .control()
+        .advance_clock(std::time::Duration::from_secs(549 * 24 * 3600));
+    h.as_user(SELLER_MLA);
+    let path = conversation(sale.conversation_id, SELLER_MLA);
+    let (status, body) = send(h.get(&path)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["conversation_status"]["substatus"],
+        "blocked_by_conversation_expired"
+    );
+    assert_eq!(
+        body["paging"]["total"], 0,
+        "messages are no longer returned"
+    );
+    let (status, _) = send(h.post(&path).json(&message_to(sale.buyer_id, "Hola"))).await;
+    assert_eq!(status, 403);
+}

@@ -393,3 +393,21 @@ async fn q_and_tags_filter_searches() {
     let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}&tags.not=paid"))).await;
     assert_eq!(ids(&body), unpaid.order_ids);
 }
+
+#[tokio::test]
+async fn searches_keep_only_the_last_12_months() {
+    let mut h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    h.sim
+        .control()
+        .advance_clock(std::time::Duration::from_secs(366 * 24 * 3600));
+    h.as_user(SELLER_MLA);
+    let (_, body) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}"))).await;
+    assert_eq!(body["paging"]["total"], 0);
+    let (status, _) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
+    assert_eq!(status, 200, "the order itself is still there");
+}
