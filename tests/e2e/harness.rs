@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use futures::FutureExt;
 use serde_json::{json, Value};
+use std::panic::AssertUnwindSafe;
 use thirtyfour::prelude::*;
 
 /// `data-testid` values, from the same file the UI reads.
@@ -164,9 +166,14 @@ impl App {
         }
     }
 
-    /// Saves a screenshot of the window to `target/e2e/<test>.png` and ends the session; returns
-    /// the test's own result first, so a failing test still leaves its picture.
-    pub async fn finish(self, result: WebDriverResult<()>) -> WebDriverResult<()> {
+    /// Runs a test body against this app, then saves a screenshot of the window to
+    /// `target/e2e/<test>.png` and ends the session — also when the body fails or panics, so a
+    /// failing test always leaves its picture. A panic is re-raised afterwards.
+    pub async fn run<'a, F>(&'a self, body: F) -> WebDriverResult<()>
+    where
+        F: std::future::Future<Output = WebDriverResult<()>> + 'a,
+    {
+        let outcome = AssertUnwindSafe(body).catch_unwind().await;
         let dir = std::env::var_os("E2E_OUT")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("e2e"));
@@ -176,6 +183,9 @@ impl App {
             .screenshot(&dir.join(format!("{}.png", self.name)))
             .await;
         let quit = self.driver.clone().quit().await;
-        result.and(shot).and(quit)
+        match outcome {
+            Ok(result) => result.and(shot).and(quit),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 }

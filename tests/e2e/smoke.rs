@@ -7,7 +7,7 @@ use crate::harness::{test_id, App};
 #[tokio::test(flavor = "multi_thread")]
 async fn window_opens_with_the_app_frame() -> WebDriverResult<()> {
     let app = App::launch("smoke", &[]).await?;
-    let result = async {
+    app.run(async {
         app.wait_for(&test_id("appFrame")).await?;
         assert_eq!(app.driver.title().await?, "Mostrador");
 
@@ -39,15 +39,14 @@ async fn window_opens_with_the_app_frame() -> WebDriverResult<()> {
         );
         app.wait_for(&test_id("sidePane")).await?;
         Ok(())
-    }
-    .await;
-    app.finish(result).await
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_flag_reaches_the_ui() -> WebDriverResult<()> {
     let app = App::launch("demo-flag", &["--demo"]).await?;
-    let result = async {
+    app.run(async {
         let header = app
             .wait_text(&test_id("header"), |t| t.to_lowercase().contains("demo"))
             .await?;
@@ -56,7 +55,6 @@ async fn demo_flag_reaches_the_ui() -> WebDriverResult<()> {
             "header shows no demo badge: {header}"
         );
         Ok(())
-    }
-    .await;
-    app.finish(result).await
+    })
+    .await
 }
