@@ -1,6 +1,6 @@
 //! "Reasons to communicate": how a seller starts a conversation the buyer has not started.
 
-use super::messages::parse_sent;
+use super::messages::first_message;
 use super::transport::{Body, Call, Replay};
 use super::Client;
 use crate::models::{ActionGuide, Message, OptionCap, OptionRequest, PackId};
@@ -40,7 +40,7 @@ impl Client {
         )
         .post_sale();
         let body = self.call(call).await?;
-        parse_sent(&body).ok_or_else(|| MeliError::SendOutcomeUnknown {
+        first_message(&body).ok_or_else(|| MeliError::SendOutcomeUnknown {
             cause: format!(
                 "the option was accepted but the answer was unreadable: {}",
                 crate::error::excerpt(&body)

@@ -107,7 +107,7 @@ impl Client {
         )
         .post_sale();
         let body = self.call(call).await?;
-        Ok(parse_sent(&body))
+        Ok(first_message(&body))
     }
 
     /// `GET /messages/unread?role=seller`: conversations with unread messages (at most 500).
@@ -116,6 +116,29 @@ impl Client {
             .query("role", "seller")
             .post_sale();
         self.call_json(call).await
+    }
+
+    /// `GET /messages/unread/packs/{pack}/sellers/{seller}`: the unread count of one conversation.
+    pub async fn unread_in(&self, pack_id: PackId, seller_id: UserId) -> Result<Unread, MeliError> {
+        let call = Call::get(format!(
+            "/messages/unread/packs/{pack_id}/sellers/{seller_id}"
+        ))
+        .post_sale();
+        self.call_json(call).await
+    }
+
+    /// `GET /messages/{id}`, where a `messages` notification points. Both documented shapes (a
+    /// bare message, or `{messages: [...]}`) are accepted.
+    pub async fn message(&self, message_id: &str) -> Result<Message, MeliError> {
+        if !is_safe_id(message_id) {
+            return Err(MeliError::NotFound {
+                message: format!("not a message id: {message_id:?}"),
+            });
+        }
+        let body = self
+            .call(Call::get(format!("/messages/{message_id}")).post_sale())
+            .await?;
+        first_message(&body).ok_or_else(|| MeliError::decode("no message in the answer", &body))
     }
 
     /// `POST /messages/attachments` (multipart field `file`). JPG, PNG, PDF or TXT up to 25 MB;
@@ -144,7 +167,7 @@ impl Client {
 
     /// `GET /messages/attachments/{id}`: the raw file.
     pub async fn download_attachment(&self, attachment_id: &str) -> Result<Bytes, MeliError> {
-        if !is_attachment_id(attachment_id) {
+        if !is_safe_id(attachment_id) {
             return Err(MeliError::AttachmentInvalid {
                 message: format!("not an attachment id: {attachment_id:?}"),
             });
@@ -157,9 +180,10 @@ impl Client {
     }
 }
 
-/// Ids look like `210438685_59f0f034-….jpg`. They come from buyers' messages, so anything that
-/// could change the request path (`/`, `..`, `?`) is refused before it reaches a URL.
-fn is_attachment_id(id: &str) -> bool {
+/// Attachment and message ids look like `210438685_59f0f034-….jpg` or a hex string. They come
+/// from other people's messages, so anything that could change the request path (`/`, `..`,
+/// `?`) is refused before it reaches a URL.
+fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 256
         && !id.starts_with('.')
@@ -168,8 +192,9 @@ fn is_attachment_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-/// The send answer is undocumented: a message, `{messages: [...]}`, or nothing at all.
-pub(crate) fn parse_sent(body: &[u8]) -> Option<Message> {
+/// A message from an answer that is a message, `{messages: [...]}`, or nothing at all (the send
+/// answer is undocumented; `GET /messages/{id}` has two shapes).
+pub(crate) fn first_message(body: &[u8]) -> Option<Message> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let candidate = match value.get("messages").and_then(|m| m.get(0)) {
         Some(first) => first.clone(),
@@ -197,26 +222,26 @@ mod tests {
     }
 
     #[test]
-    fn attachment_ids_cannot_change_the_path() {
-        assert!(is_attachment_id(
+    fn ids_cannot_change_the_path() {
+        assert!(is_safe_id(
             "210438685_59f0f034-db1b-4ea6-8c5e-1d34e2092482.jpg"
         ));
         for bad in ["", "../users/me", "a/b", "x?y=1", ".hidden", "a%2Fb", "a b"] {
-            assert!(!is_attachment_id(bad), "{bad}");
+            assert!(!is_safe_id(bad), "{bad}");
         }
     }
 
     #[test]
     fn sent_answer_may_be_a_message_a_list_or_nothing() {
         assert_eq!(
-            parse_sent(br#"{"id":"abc","text":"hola"}"#).map(|m| m.id),
+            first_message(br#"{"id":"abc","text":"hola"}"#).map(|m| m.id),
             Some("abc".into())
         );
         assert_eq!(
-            parse_sent(br#"{"messages":[{"id":"x"}]}"#).map(|m| m.id),
+            first_message(br#"{"messages":[{"id":"x"}]}"#).map(|m| m.id),
             Some("x".into())
         );
-        assert_eq!(parse_sent(b""), None);
-        assert_eq!(parse_sent(br#"{"ok":true}"#), None);
+        assert_eq!(first_message(b""), None);
+        assert_eq!(first_message(br#"{"ok":true}"#), None);
     }
 }

@@ -28,7 +28,8 @@ pub use message::{
 };
 pub use notification::Notification;
 pub use order::{
-    Item, Order, OrderItem, OrderParty, OrderSearch, OrderStatus, Payment, ShippingRef, SortRef,
+    CancelDetail, Item, Order, OrderContext, OrderItem, OrderParty, OrderSearch, OrderStatus,
+    Payment, ShippingRef, SortRef,
 };
 pub use pack::{IdRef, Pack, PackStatus, Shipment, ShipmentStatus};
 pub use token::Token;

@@ -77,6 +77,12 @@ raw_record! {
         pub tags: Vec<String>,
         #[serde(default, deserialize_with = "de::opt_bool")]
         pub fulfilled: Option<bool>,
+        #[serde(default)]
+        pub context: Option<OrderContext>,
+        #[serde(default)]
+        pub cancel_detail: Option<CancelDetail>,
+        #[serde(default, deserialize_with = "de::opt_datetime")]
+        pub manufacturing_ending_date: Option<DateTime<Utc>>,
     }
 }
 
@@ -93,6 +99,33 @@ impl Order {
     pub fn shipment_id(&self) -> Option<ShipmentId> {
         self.shipping.as_ref().and_then(|s| s.id)
     }
+}
+
+/// Where the sale happened; `flows` names special cases (`supermarket`, `cbt`, `b2b`, …) that
+/// change who may write first.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OrderContext {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub channel: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub site: Option<String>,
+    #[serde(default, deserialize_with = "de::nullable")]
+    pub flows: Vec<String>,
+}
+
+/// Why and by whom an order was cancelled.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CancelDetail {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub group: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub requested_by: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_datetime")]
+    pub date: Option<DateTime<Utc>>,
 }
 
 /// The buyer or seller of an order; current payloads often carry only the id.

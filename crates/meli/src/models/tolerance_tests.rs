@@ -114,3 +114,25 @@ fn known_values_serialize_in_the_api_spelling() {
     );
     assert_eq!(OptionId::parse("other"), OptionId::OtherReason);
 }
+
+#[test]
+fn order_context_and_cancel_detail() {
+    let o: Order = serde_json::from_value(json!({
+        "id": 1,
+        "context": {"channel": "marketplace", "site": "MLA", "flows": ["supermarket"]},
+        "cancel_detail": {"group": "buyer", "code": "1010", "description": "Buyer cancelled",
+                          "requested_by": "buyer", "date": "2026-01-02T10:00:00.000-03:00"}
+    }))
+    .expect("parses");
+    let context = o.context.expect("context");
+    assert_eq!(context.flows, vec!["supermarket"]);
+    let cancel = o.cancel_detail.expect("cancel detail");
+    assert_eq!(cancel.requested_by.as_deref(), Some("buyer"));
+    assert_eq!(
+        cancel.date.map(|d| d.to_rfc3339()),
+        Some("2026-01-02T13:00:00+00:00".into())
+    );
+    let o: Order = serde_json::from_value(json!({"id": 1, "context": null, "cancel_detail": null}))
+        .expect("nulls");
+    assert_eq!(o.context, None);
+}
