@@ -63,6 +63,9 @@ pub struct SimConfig {
     /// How long sending an action-guide option holds its lock on the sale; a second option on
     /// the same sale meanwhile gets 409.
     pub action_guide_processing: Duration,
+    /// The application's registered redirect URI, matched exactly. Defaults to the relay URL
+    /// [`crate::REDIRECT_URI`].
+    pub redirect_uri: String,
 }
 
 impl Default for SimConfig {
@@ -78,6 +81,7 @@ impl Default for SimConfig {
             start_time: None,
             live: None,
             action_guide_processing: Duration::from_millis(150),
+            redirect_uri: crate::scenario::REDIRECT_URI.to_owned(),
         }
     }
 }

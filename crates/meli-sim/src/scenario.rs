@@ -124,7 +124,7 @@ pub fn build(config: &SimConfig, now: DateTime<Utc>) -> World {
     let app = App {
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET.to_owned(),
-        redirect_uri: REDIRECT_URI.to_owned(),
+        redirect_uri: config.redirect_uri.clone(),
     };
     let mut world = World::new(config.seed, app, config.pkce_required);
     add_sellers(&mut world, now);

@@ -511,3 +511,19 @@ async fn http_control_issues_tokens_too() {
     assert_eq!(status, 200);
     assert_eq!(body["user_id"], SELLER_MLB);
 }
+
+#[tokio::test]
+async fn another_redirect_uri_can_be_registered() {
+    let sim = Simulator::start(SimConfig {
+        redirect_uri: "https://relay.example.test/mostrador".into(),
+        ..SimConfig::empty()
+    })
+    .await
+    .expect("sim");
+    assert_eq!(
+        sim.app().redirect_uri,
+        "https://relay.example.test/mostrador"
+    );
+    let location = Flow::new(&sim).click("s.1", &[], "allow").await;
+    assert!(location.starts_with("https://relay.example.test/mostrador?code="));
+}
