@@ -1,7 +1,6 @@
 // The chat pane's data comes straight from the core's generated IPC types
 // (crates/inbox/src/ipc/chat.rs); the aliases name them as the components use them.
-import type { HeldBack } from "../ipc/HeldBack";
-import type { Refusal } from "../ipc/Refusal";
+import type { SendCheck } from "../ipc/SendCheck";
 export type { AttachmentDto as AttachmentView } from "../ipc/AttachmentDto";
 export type { MessageDto as MessageView } from "../ipc/MessageDto";
 export type { Moderation } from "../ipc/Moderation";
@@ -16,8 +15,8 @@ export interface ComposerFile {
   rejected: "type" | "size" | null;
 }
 
-/** The core's answer to "may this draft be sent now?"; `null` while it is being asked. */
-export type SendVerdict = { ok: true; heldBack: HeldBack | null } | { ok: false; refusal: Refusal } | null;
+/** The core's answer to "may this draft be sent now?" (`check_send`); `null` while it is asked. */
+export type SendVerdict = SendCheck | null;
 
 /** One of Mercado Libre's fixed texts for a reason to communicate. */
 export interface GuideTemplate {

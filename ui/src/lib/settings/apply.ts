@@ -1,19 +1,12 @@
 // Settings that take effect in the window itself: the language and the theme.
-import { i18n, pickLocale, type Locale } from "../i18n/index.svelte";
+import { i18n, pickLocale } from "../i18n/index.svelte";
+import type { LanguageChoice } from "../ipc/LanguageChoice";
+import type { Settings } from "../ipc/Settings";
+import type { ThemeChoice } from "../ipc/ThemeChoice";
 
-export type LanguageChoice = "system" | Locale;
-export type ThemeChoice = "system" | "light" | "dark";
-
-export interface AppSettings {
-  language: LanguageChoice;
-  theme: ThemeChoice;
-  /** How often the sync engine polls Mercado Libre, in seconds. */
-  pollSeconds: number;
-  /** How far back the first import reads, in days. */
-  historyDays: number;
-  /** Desktop notifications for new buyer messages while the window is in the background. */
-  notifications: boolean;
-}
+export type { LanguageChoice, ThemeChoice };
+/** The shell's settings (`get_settings` / `save_settings`), generated from Rust. */
+export type AppSettings = Settings;
 
 export const DEFAULT_SETTINGS: AppSettings = {
   language: "system",
