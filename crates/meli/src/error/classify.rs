@@ -70,6 +70,12 @@ pub(super) fn from_response(status: u16, retry_after: Option<Duration>, body: &[
     if status == 422 || has("attachment key is invalid") {
         return MeliError::AttachmentInvalid { message };
     }
+    if status == 413
+        || matches!(code.as_str(), "invalid_file_type" | "file_too_large")
+        || has("file name must")
+    {
+        return MeliError::AttachmentRejected { message };
+    }
     if has("text is invalid") || has("too long") || has("unsupported characters") {
         return MeliError::TextTooLong { message };
     }
@@ -277,6 +283,22 @@ mod tests {
         );
         assert!(matches!(e, MeliError::AttachmentInvalid { .. }), "{e:?}");
         assert_eq!(e.code(), "attachment_invalid");
+    }
+
+    #[test]
+    fn uploads_refused_for_type_size_or_name() {
+        let e = classify(
+            400,
+            json!({"message": "Invalid file type, allowed types are JPG, PNG, PDF and TXT", "error": "invalid_file_type", "status": 400, "cause": []}),
+        );
+        assert_eq!(e.code(), "attachment_rejected", "{e:?}");
+        let e = classify(
+            413,
+            json!({"message": "The file exceeds the maximum size allowed of 25 MB", "error": "file_too_large", "status": 413}),
+        );
+        assert_eq!(e.code(), "attachment_rejected", "{e:?}");
+        let e = from_response(413, None, b"<html>Request Entity Too Large</html>");
+        assert_eq!(e.code(), "attachment_rejected", "{e:?}");
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub enum MeliError {
     /// 422: the attachment id is unknown or expired (orphans are deleted after 48 h).
     #[error("the attachment is invalid or no longer exists: {message}")]
     AttachmentInvalid { message: String },
+    /// An upload was refused: not JPG, PNG, PDF or TXT, over 25 MB, or a bad file name.
+    #[error("the file cannot be attached: {message}")]
+    AttachmentRejected { message: String },
     /// Any other 400.
     #[error("Mercado Libre rejected the request: {message}")]
     BadRequest { message: String },
@@ -131,6 +134,7 @@ impl MeliError {
             MeliError::Conflict { .. } => "conflict",
             MeliError::BuyerUnavailable { .. } => "buyer_unavailable",
             MeliError::AttachmentInvalid { .. } => "attachment_invalid",
+            MeliError::AttachmentRejected { .. } => "attachment_rejected",
             MeliError::BadRequest { .. } => "bad_request",
             MeliError::RateLimited { .. } => "rate_limited",
             MeliError::Server { .. } => "server",
@@ -235,6 +239,7 @@ mod tests {
             MeliError::Conflict { message: m() },
             MeliError::BuyerUnavailable { message: m() },
             MeliError::AttachmentInvalid { message: m() },
+            MeliError::AttachmentRejected { message: m() },
             MeliError::BadRequest { message: m() },
             MeliError::RateLimited { retry_after: None },
             MeliError::Server {

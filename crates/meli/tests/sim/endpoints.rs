@@ -319,7 +319,19 @@ async fn replying_with_an_attachment_and_downloading_it() {
             Bytes::from_static(b"MZ\x90\0\x03"),
         )
         .await;
-    assert_eq!(not_a_picture.expect_err("refused").code(), "bad_request");
+    assert_eq!(
+        not_a_picture.expect_err("refused").code(),
+        "attachment_rejected"
+    );
+    let mut huge = PNG.to_vec();
+    huge.resize(25 * 1024 * 1024 + 1, 0);
+    let too_big = seller
+        .upload_attachment("big.png", "image/png", Bytes::from(huge))
+        .await;
+    assert_eq!(
+        too_big.expect_err("over 25 MB").code(),
+        "attachment_rejected"
+    );
 }
 
 #[tokio::test]
