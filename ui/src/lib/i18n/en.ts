@@ -1,5 +1,8 @@
 // The source of truth for message keys: es and pt must provide every one of them.
+import { connectEn } from "./connect";
+
 export const en = {
+  ...connectEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

@@ -1,6 +1,8 @@
 import type { Messages } from "./en";
+import { connectEs } from "./connect";
 
 export const es = {
+  ...connectEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

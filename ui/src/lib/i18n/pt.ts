@@ -1,6 +1,8 @@
 import type { Messages } from "./en";
+import { connectPt } from "./connect";
 
 export const pt = {
+  ...connectPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",
