@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn missing_fields_take_defaults_and_numbers_are_clamped() {
-        let s = Settings::from_stored(json!({"language": "es", "pollSeconds": 1, "historyDays": 9999}));
+        let s =
+            Settings::from_stored(json!({"language": "es", "pollSeconds": 1, "historyDays": 9999}));
         assert_eq!(s.language, LanguageChoice::Spanish);
         assert_eq!(s.theme, ThemeChoice::System);
         assert_eq!(s.poll_seconds, 15);
