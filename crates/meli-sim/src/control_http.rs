@@ -16,6 +16,7 @@ use crate::config::RateLimit;
 use crate::control::{Control, SimSummary, Upload};
 use crate::error::SimError;
 use crate::faults::FaultRule;
+use crate::model::OrderStatus;
 use crate::request_log::LoggedRequest;
 use crate::scenario::{CreatedSale, NewSale};
 use crate::state::Shared;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/orders/{id}/pay", post(pay))
         .route("/_sim/orders/{id}/cancel", post(cancel))
         .route("/_sim/orders/{id}/deliver", post(deliver))
+        .route("/_sim/orders/{id}/status", post(set_status))
         .route("/_sim/packs/{id}/buyer_messages", post(buyer_writes))
         .route("/_sim/packs/{id}/buyer_read", post(buyer_reads))
         .route("/_sim/packs/{id}/seller_messages", post(seller_writes))
@@ -92,6 +94,16 @@ async fn cancel(State(s): Ctl, Path(id): Path<u64>) -> Done {
 
 async fn deliver(State(s): Ctl, Path(id): Path<u64>) -> Done {
     control(s).deliver(id)?;
+    ok()
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: OrderStatus,
+}
+
+async fn set_status(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<StatusBody>) -> Done {
+    control(s).set_order_status_to(id, body.status)?;
     ok()
 }
 

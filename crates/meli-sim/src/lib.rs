@@ -53,6 +53,7 @@
 //! | `POST /_sim/orders/{id}/pay` | [`Control::buyer_pays`] |
 //! | `POST /_sim/orders/{id}/cancel` | [`Control::buyer_cancels`] |
 //! | `POST /_sim/orders/{id}/deliver` | [`Control::deliver`] |
+//! | `POST /_sim/orders/{id}/status` `{"status"}` | [`Control::set_order_status_to`] |
 //! | `POST /_sim/packs/{id}/buyer_messages` `{"text","attachment":{"filename","content_base64"}}` | [`Control::buyer_writes`] |
 //! | `POST /_sim/packs/{id}/buyer_read` | [`Control::buyer_reads`] |
 //! | `POST /_sim/packs/{id}/seller_messages` `{"text"}` | [`Control::seller_writes_on_site`] |
@@ -63,17 +64,36 @@
 //! | `POST /_sim/pkce` `{"required"}` | [`Control::set_pkce_required`] |
 //! | `POST /_sim/rate_limit` `{"reads_per_minute","writes_per_minute"}` or `null` | [`Control::set_rate_limit`] |
 //! | `POST /_sim/clock/advance` `{"seconds"}`, `GET /_sim/clock` | [`Control::advance_clock`], [`Control::now`] |
-//! | `POST /_sim/faults` (a [`FaultRule`]), `DELETE /_sim/faults` | [`Control::inject_fault`], [`Control::clear_faults`] |
+//! | `POST /_sim/faults` (a [`FaultRule`]), `GET`, `DELETE /_sim/faults` | [`Control::inject_fault`], [`Control::faults`], [`Control::clear_faults`] |
 //! | `GET /_sim/requests`, `GET /_sim/requests/counts`, `DELETE /_sim/requests` | [`Control::requests`], [`Control::request_counts`], [`Control::clear_requests`] |
 //! | `POST /_sim/live` `{"interval_ms"}` or `{"interval_ms":null}` | [`Control::set_live`] |
 //!
-//! Control requests are neither logged, rate limited nor faulted.
+//! Control requests are neither logged, rate limited nor faulted. In process only:
+//! [`Control::landmark`], [`Control::buyer_sees`] (what reached the buyer: moderated seller
+//! messages never do) and [`Control::app`].
+//!
+//! A fault rule in JSON: `{"path_prefix":"/orders","kind":{"kind":"too_many_requests",
+//! "retry_after_secs":2},"times":1}`; kinds are `too_many_requests`, `server_error`,
+//! `slow` (`delay_ms`), `drop_connection`, `malformed_json`, `truncated_body`; `rate_percent`
+//! instead of `times` fails a share of requests until cleared; `method` narrows it.
+//!
+//! # Conversation rules
+//!
+//! `conversation_status` is `blocked` with the first substatus that applies: one set through the
+//! control API (`blocked_by_buyer`, `blocked_by_mediation`, `blocked_by_time`, …),
+//! `blocked_by_conversation_expired` (18 months after the purchase; no messages returned),
+//! `blocked_by_deactivated_account`, `blocked_by_cancelled_order` (all orders cancelled and no
+//! message yet), `blocked_by_payment` (an order awaits payment), `blocked_by_fulfillment` (Full,
+//! not delivered), `blocked_by_conversation_initiated_by_seller_limited` (Mercado Envíos 2 and
+//! the buyer has not written: only the action guide may start); otherwise `active`. A seller's
+//! `POST` to a blocked conversation gets 403 (`blocked_conversation_send_message_forbidden`, or
+//! `blocked_by_conversation_started_by_seller` for the last case).
 //!
 //! # Demo landmarks
 //!
 //! [`Landmarks`] names notable sales of the demo (see [`demo`] for the list), e.g.
 //! `needs_action_guide`, `open_conversation`, `blocked_by_buyer`, `awaiting_payment`,
-//! `excepted_case`, `buyer_deactivated`, `with_attachments`, `moderated`, `agent`.
+//! `excepted_case`, `buyer_deactivated`, `with_attachments`, `moderated`, `mlb_agent`.
 
 mod action_guide;
 mod attachments;

@@ -90,6 +90,15 @@ async fn a_buyer_buys_pays_writes_with_attachment_and_reads_over_http() {
     let (status, _) = send(h.http.delete(h.url(&format!("/_sim/packs/{key}/block")))).await;
     assert_eq!(status, 200);
 
+    control(
+        &h,
+        &format!("/_sim/orders/{order}/status"),
+        json!({ "status": "partially_refunded" }),
+    )
+    .await;
+    let (_, order_json) = send(h.get(&format!("/orders/{order}"))).await;
+    assert_eq!(order_json["status"], "partially_refunded");
+
     control(&h, &format!("/_sim/orders/{order}/cancel"), json!({})).await;
     let (_, order_json) = send(h.get(&format!("/orders/{order}"))).await;
     assert_eq!(order_json["status"], "cancelled");
