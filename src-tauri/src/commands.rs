@@ -140,7 +140,7 @@ pub async fn outbox(state: State<'_, AppState>, lead_id: i64) -> CommandResult<V
 
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
-    state.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    state.settings()
 }
 
 /// Stores the settings and returns them as kept (numbers brought into range).

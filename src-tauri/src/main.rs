@@ -36,6 +36,7 @@ fn main() {
         .setup(move |app| {
             let state = state::AppState::start(app.handle(), options.clone())?;
             app.manage(state);
+            events::forward_inbox_events(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -64,6 +64,16 @@ impl AppState {
         })
     }
 
+    pub fn set_sync_status(&self, status: SyncStatus) {
+        if let Ok(mut current) = self.sync_status.lock() {
+            *current = status;
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
     pub fn sync_status(&self) -> SyncStatus {
         self.sync_status
             .lock()
