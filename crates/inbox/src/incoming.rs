@@ -177,3 +177,92 @@ mod tests {
             .reached_recipient());
     }
 }
+
+/// The action guide for a pack (`GET /messages/action_guide/packs/{id}`), with the caps of
+/// `…/caps_available` when the sync read them (they are fresher than the options' own).
+pub fn action_guide_from_api(options: &Value, caps: Option<&Value>) -> crate::rules::ActionGuide {
+    use crate::rules::{ActionGuide, GuideOption, OptionKind};
+    let cap_of = |id: &str| {
+        caps.and_then(Value::as_array)?
+            .iter()
+            .find(|c| c.get("option_id").and_then(Value::as_str) == Some(id))
+            .and_then(|c| id_of(c.get("cap_available")))
+    };
+    let parsed = options
+        .get("options")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|o| {
+                    let id = text_at(o, &["id"])?;
+                    let kind = if text_at(o, &["type"]).as_deref() == Some("template") {
+                        let template_ids = o
+                            .get("templates")
+                            .and_then(Value::as_array)
+                            .map(|t| t.iter().filter_map(|t| text_at(t, &["id"])).collect())
+                            .unwrap_or_default();
+                        OptionKind::Template { template_ids }
+                    } else {
+                        let limit = id_of(o.get("char_limit")).unwrap_or(350);
+                        OptionKind::FreeText {
+                            char_limit: u32::try_from(limit).unwrap_or(350),
+                        }
+                    };
+                    let cap = cap_of(&id)
+                        .or_else(|| id_of(o.get("cap_available")))
+                        .unwrap_or(0);
+                    Some(GuideOption {
+                        enabled: o.get("enabled").and_then(Value::as_bool).unwrap_or(false),
+                        cap_available: u32::try_from(cap.max(0)).unwrap_or(0),
+                        kind,
+                        id,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ActionGuide::Required { options: parsed }
+}
+
+#[cfg(test)]
+mod guide_tests {
+    use super::*;
+    use crate::rules::{ActionGuide, OptionKind};
+
+    #[test]
+    fn parses_the_published_options_with_fresher_caps() {
+        let options: Value =
+            serde_json::from_str(include_str!("../fixtures/action_guide_options.json"))
+                .expect("fixture");
+        let mut caps: Value =
+            serde_json::from_str(include_str!("../fixtures/action_guide_caps_available.json"))
+                .expect("fixture");
+        caps[3]["cap_available"] = 0.into();
+        let ActionGuide::Required { options } = action_guide_from_api(&options, Some(&caps)) else {
+            panic!("required");
+        };
+        assert_eq!(options.len(), 4);
+        assert_eq!(
+            options[1].kind,
+            OptionKind::Template {
+                template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()]
+            }
+        );
+        assert_eq!(options[3].id, "OTHER");
+        assert_eq!(options[3].kind, OptionKind::FreeText { char_limit: 350 });
+        assert_eq!(
+            options[3].cap_available, 1,
+            "caps list index 3 is DELIVERY_PROMISE, not OTHER"
+        );
+        let other_caps = serde_json::json!([{"option_id": "OTHER", "cap_available": 0}]);
+        let ActionGuide::Required { options: updated } = action_guide_from_api(
+            &serde_json::from_str(include_str!("../fixtures/action_guide_options.json"))
+                .expect("fixture"),
+            Some(&other_caps),
+        ) else {
+            panic!("required");
+        };
+        assert_eq!(updated[3].cap_available, 0);
+        assert!(updated.iter().all(|o| o.enabled));
+    }
+}

@@ -35,7 +35,7 @@ pub struct SearchHit {
     pub message_id: Option<String>,
     /// Text around the match, the matches between U+0002 and U+0003.
     pub snippet: String,
-    /// The message's time, or the lead's last activity.
+    /// The message's time, or the lead's sale date.
     pub at: Option<String>,
 }
 
@@ -43,7 +43,7 @@ pub struct SearchHit {
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "SearchResults.ts")]
 pub struct SearchResults {
-    /// Leads whose buyer, numbers or items match, most recently active first (first page only).
+    /// Leads whose buyer, numbers or items match, newest sale first (first page only).
     pub leads: Vec<SearchHit>,
     /// Messages, newest first.
     pub messages: Vec<SearchHit>,

@@ -239,5 +239,26 @@ fn bench_board_conversation_and_search() {
             .read(|c| search::search(c, queries[n % queries.len()], None, None))
             .expect("search");
     });
-    eprintln!("p99: board {board_p99:.2} ms, conversation page {chat_p99:.2} ms, search {search_p99:.2} ms");
+    let mut n = 0;
+    let messages_p99 = time(120, || {
+        n += 1;
+        let query = search::fts_query(queries[n % queries.len()], search::Prefix::LastIfLong)
+            .expect("query");
+        store
+            .read(|c| search::search_messages(c, &query, None, i64::MAX))
+            .expect("search");
+    });
+    let mut n = 0;
+    let leads_p99 = time(120, || {
+        n += 1;
+        let query =
+            search::fts_query(queries[n % queries.len()], search::Prefix::Every).expect("query");
+        store
+            .read(|c| search::search_leads(c, &query, None))
+            .expect("search");
+    });
+    eprintln!(
+        "p99: board {board_p99:.2} ms, conversation page {chat_p99:.2} ms, search {search_p99:.2} ms \
+         (messages {messages_p99:.2} ms, leads {leads_p99:.2} ms)"
+    );
 }

@@ -244,9 +244,36 @@ fn remove_if_orphan(conn: &Connection, row: &LeadRow) -> Result<bool> {
     if has_history {
         return Ok(false);
     }
-    conn.execute("DELETE FROM leads_fts WHERE rowid = ?1", [row.id])?;
+    conn.execute(
+        "DELETE FROM leads_fts WHERE rowid = (SELECT search_key FROM leads WHERE id = ?1)",
+        [row.id],
+    )?;
     conn.execute("DELETE FROM leads WHERE id = ?1", [row.id])?;
     Ok(true)
+}
+
+/// The lead's key in `leads_fts`, allocated once from the sale's time.
+fn search_key(conn: &Connection, lead: &LeadRow) -> Result<i64> {
+    let existing: Option<i64> = conn.query_row(
+        "SELECT search_key FROM leads WHERE id = ?1",
+        [lead.id],
+        |r| r.get(0),
+    )?;
+    if let Some(key) = existing {
+        return Ok(key);
+    }
+    let base = lead.created_at.unwrap_or(lead.activity_at).max(0) * 1024;
+    let last: Option<i64> = conn.query_row(
+        "SELECT MAX(search_key) FROM leads WHERE search_key BETWEEN ?1 AND ?2",
+        params![base, base + 1023],
+        |r| r.get(0),
+    )?;
+    let key = last.map_or(base, |k| k + 1);
+    conn.execute(
+        "UPDATE leads SET search_key = ?2 WHERE id = ?1",
+        params![lead.id, key],
+    )?;
+    Ok(key)
 }
 
 /// Keeps the lead's search row in step: numbers, buyer, item titles.
@@ -272,10 +299,11 @@ pub(crate) fn index_for_search(
         .flat_map(|o| o.items.iter().map(|i| i.title.as_str()))
         .collect::<Vec<_>>()
         .join(" · ");
+    let key = search_key(conn, lead)?;
     let current: Option<(String, String, String)> = conn
         .query_row(
             "SELECT numbers, buyer, items FROM leads_fts WHERE rowid = ?1",
-            [lead.id],
+            [key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -284,11 +312,11 @@ pub(crate) fn index_for_search(
         return Ok(false);
     }
     if current.is_some() {
-        conn.execute("DELETE FROM leads_fts WHERE rowid = ?1", [lead.id])?;
+        conn.execute("DELETE FROM leads_fts WHERE rowid = ?1", [key])?;
     }
     conn.execute(
         "INSERT INTO leads_fts (rowid, numbers, buyer, items) VALUES (?1, ?2, ?3, ?4)",
-        params![lead.id, wanted.0, wanted.1, wanted.2],
+        params![key, wanted.0, wanted.1, wanted.2],
     )?;
     Ok(true)
 }

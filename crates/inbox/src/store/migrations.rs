@@ -72,6 +72,9 @@ CREATE TABLE leads (
     conversation_substatus TEXT,
     action_guide_json TEXT,
     archived_at INTEGER,
+    -- leads_fts's rowid: the sale's time (ms * 1024 + a tie breaker), so lead hits come
+    -- newest first straight from the FTS index
+    search_key INTEGER UNIQUE,
     UNIQUE (account_id, conversation_id)
 ) STRICT;
 CREATE INDEX leads_by_column ON leads (stage_id, activity_at DESC, id DESC)
@@ -82,7 +85,7 @@ CREATE INDEX leads_by_account_column ON leads (account_id, stage_id, activity_at
 CREATE INDEX leads_stage_counts ON leads (archived_at, stage_id);
 CREATE INDEX leads_account_stage_counts ON leads (account_id, archived_at, stage_id);
 
--- Buyer names and nickname, order and pack numbers, item titles. rowid = leads.id.
+-- Buyer names and nickname, order and pack numbers, item titles. rowid = leads.search_key.
 CREATE VIRTUAL TABLE leads_fts USING fts5 (
     numbers, buyer, items,
     tokenize = 'unicode61 remove_diacritics 2'

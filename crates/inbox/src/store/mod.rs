@@ -237,6 +237,53 @@ mod tests {
         assert_eq!(count, 6);
     }
 
+    #[test]
+    fn readers_run_while_the_writer_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..200 {
+                    store
+                        .write(|tx| {
+                            tx.execute(
+                                "INSERT INTO stages (name, position) VALUES (?1, ?2)",
+                                (format!("s{i}"), i),
+                            )?;
+                            Ok(())
+                        })
+                        .expect("writes");
+                }
+            })
+        };
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let mut last = 0;
+                    for _ in 0..200 {
+                        let count: i64 = store
+                            .read(|c| {
+                                Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?)
+                            })
+                            .expect("reads while writing");
+                        assert!(count >= last, "a reader never goes back in time");
+                        last = count;
+                    }
+                })
+            })
+            .collect();
+        writer.join().expect("writer");
+        for reader in readers {
+            reader.join().expect("reader");
+        }
+        let count: i64 = store
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))?))
+            .expect("reads");
+        assert_eq!(count, 205);
+    }
+
     #[tokio::test]
     async fn async_handles_run_off_the_runtime() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -7,8 +7,10 @@
 //! the last word as a prefix when it has at least three characters, which keeps a query on
 //! a million messages fast. Diacritics are ignored (`informacion` finds `información`).
 //!
-//! Message hits come newest first: `messages_fts`'s rowid is the message's `seq`, which
-//! grows with time, so FTS5 walks its index backwards and stops at the page size.
+//! Hits come newest first straight from the index: `messages_fts`'s rowid is the message's
+//! `seq` and `leads_fts`'s the lead's `search_key`, both growing with time (the message's,
+//! the sale's), so FTS5 walks its index backwards and stops at the page size instead of
+//! sorting every match.
 //! Snippets mark matches with [`MARK_START`] / [`MARK_END`].
 
 use rusqlite::{params, Connection};
@@ -85,14 +87,18 @@ pub fn search(
     })
 }
 
-fn search_leads(conn: &Connection, query: &str, account: Option<i64>) -> Result<Vec<SearchHit>> {
+pub(crate) fn search_leads(
+    conn: &Connection,
+    query: &str,
+    account: Option<i64>,
+) -> Result<Vec<SearchHit>> {
     let (start, end) = markers();
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.account_id, l.conversation_id, COALESCE(l.buyer_name, l.buyer_nickname),
-                l.activity_at, snippet(leads_fts, -1, ?2, ?3, '…', 10)
-         FROM leads_fts JOIN leads l ON l.id = leads_fts.rowid
+                COALESCE(l.created_at, l.activity_at), snippet(leads_fts, -1, ?2, ?3, '…', 10)
+         FROM leads_fts f JOIN leads l ON l.search_key = f.rowid
          WHERE leads_fts MATCH ?1 AND (?4 IS NULL OR l.account_id = ?4)
-         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?5",
+         ORDER BY f.rowid DESC LIMIT ?5",
     )?;
     let rows = stmt.query_map(params![query, start, end, account, LEAD_HITS], |r| {
         Ok(SearchHit {
@@ -109,7 +115,7 @@ fn search_leads(conn: &Connection, query: &str, account: Option<i64>) -> Result<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn search_messages(
+pub(crate) fn search_messages(
     conn: &Connection,
     query: &str,
     account: Option<i64>,

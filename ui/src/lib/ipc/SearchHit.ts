@@ -11,6 +11,6 @@ messageId: string | null,
  */
 snippet: string, 
 /**
- * The message's time, or the lead's last activity.
+ * The message's time, or the lead's sale date.
  */
 at: string | null, };

@@ -3,7 +3,7 @@ import type { SearchHit } from "./SearchHit";
 
 export type SearchResults = { 
 /**
- * Leads whose buyer, numbers or items match, most recently active first (first page only).
+ * Leads whose buyer, numbers or items match, newest sale first (first page only).
  */
 leads: Array<SearchHit>, 
 /**

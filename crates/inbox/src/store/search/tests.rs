@@ -217,3 +217,43 @@ fn message_hits_page_by_cursor() {
     );
     assert_eq!(second.next_cursor, None);
 }
+
+#[test]
+fn lead_hits_come_newest_sale_first_without_sorting() {
+    let (_dir, store) = crate::store::testing::temp_store();
+    let account = store
+        .write(|tx| accounts::connect(tx, SELLER, "MLA", None, now()))
+        .expect("account");
+    let page: Vec<_> = ["2026-01-05", "2026-03-01", "2026-02-10"]
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let mut order = api_order(i as i64 + 1, None, "paid", "Mate");
+            order["date_created"] = format!("{day}T10:00:00.000-03:00").into();
+            order
+        })
+        .collect();
+    store
+        .write(|tx| orders::apply_page(tx, account, &page, now()))
+        .expect("orders");
+    let names: Vec<_> = run(&store, "mate", None)
+        .leads
+        .into_iter()
+        .map(|h| h.lead_name)
+        .collect();
+    assert_eq!(names, ["2", "3", "1"]);
+    let plan: Vec<String> = store
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "EXPLAIN QUERY PLAN SELECT l.id FROM leads_fts f JOIN leads l ON l.search_key = f.rowid
+                 WHERE leads_fts MATCH 'mate' ORDER BY f.rowid DESC LIMIT 20",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .expect("plan");
+    assert!(
+        plan.iter().all(|line| !line.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}
