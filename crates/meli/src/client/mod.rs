@@ -61,7 +61,8 @@ impl ClientConfig {
     }
 }
 
-/// A Mercado Libre client for one seller account. Clones share tokens, budget and connections.
+/// A Mercado Libre client for one seller account. Clones share tokens, budget and connections;
+/// every future it returns is `Send`, so a sync engine can spawn them.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -74,7 +75,8 @@ struct Inner {
     auth_base: Url,
     http: reqwest::Client,
     session: Session,
-    budget: Budget,
+    // Shared by every client of the same application: Mercado Libre counts per application.
+    budget: Arc<Budget>,
     retry: RetryPolicy,
 }
 
@@ -102,6 +104,26 @@ fn parse_base(name: &str, value: &str) -> Result<Url, MeliError> {
 impl Client {
     /// Builds a client; tokens come from `store` (none yet means "not connected").
     pub fn new(config: ClientConfig, store: Arc<dyn TokenStore>) -> Result<Client, MeliError> {
+        let budget = Arc::new(Budget::new(config.budget));
+        Client::build(config, store, budget)
+    }
+
+    /// A client for another account of the same application: it draws from this client's
+    /// request budget (the limit is per application), so two connected sellers together stay
+    /// under it. `config.budget` is ignored.
+    pub fn for_another_account(
+        &self,
+        config: ClientConfig,
+        store: Arc<dyn TokenStore>,
+    ) -> Result<Client, MeliError> {
+        Client::build(config, store, self.inner.budget.clone())
+    }
+
+    fn build(
+        config: ClientConfig,
+        store: Arc<dyn TokenStore>,
+        budget: Arc<Budget>,
+    ) -> Result<Client, MeliError> {
         let api_base = parse_base("api_base", &config.api_base)?;
         let auth_base = parse_base("auth_base", &config.auth_base)?;
         let http = reqwest::Client::builder()
@@ -118,7 +140,7 @@ impl Client {
                 auth_base,
                 http,
                 session: Session::new(store, endpoint),
-                budget: Budget::new(config.budget),
+                budget,
                 retry: config.retry,
             }),
             priority: Priority::Background,
@@ -179,5 +201,48 @@ impl Client {
     /// How many refreshes this client has made (diagnostics and tests).
     pub fn refresh_count(&self) -> u64 {
         self.inner.session.refresh_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::MemoryTokenStore;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn futures_can_be_spawned() {
+        let app = AppCredentials {
+            client_id: "1".into(),
+            client_secret: Secret::new("s"),
+            redirect_uri: "https://relay.example.test/".into(),
+        };
+        let client = Client::new(
+            ClientConfig::new(Site::Brasil, app),
+            Arc::new(MemoryTokenStore::default()),
+        )
+        .expect("client");
+        assert_send(&client.me());
+        assert_send(&client.search_orders(&crate::OrderQuery::seller(1)));
+        assert_send(&client.messages(1, 1, crate::MessagesPage::default()));
+        let message = crate::SendMessage {
+            from: 1,
+            to: 2,
+            text: String::new(),
+            attachments: vec![],
+        };
+        assert_send(&client.send_message(1, 1, &message));
+        assert_send(&client.upload_attachment("a.txt", "text/plain", bytes::Bytes::new()));
+        let option =
+            crate::models::OptionRequest::free_text(crate::models::OptionId::OtherReason, "x");
+        assert_send(&client.send_option(1, &option));
+        let attempt = client.authorization_attempt(1);
+        assert_send(&client.connect(&attempt, &Secret::new("c")));
+        assert_eq!(client.site(), Site::Brasil);
+        assert!(attempt
+            .url
+            .as_str()
+            .starts_with("https://auth.mercadolivre.com.br/authorization?"));
     }
 }

@@ -96,3 +96,48 @@ fn busiest_window_counts_a_sliding_window() {
     assert_eq!(busiest_window(&[0, 10, 999, 1000, 1500, 1999], 1000), 3);
     assert_eq!(busiest_window(&[], 1000), 0);
 }
+
+#[tokio::test]
+async fn two_accounts_of_one_application_share_the_budget() {
+    let sim = sim().await;
+    let mut cfg = config(&sim);
+    // 600/min: a burst of 60, then 10 a second.
+    cfg.budget = RateBudget {
+        reads_per_minute: 600,
+        writes_per_minute: 600,
+    };
+    let mla = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(
+        &sim,
+        meli_sim::SELLER_MLA,
+    ))));
+    let mlb = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(
+        &sim,
+        meli_sim::SELLER_MLB,
+    ))));
+    let first = client_with(&sim, cfg.clone(), mla);
+    let second = first.for_another_account(cfg, mlb).expect("second account");
+    let started = Instant::now();
+    let (a, b) = tokio::join!(
+        async {
+            for _ in 0..40 {
+                first.me().await.expect("first account");
+            }
+        },
+        async {
+            for _ in 0..40 {
+                second.me().await.expect("second account");
+            }
+        }
+    );
+    let _ = (a, b);
+    // 80 reads from one bucket of 60 need two more seconds of refill; two buckets would not.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1_800),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        second.me().await.expect("me").id,
+        meli_sim::SELLER_MLB as i64
+    );
+}
