@@ -271,13 +271,14 @@ pub async fn search(
         from.is_none_or(|f| t >= f) && to.is_none_or(|to| t <= to)
     };
 
-    let world = shared.world();
-    let indexes = world
-        .seller_orders
-        .get(&seller)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let mut found: Vec<&Order> = indexes
+    let mut world = shared.world();
+    let mut sorted = world.sorted_orders(seller).to_vec();
+    if sort == "date_desc" {
+        sorted.reverse();
+    }
+    let world = &*world;
+    let filter_tags = !tags_in.is_empty() || !tags_out.is_empty();
+    let found: Vec<&Order> = sorted
         .iter()
         .filter_map(|&i| world.orders.get(i))
         .filter(|o| match &statuses {
@@ -296,7 +297,7 @@ pub async fn search(
             None => true,
             Some(q) => {
                 o.id.to_string() == *q
-                    || item_title(&world, o).to_lowercase().contains(q.as_str())
+                    || item_title(world, o).to_lowercase().contains(q.as_str())
                     || world
                         .users
                         .get(&o.buyer)
@@ -304,23 +305,20 @@ pub async fn search(
             }
         })
         .filter(|o| {
-            let tags = tags(&world, o);
+            if !filter_tags {
+                return true;
+            }
+            let tags = tags(world, o);
             tags_in.iter().all(|t| tags.contains(&t.as_str()))
                 && !tags_out.iter().any(|t| tags.contains(&t.as_str()))
         })
         .collect();
-    // Sellers' results are sorted by the date the sale closed.
-    let key = |o: &Order| (o.date_closed.unwrap_or(o.date_created), o.id);
-    found.sort_unstable_by_key(|o| key(o));
-    if sort == "date_desc" {
-        found.reverse();
-    }
     let total = found.len();
     let results: Vec<Value> = found
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|o| order_json(&world, o))
+        .map(|o| order_json(world, o))
         .collect();
     let (sort_name, other_id, other_name) = if sort == "date_desc" {
         ("Date descending", "date_asc", "Date ascending")

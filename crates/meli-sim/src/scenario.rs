@@ -369,6 +369,7 @@ impl World {
     }
 
     pub(crate) fn insert_order(&mut self, order: Order) {
+        self.order_generation += 1;
         let index = self.orders.len();
         self.order_index.insert(order.id, index);
         self.seller_orders
