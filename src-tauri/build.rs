@@ -23,6 +23,7 @@ fn main() {
             "outbox",
             "get_settings",
             "save_settings",
+            "ui_ready",
         ]),
     ))
     .expect("tauri-build failed");

@@ -158,3 +158,20 @@ pub fn save_settings(
     }
     Ok(settings)
 }
+
+/// The window has painted its first board. Logged once with the time since the process started;
+/// with `MOSTRADOR_BENCH=1` also printed as `MOSTRADOR_READY <ms>` for `cargo xtask bench`.
+#[tauri::command]
+pub fn ui_ready(state: State<'_, AppState>) {
+    if state
+        .ui_ready
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return;
+    }
+    let ms = crate::launch::millis_since_start();
+    tracing::info!(ms, "board visible");
+    if std::env::var_os("MOSTRADOR_BENCH").is_some() {
+        eprintln!("MOSTRADOR_READY {ms}");
+    }
+}

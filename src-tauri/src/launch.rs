@@ -1,6 +1,20 @@
 //! How the app was launched: command-line flags and environment overrides.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Notes when the process started, for the start-up figure `cargo xtask bench` reports.
+pub fn mark_start() {
+    let _ = STARTED.set(Instant::now());
+}
+
+/// Milliseconds since [`mark_start`].
+pub fn millis_since_start() -> u128 {
+    STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or(0)
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LaunchOptions {

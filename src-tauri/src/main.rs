@@ -12,6 +12,7 @@ mod state;
 use tauri::Manager;
 
 fn main() {
+    launch::mark_start();
     let options = launch::LaunchOptions::from_env();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -61,6 +62,7 @@ fn main() {
             commands::outbox,
             commands::get_settings,
             commands::save_settings,
+            commands::ui_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

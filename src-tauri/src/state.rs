@@ -19,6 +19,7 @@ pub struct AppState {
     pub settings_file: PathBuf,
     pub settings: Mutex<Settings>,
     sync_status: Mutex<SyncStatus>,
+    pub ui_ready: std::sync::atomic::AtomicBool,
     /// The built-in simulator in demo mode; kept alive as long as the app.
     _simulator: Option<meli_sim::Simulator>,
 }
@@ -60,6 +61,7 @@ impl AppState {
             settings_file,
             settings: Mutex::new(settings),
             sync_status: Mutex::new(status),
+            ui_ready: std::sync::atomic::AtomicBool::new(false),
             _simulator: simulator,
         })
     }

@@ -68,4 +68,6 @@ export const commands = {
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  /** The first board is on screen (start-up figure). */
+  uiReady: () => call<void>("ui_ready"),
 };
