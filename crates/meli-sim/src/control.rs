@@ -193,7 +193,7 @@ impl Control {
             ids.push(id);
         }
         let id = world.new_message_id();
-        let client_id = world.app.client_id;
+        let client_id = crate::model::SITE_CLIENT_ID;
         world.push_message(
             key,
             Message {
@@ -246,7 +246,7 @@ impl Control {
             .map(|c| (c.seller, world.counterpart(c)))
             .ok_or(SimError::UnknownPack(key))?;
         let id = world.new_message_id();
-        let client_id = world.app.client_id + 1;
+        let client_id = crate::model::SITE_CLIENT_ID;
         world.push_message(
             key,
             Message {

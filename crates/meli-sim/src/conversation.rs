@@ -52,7 +52,7 @@ impl World {
             (catalog::BUYER_LINES_ES, catalog::SELLER_LINES_ES)
         };
         let mut rng = Rng::for_key(self.seed ^ 0xC0_1A, key);
-        let client_id = self.app.client_id;
+        let client_id = crate::model::SITE_CLIENT_ID;
         let mut messages = Vec::with_capacity(usize::from(seeded));
         for i in 0..seeded {
             let from_buyer = i.is_multiple_of(2);

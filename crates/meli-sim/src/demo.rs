@@ -189,7 +189,7 @@ fn say(
         read: read.then(|| at + TimeDelta::minutes(4)),
         moderation: moderate(text),
         attachments: Vec::new(),
-        client_id: world.app.client_id,
+        client_id: crate::model::SITE_CLIENT_ID,
     };
     world.push_message(key, message)
 }

@@ -40,7 +40,9 @@
 //! date_closed.from|to`, `q` (order id, item title, buyer nickname), `tags`, `tags.not`, `sort`
 //! (`date_asc` by default, by `date_closed`), `offset`, `limit`; order date filters keep only
 //! the hour; seller searches leave cancelled orders out unless
-//! `order.status` names them; `limit` is 1..=50; conversation messages are listed newest first;
+//! `order.status` names them; `limit` is 1..=50; conversation messages are listed newest first
+//! (default `limit` 10); a message's `client_id` is the application's when it was sent through
+//! the API and [`SITE_CLIENT_ID`] when written on Mercado Libre's site (buyers, seller there);
 //! 500 reads and 500 writes per minute per application, then 429 with `Retry-After`.
 //!
 //! # Control API (`/_sim/…` on the API listener, JSON; the same operations on [`Control`])
@@ -134,7 +136,7 @@ pub use config::{RateLimit, Scenario, SimConfig};
 pub use control::{Control, SimSummary, Upload};
 pub use error::SimError;
 pub use faults::{FaultKind, FaultRule};
-pub use model::{App, LogisticType, OrderStatus, ShipmentStatus};
+pub use model::{App, LogisticType, OrderStatus, ShipmentStatus, SITE_CLIENT_ID};
 pub use request_log::LoggedRequest;
 pub use scenario::{
     CreatedSale, Landmarks, NewSale, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB,

@@ -194,7 +194,9 @@ pub async fn list(
     require_post_sale(&params)?;
     let limit = paging_param(&params, "limit", 10)?;
     let offset = paging_param(&params, "offset", 0)?;
-    let mark = params.get("mark_as_read").map(String::as_str) != Some("false");
+    let mark = !params
+        .get("mark_as_read")
+        .is_some_and(|v| v.eq_ignore_ascii_case("false"));
     let now = shared.now();
     let mut guard = shared.world();
     let key = seller_conversation(&guard, caller, &pack, &seller)?;

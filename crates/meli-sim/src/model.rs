@@ -316,6 +316,10 @@ pub struct Attachment {
     pub attached: bool,
 }
 
+/// `client_id` of messages written on Mercado Libre's own site and apps rather than through
+/// the seller's application: buyers' messages, and what the seller writes there.
+pub const SITE_CLIENT_ID: u64 = 7_092_418_533;
+
 /// The seller's application, registered in the developer center.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {

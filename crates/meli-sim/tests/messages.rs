@@ -476,3 +476,32 @@ async fn conversations_expire_18_months_after_the_purchase() {
     let (status, _) = send(h.post(&path).json(&message_to(sale.buyer_id, "Hola"))).await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn client_id_tells_api_messages_from_site_messages() {
+    let h = Harness::empty().await;
+    let sale = open_sale(&h).await;
+    let path = conversation(sale.conversation_id, SELLER_MLA);
+    send(h.post(&path).json(&message_to(sale.buyer_id, "Por la API"))).await;
+    h.sim
+        .control()
+        .seller_writes_on_site(sale.conversation_id, "Desde el sitio")
+        .expect("site");
+    let (_, body) = send(h.get(&path)).await;
+    let app = h.sim.app().client_id;
+    let by_text = |text: &str| {
+        body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .find(|m| m["text"] == text)
+            .map(|m| m["client_id"].as_u64().expect("client_id"))
+            .expect("message")
+    };
+    assert_eq!(by_text("Por la API"), app);
+    assert_eq!(by_text("Desde el sitio"), meli_sim::SITE_CLIENT_ID);
+    assert_eq!(
+        by_text("Hola, ¿cuándo despachan?"),
+        meli_sim::SITE_CLIENT_ID
+    );
+}
