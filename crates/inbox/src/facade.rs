@@ -50,6 +50,8 @@ pub struct Inbox {
     paths: InboxPaths,
     clock: Clock,
     events: EventBus,
+    /// The sync engines of the connected accounts (see [`crate::sync`]).
+    sync: Arc<crate::sync::Registry>,
 }
 
 impl Inbox {
@@ -66,6 +68,7 @@ impl Inbox {
             paths,
             clock,
             events: EventBus::default(),
+            sync: Arc::default(),
         })
     }
 
@@ -308,6 +311,173 @@ impl Inbox {
         self.store
             .read_async(move |c| outbox_store::unsent_for_lead(c, lead_id))
             .await
+    }
+}
+
+/// Accounts, sync and sending: the network side (see [`crate::sync`]).
+impl Inbox {
+    /// Records the account whose tokens `client` holds (asking Mercado Libre who it is) and
+    /// starts its sync: the first import, then polls. Reconnecting keeps the cached data.
+    pub async fn connect_with_client(
+        &self,
+        client: meli::Client,
+        config: crate::sync::SyncConfig,
+    ) -> Result<i64> {
+        let me = client.interactive().me().await?;
+        let site = me
+            .site_id
+            .clone()
+            .unwrap_or_else(|| client.site().id().to_owned());
+        let (user_id, nickname, now) = (me.id, me.nickname.clone(), self.now());
+        let account_id = self
+            .store
+            .write_async(move |tx| {
+                crate::store::accounts::connect(tx, user_id, &site, nickname.as_deref(), now)
+            })
+            .await?;
+        let label = me.nickname.unwrap_or_else(|| user_id.to_string());
+        self.start_sync(account_id, user_id, label, client, config)
+            .await;
+        Ok(account_id)
+    }
+
+    /// Connects an account through OAuth: `open_browser` receives the authorization URL, a
+    /// loopback listener waits for the relay, and the tokens go to `tokens` (the shell's
+    /// keychain store), never into the database.
+    pub async fn connect_account(
+        &self,
+        request: crate::sync::ConnectRequest,
+        tokens: Arc<dyn meli::auth::TokenStore>,
+        open_browser: impl FnOnce(String) + Send,
+        config: crate::sync::SyncConfig,
+    ) -> Result<i64> {
+        let client = crate::sync::connect::authorize(
+            &request,
+            request.client_config(),
+            tokens,
+            open_browser,
+        )
+        .await?;
+        self.connect_with_client(client, config).await
+    }
+
+    async fn start_sync(
+        &self,
+        account_id: i64,
+        seller_id: i64,
+        label: String,
+        client: meli::Client,
+        config: crate::sync::SyncConfig,
+    ) {
+        let sync = crate::sync::AccountSync::new(crate::sync::AccountParts {
+            store: self.store.clone(),
+            client,
+            account_id,
+            seller_id,
+            label,
+            clock: self.clock.clone(),
+            config,
+            cache_dir: self.paths.cache_dir.clone(),
+            events: self.events.clone(),
+            board: self.sync.board(),
+        });
+        let handle = crate::sync::SyncHandle::start(Arc::new(sync));
+        if let Some(previous) = self.sync.insert(account_id, handle) {
+            previous.shutdown().await;
+        }
+    }
+
+    /// Disconnects an account: its sync stops, its tokens are forgotten, its sends are refused
+    /// from now on; its cached leads and chats stay readable.
+    pub async fn disconnect(&self, account_id: i64) -> Result<()> {
+        if let Some(handle) = self.sync.remove(account_id) {
+            let client = handle.account().client.clone();
+            handle.shutdown().await;
+            if let Err(err) = client.disconnect().await {
+                tracing::warn!(%err, "could not forget the tokens");
+            }
+        }
+        self.sync.board().remove(account_id);
+        let now = self.now();
+        self.store
+            .write_async(move |tx| crate::store::accounts::disable(tx, account_id, now))
+            .await
+    }
+
+    /// A pass now, for one account or all.
+    pub fn sync_now(&self, account_id: Option<i64>) {
+        self.sync.sync_now(account_id);
+    }
+
+    /// Runs a pass of the account's sync now and waits for it to finish; returns the
+    /// account's state after it (`None` when its sync is not running).
+    pub async fn sync_and_wait(&self, account_id: i64) -> Option<crate::sync::AccountState> {
+        self.sync.sync_and_wait(account_id).await
+    }
+
+    /// What the header's indicator shows, for all accounts together.
+    pub fn sync_status(&self) -> crate::ipc::SyncStatus {
+        self.sync.status()
+    }
+
+    /// One account's engine state; `None` when it is not running.
+    pub fn account_sync_state(&self, account_id: i64) -> Option<crate::sync::AccountState> {
+        self.sync.board().get(account_id)
+    }
+
+    /// Validates and queues the draft (see [`Inbox::queue_send`]), then asks the account's
+    /// engine for a pass at once so it goes out now if it can.
+    pub async fn send(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
+        let queued = self.queue_send(lead_id, draft).await?;
+        let account = self
+            .store
+            .read_async(move |c| crate::store::sync_writes::lead_account(c, lead_id))
+            .await?;
+        self.sync.sync_now(Some(account));
+        Ok(queued)
+    }
+
+    /// Downloads an attachment into the cache dir (once) and returns the file's path. Its name
+    /// is ours (`att-<id>.<ext>`, the extension from the content), never the sender's.
+    pub async fn download_attachment(&self, attachment_id: i64) -> Result<PathBuf> {
+        use crate::store::attachments;
+        let cache_dir = self.paths.cache_dir.clone();
+        if let Some(name) = self
+            .store
+            .read_async(move |c| attachments::local_file(c, attachment_id))
+            .await?
+        {
+            let path = cache_dir.join(name);
+            if path.exists() {
+                return Ok(path);
+            }
+        }
+        let pending = self
+            .store
+            .read_async(move |c| attachments::pending_download(c, attachment_id))
+            .await?;
+        let sync = self.sync.account(pending.account_id).ok_or_else(|| {
+            InboxError::InvalidInput(format!("account {} is not connected", pending.account_id))
+        })?;
+        let bytes = sync
+            .client
+            .interactive()
+            .download_attachment(&pending.meli_filename)
+            .await?;
+        let content = crate::rules::FileContent::detect(&bytes);
+        let path = cache_dir.join(attachments::local_name(attachment_id, &content));
+        tokio::fs::write(&path, &bytes)
+            .await
+            .map_err(|e| InboxError::Storage(format!("writing the attachment: {e}")))?;
+        self.store
+            .write_async(move |tx| attachments::set_downloaded(tx, attachment_id, &content))
+            .await?;
+        Ok(path)
+    }
+
+    /// Stops every sync engine (on quit, or before the database is closed).
+    pub async fn stop_sync(&self) {
+        self.sync.shutdown().await;
     }
 }
 

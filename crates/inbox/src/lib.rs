@@ -20,6 +20,7 @@ pub mod ipc;
 pub mod pipeline;
 pub mod rules;
 pub mod store;
+pub mod sync;
 
 pub use error::InboxError;
 pub use facade::{system_clock, Clock, Inbox, InboxPaths};

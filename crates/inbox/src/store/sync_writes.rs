@@ -1,0 +1,248 @@
+//! Queries and writes the sync engine and the outbox sender need beyond the store's own:
+//! which conversations are still to fetch, whom a reply goes to, and how a draft in the
+//! outbox is judged and reconciled.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{conversation, cursors, outbox, to_millis};
+use crate::error::Result;
+use crate::rules::{Author, ConversationFacts, LeadFacts};
+
+/// A lead's conversation, as the sync fetches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationTarget {
+    pub lead_id: i64,
+    /// The id in `/messages/packs/{id}`: the pack, or the lone order.
+    pub conversation_id: i64,
+    pub paid: bool,
+    pub activity_at: i64,
+}
+
+/// Cursor name marking a conversation as imported: one row per conversation in
+/// `sync_cursors`, so an interrupted import knows which ones are done.
+pub fn conversation_cursor(conversation_id: i64) -> String {
+    format!("conv:{conversation_id}")
+}
+
+const TARGET_COLUMNS: &str = "l.id, l.conversation_id, l.system_stage IN ('paid'), l.activity_at";
+
+fn row_to_target(r: &rusqlite::Row) -> rusqlite::Result<ConversationTarget> {
+    Ok(ConversationTarget {
+        lead_id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        paid: r.get(2)?,
+        activity_at: r.get(3)?,
+    })
+}
+
+/// The account's leads whose conversation was never fetched, most recent activity first.
+pub fn unsynced_conversations(
+    conn: &Connection,
+    account_id: i64,
+) -> Result<Vec<ConversationTarget>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {TARGET_COLUMNS} FROM leads l
+         WHERE l.account_id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
+                 AND c.name = 'conv:' || l.conversation_id)
+         ORDER BY l.activity_at DESC, l.id DESC"
+    ))?;
+    let rows = stmt.query_map([account_id], row_to_target)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The `limit` leads with the latest activity: their conversations are re-read on every poll,
+/// which is how messages the seller wrote on Mercado Libre's own site show up.
+pub fn recent_conversations(
+    conn: &Connection,
+    account_id: i64,
+    limit: u32,
+) -> Result<Vec<ConversationTarget>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
+         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![account_id, limit], row_to_target)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn target(conn: &Connection, lead_id: i64) -> Result<Option<ConversationTarget>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {TARGET_COLUMNS} FROM leads l WHERE l.id = ?1"),
+            [lead_id],
+            row_to_target,
+        )
+        .optional()?)
+}
+
+pub fn target_by_conversation(
+    conn: &Connection,
+    account_id: i64,
+    conversation_id: i64,
+) -> Result<Option<ConversationTarget>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {TARGET_COLUMNS} FROM leads l
+                 WHERE l.account_id = ?1 AND l.conversation_id = ?2"
+            ),
+            params![account_id, conversation_id],
+            row_to_target,
+        )
+        .optional()?)
+}
+
+pub fn mark_conversation_synced(
+    conn: &Connection,
+    account_id: i64,
+    conversation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    cursors::set(
+        conn,
+        account_id,
+        &conversation_cursor(conversation_id),
+        "done",
+        now,
+    )
+}
+
+/// Whether the message is cached already (a poll stops paging back at the first it knows).
+pub fn message_known(conn: &Connection, account_id: i64, meli_id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ?1 AND meli_id = ?2)",
+        params![account_id, meli_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Who a reply goes to: whoever last wrote from the buyer's side (the buyer, or a country's
+/// messaging agent, as Mercado Libre reports it), else the order's buyer.
+pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
+    let raw: Option<String> = conn
+        .query_row(
+            "SELECT raw_json FROM messages WHERE lead_id = ?1 AND from_buyer = 1
+             ORDER BY seq DESC LIMIT 1",
+            [lead_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let from_message = raw
+        .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok())
+        .and_then(|v| crate::pipeline::order::id_of(v.get("from").and_then(|f| f.get("user_id"))));
+    if from_message.is_some() {
+        return Ok(from_message);
+    }
+    let buyer: i64 =
+        conn.query_row("SELECT buyer_id FROM leads WHERE id = ?1", [lead_id], |r| {
+            r.get(0)
+        })?;
+    Ok((buyer != 0).then_some(buyer))
+}
+
+/// The account a lead belongs to.
+pub fn lead_account(conn: &Connection, lead_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT account_id FROM leads WHERE id = ?1",
+        [lead_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Drafts of one account the sender should work on, oldest first.
+pub fn due_for_account(conn: &Connection, account_id: i64) -> Result<Vec<outbox::Queued>> {
+    let mut due = Vec::new();
+    for item in outbox::due(conn)? {
+        if lead_account(conn, item.lead_id)? == account_id {
+            due.push(item);
+        }
+    }
+    Ok(due)
+}
+
+/// The facts the rules judge draft `outbox_id` by, right before it goes out. The store's
+/// [`conversation::send_facts`] counts every queued draft as the seller's last word; here the
+/// draft itself must not count against itself, but an older draft still queued does.
+pub fn facts_for_outbox(
+    conn: &Connection,
+    lead_id: i64,
+    outbox_id: i64,
+) -> Result<(LeadFacts, ConversationFacts)> {
+    let (lead, mut facts) = conversation::send_facts(conn, lead_id)?;
+    let older_queued: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE lead_id = ?1 AND id < ?2
+             AND state IN ('pending', 'uploading', 'sending', 'ambiguous'))",
+        params![lead_id, outbox_id],
+        |r| r.get(0),
+    )?;
+    let messages: Vec<(bool, bool)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT from_buyer, (status NOT IN ('moderated', 'rejected')
+                 AND moderation_status IS NOT 'rejected')
+             FROM messages WHERE lead_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([lead_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut own =
+        ConversationFacts::from_messages(messages.into_iter().map(|(from_buyer, delivered)| {
+            let author = if from_buyer {
+                Author::Buyer
+            } else {
+                Author::Seller
+            };
+            (author, delivered)
+        }));
+    if older_queued {
+        own.is_empty = false;
+        own.last_author = Some(Author::Seller);
+    }
+    facts.is_empty = own.is_empty;
+    facts.last_author = own.last_author;
+    Ok((lead, facts))
+}
+
+/// A seller message in the lead's conversation with exactly `text` (any text for a template,
+/// `None`), written no earlier than `since` (less a minute of clock skew) and not yet claimed
+/// by another draft: proof that an ambiguous send arrived.
+pub fn find_sent(
+    conn: &Connection,
+    lead_id: i64,
+    text: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT m.meli_id FROM messages m WHERE m.lead_id = ?1 AND m.from_buyer = 0
+                 AND (?2 IS NULL OR m.text = ?2) AND m.created_at >= ?3
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.meli_id = m.meli_id)
+             ORDER BY m.seq LIMIT 1",
+            params![lead_id, text, to_millis(since) - 60_000],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// When a draft was queued.
+pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
+    let millis: i64 = conn.query_row(
+        "SELECT created_at FROM outbox WHERE id = ?1",
+        [outbox_id],
+        |r| r.get(0),
+    )?;
+    Ok(super::from_millis(millis).unwrap_or_default())
+}
+
+/// Mercado Libre reports a Mercado Envíos 2 sale nobody wrote in as "blocked, initiated by
+/// seller limited": it is not blocked for us, it must start through the action guide. The
+/// rules see it as active with the guide required.
+pub fn treat_seller_limited_as_guide(conn: &Connection, lead_id: i64) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE leads SET conversation_status = 'active', conversation_substatus = NULL
+         WHERE id = ?1 AND conversation_status = 'blocked'
+             AND conversation_substatus = 'blocked_by_conversation_initiated_by_seller_limited'",
+        [lead_id],
+    )? > 0)
+}

@@ -1,0 +1,212 @@
+//! Fetching one lead's conversation into the cache: every page read with
+//! `mark_as_read=false` (reading for the cache must never mark a chat read on Mercado Libre),
+//! written in one transaction with the marker that says it was imported.
+
+use meli::models::PackMessages;
+use meli::{MeliError, MessagesPage};
+use serde_json::{json, Value};
+
+use super::account::AccountSync;
+use crate::error::{InboxError, Result};
+use crate::events::BuyerMessageNote;
+use crate::incoming::IncomingConversation;
+use crate::rules::{ActionGuide, GuideOption, OptionKind};
+use crate::store::sync_writes::{self, ConversationTarget};
+use crate::store::{conversation, leads, messages};
+
+/// Mercado Libre's page size for conversations.
+const PAGE: u32 = 50;
+const SELLER_LIMITED: &str = "blocked_by_conversation_initiated_by_seller_limited";
+
+/// What fetching a conversation changed.
+#[derive(Debug, Default)]
+pub(crate) struct Fetched {
+    pub added: usize,
+}
+
+/// The conversation as [`IncomingConversation::from_api`] reads it, from the typed pages
+/// (each message keeps the JSON it came in).
+fn as_json(status: Option<&meli::models::ConversationStatus>, messages: Vec<Value>) -> Value {
+    json!({
+        "conversation_status": status.map(|s| serde_json::to_value(s).unwrap_or(Value::Null)),
+        "messages": messages,
+    })
+}
+
+impl AccountSync {
+    /// Reads the conversation of `target` and stores it. `full` pages through all of it (the
+    /// import); otherwise paging stops at the first page holding a message already cached.
+    /// A conversation Mercado Libre will not show us (not found, forbidden) is marked done
+    /// and skipped, so one bad sale cannot stall the import.
+    pub(crate) async fn fetch_conversation(
+        &self,
+        target: &ConversationTarget,
+        full: bool,
+    ) -> Result<Fetched> {
+        let mut offset = 0;
+        let mut raw_messages = Vec::new();
+        let mut status = None;
+        loop {
+            let page_request = MessagesPage {
+                offset,
+                limit: PAGE,
+                mark_as_read: false,
+            };
+            let page: PackMessages = match self
+                .request(|| {
+                    self.client
+                        .messages(target.conversation_id, self.seller_id, page_request)
+                })
+                .await
+            {
+                Ok(page) => page,
+                Err(InboxError::Meli(MeliError::NotFound { .. } | MeliError::Forbidden { .. })) => {
+                    tracing::warn!(
+                        conversation = target.conversation_id,
+                        "conversation not readable; skipped"
+                    );
+                    return self.mark_done(target).await.map(|()| Fetched::default());
+                }
+                Err(err) => return Err(err),
+            };
+            if status.is_none() {
+                status = page.conversation_status.clone();
+            }
+            let count = u32::try_from(page.messages.len()).unwrap_or(u32::MAX);
+            let mut reached_known = false;
+            if !full {
+                let ids: Vec<String> = page.messages.iter().map(|m| m.id.clone()).collect();
+                let account = self.account_id;
+                reached_known = self
+                    .store
+                    .read_async(move |c| {
+                        for id in &ids {
+                            if sync_writes::message_known(c, account, id)? {
+                                return Ok(true);
+                            }
+                        }
+                        Ok(false)
+                    })
+                    .await?;
+            }
+            raw_messages.extend(page.messages.into_iter().map(|m| m.raw));
+            offset = offset.saturating_add(count);
+            let total = page.paging.total.unwrap_or(0);
+            if count == 0 || u64::from(offset) >= total || reached_known {
+                break;
+            }
+        }
+        let seller_limited = status
+            .as_ref()
+            .is_some_and(|s| s.is_blocked() && s.substatus.as_deref() == Some(SELLER_LIMITED));
+        let guide = if seller_limited && raw_messages.is_empty() {
+            Some(self.action_guide(target.conversation_id).await?)
+        } else {
+            None
+        };
+        let incoming =
+            IncomingConversation::from_api(&as_json(status.as_ref(), raw_messages), self.seller_id);
+        let (lead_id, account_id, conversation_id) =
+            (target.lead_id, self.account_id, target.conversation_id);
+        let now = self.now();
+        let (outcome, notes) = self
+            .store
+            .write_async(move |tx| {
+                let mut outcome = messages::apply_page(tx, lead_id, &incoming)?;
+                if let Some(guide) = &guide {
+                    outcome.lead_changed |=
+                        sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
+                    conversation::set_action_guide(tx, lead_id, guide)?;
+                }
+                sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
+                let notes = if outcome.new_from_buyer > 0 {
+                    notes_for(tx, lead_id, &incoming, outcome.new_from_buyer)?
+                } else {
+                    Vec::new()
+                };
+                Ok((outcome, notes))
+            })
+            .await?;
+        if outcome.added > 0 {
+            self.messages_added(lead_id);
+        }
+        if outcome.lead_changed {
+            self.leads_changed([lead_id]);
+        }
+        for note in notes {
+            self.buyer_message(note);
+        }
+        Ok(Fetched {
+            added: outcome.added,
+        })
+    }
+
+    async fn mark_done(&self, target: &ConversationTarget) -> Result<()> {
+        let (account_id, conversation_id, now) =
+            (self.account_id, target.conversation_id, self.now());
+        self.store
+            .write_async(move |tx| {
+                sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)
+            })
+            .await
+    }
+
+    /// The reasons to communicate for a sale the seller must start through them.
+    async fn action_guide(&self, conversation_id: i64) -> Result<ActionGuide> {
+        let guide = self
+            .request(|| self.client.action_guide(conversation_id))
+            .await?;
+        let options = guide
+            .options
+            .iter()
+            .map(|o| GuideOption {
+                id: o.id.as_str().to_owned(),
+                enabled: o.is_usable(),
+                kind: match o.kind {
+                    Some(meli::models::OptionKind::FreeText) => OptionKind::FreeText {
+                        char_limit: o
+                            .char_limit
+                            .and_then(|l| u32::try_from(l).ok())
+                            .unwrap_or(350),
+                    },
+                    _ => OptionKind::Template {
+                        template_ids: o.templates.iter().map(|t| t.id.clone()).collect(),
+                    },
+                },
+                cap_available: o
+                    .cap_available
+                    .and_then(|c| u32::try_from(c).ok())
+                    // Not reported is not zero: Mercado Libre decides when it is sent.
+                    .unwrap_or(1),
+            })
+            .collect();
+        Ok(ActionGuide::Required { options })
+    }
+}
+
+/// Desktop notifications for the newest buyer messages just stored.
+fn notes_for(
+    conn: &rusqlite::Connection,
+    lead_id: i64,
+    incoming: &IncomingConversation,
+    new_count: usize,
+) -> Result<Vec<BuyerMessageNote>> {
+    let lead = leads::load(conn, lead_id)?;
+    let mut from_buyer: Vec<_> = incoming.messages.iter().filter(|m| m.from_buyer).collect();
+    from_buyer.sort_by_key(|m| m.created_at);
+    Ok(from_buyer
+        .iter()
+        .rev()
+        .take(new_count.min(1))
+        .map(|m| BuyerMessageNote {
+            lead_id,
+            lead_name: lead.key.name(),
+            buyer: lead
+                .contact
+                .display()
+                .map(str::to_owned)
+                .or(m.from_name.clone()),
+            excerpt: m.text.chars().take(120).collect(),
+        })
+        .collect())
+}

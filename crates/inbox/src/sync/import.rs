@@ -1,0 +1,219 @@
+//! The first import of an account: orders created in the history window, page by page, then
+//! every lead's conversation, the ones the seller most likely needs first (unread, paid, most
+//! recent). Each page is committed with the cursor after it, so a killed import resumes.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use meli::{OrderQuery, OrderSort};
+use serde::{Deserialize, Serialize};
+
+use super::account::AccountSync;
+use super::cursor;
+use super::state::AccountState;
+use crate::error::Result;
+use crate::store::sync_writes::{self, ConversationTarget};
+use crate::store::{cursors, orders};
+
+/// Orders per page (the API's maximum).
+pub(crate) const ORDER_PAGE: u32 = 50;
+
+/// Where the order import stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ImportCursor {
+    /// When the import started: the first poll asks for updates since then (less an hour), so
+    /// nothing that changed during a long import is missed.
+    pub started: DateTime<Utc>,
+    /// Orders created since this are imported.
+    pub from: DateTime<Utc>,
+    /// The next page's offset in the stable (date, id) order of the search.
+    pub offset: u32,
+    /// All order pages are in.
+    pub orders_done: bool,
+}
+
+impl AccountSync {
+    async fn import_cursor(&self) -> Result<Option<ImportCursor>> {
+        let account = self.account_id;
+        let text = self
+            .store
+            .read_async(move |c| cursors::get(c, account, cursor::IMPORT_ORDERS))
+            .await?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub(crate) async fn import_done(&self) -> Result<bool> {
+        let account = self.account_id;
+        Ok(self
+            .store
+            .read_async(move |c| cursors::get(c, account, cursor::IMPORT_DONE))
+            .await?
+            .is_some())
+    }
+
+    /// Runs (or resumes) the first import. Returns at once if it finished before.
+    pub(crate) async fn import(&self) -> Result<()> {
+        if self.import_done().await? {
+            return Ok(());
+        }
+        let mut state = match self.import_cursor().await? {
+            Some(state) => state,
+            None => {
+                let now = self.now();
+                ImportCursor {
+                    started: now,
+                    from: now - Duration::days(i64::from(self.config.history_days)),
+                    offset: 0,
+                    orders_done: false,
+                }
+            }
+        };
+        let mut order_pages_total = 0u32;
+        while !state.orders_done {
+            let mut query = OrderQuery::seller(self.seller_id);
+            query.created_from = Some(state.from);
+            query.sort = Some(OrderSort::DateAsc);
+            query.offset = state.offset;
+            query.limit = ORDER_PAGE;
+            let page = self.request(|| self.client.search_orders(&query)).await?;
+            let total = u32::try_from(page.paging.total.unwrap_or(0)).unwrap_or(u32::MAX);
+            order_pages_total = total.div_ceil(ORDER_PAGE).max(1);
+            let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
+            let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
+            let mut next = state.clone();
+            next.offset = state.offset.saturating_add(count);
+            next.orders_done = count == 0 || next.offset >= total;
+            let (account, now) = (self.account_id, self.now());
+            let next_text = serde_json::to_string(&next)?;
+            let started = state.started;
+            let outcome = self
+                .store
+                .write_async(move |tx| {
+                    let outcome = orders::apply_page(tx, account, &raws, now)?;
+                    cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)?;
+                    if cursors::get(tx, account, cursor::POLL_ORDERS)?.is_none() {
+                        cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
+                    }
+                    Ok(outcome)
+                })
+                .await?;
+            self.leads_changed(outcome.changed_leads);
+            state = next;
+            self.report(AccountState::Syncing {
+                done: state.offset.div_ceil(ORDER_PAGE),
+                total: order_pages_total,
+            });
+            self.flush(false);
+        }
+        self.import_conversations(order_pages_total).await?;
+        self.fill_buyer_names().await?;
+        let (account, now) = (self.account_id, self.now());
+        self.store
+            .write_async(move |tx| cursors::set(tx, account, cursor::IMPORT_DONE, "1", now))
+            .await?;
+        self.flush(true);
+        Ok(())
+    }
+
+    /// Fetches every conversation not imported yet, unread first, then paid, then by the
+    /// latest activity; progress counts order pages and conversations together.
+    async fn import_conversations(&self, order_pages: u32) -> Result<()> {
+        let account = self.account_id;
+        let pending = self
+            .store
+            .read_async(move |c| sync_writes::unsynced_conversations(c, account))
+            .await?;
+        let unread: HashSet<i64> = self
+            .request(|| self.client.unread())
+            .await?
+            .results
+            .iter()
+            .filter_map(|r| r.pack_id())
+            .collect();
+        let ordered = import_order(pending, &unread);
+        let total = order_pages.saturating_add(u32::try_from(ordered.len()).unwrap_or(u32::MAX));
+        for (i, target) in ordered.iter().enumerate() {
+            self.fetch_conversation(target, true).await?;
+            let done = order_pages.saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            self.report(AccountState::Syncing { done, total });
+            self.flush(false);
+        }
+        Ok(())
+    }
+
+    /// Buyers whose leads have neither name nor nickname: asks the user endpoint, a bounded
+    /// number per pass (the rest next time). A failed lookup is not worth failing a pass.
+    pub(crate) async fn fill_buyer_names(&self) -> Result<()> {
+        let (account, limit) = (self.account_id, self.config.names_per_pass);
+        let missing = self
+            .store
+            .read_async(move |c| crate::store::buyers::missing_names(c, account, limit))
+            .await?;
+        for buyer in missing {
+            let user = match self.request(|| self.client.user(buyer)).await {
+                Ok(user) => user,
+                Err(err) if is_auth(&err) => return Err(err),
+                Err(err) => {
+                    tracing::debug!(buyer, %err, "buyer lookup failed");
+                    continue;
+                }
+            };
+            let now = self.now();
+            let changed = self
+                .store
+                .write_async(move |tx| crate::store::buyers::remember(tx, &user.raw, now))
+                .await?;
+            self.leads_changed(changed);
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn is_auth(err: &crate::InboxError) -> bool {
+    matches!(err, crate::InboxError::Meli(e) if e.needs_reconnect())
+}
+
+/// Unread first, then paid, then the most recent activity (the input is already by activity).
+fn import_order(
+    mut pending: Vec<ConversationTarget>,
+    unread: &HashSet<i64>,
+) -> Vec<ConversationTarget> {
+    pending.sort_by_key(|t| {
+        (
+            !unread.contains(&t.conversation_id),
+            !t.paid,
+            std::cmp::Reverse(t.activity_at),
+        )
+    });
+    pending
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(id: i64, paid: bool, activity_at: i64) -> ConversationTarget {
+        ConversationTarget {
+            lead_id: id,
+            conversation_id: id,
+            paid,
+            activity_at,
+        }
+    }
+
+    #[test]
+    fn unread_then_paid_then_recent() {
+        let pending = vec![
+            target(1, false, 50),
+            target(2, true, 10),
+            target(3, false, 5),
+            target(4, true, 40),
+        ];
+        let unread = HashSet::from([3]);
+        let ids: Vec<i64> = import_order(pending, &unread)
+            .iter()
+            .map(|t| t.lead_id)
+            .collect();
+        assert_eq!(ids, [3, 4, 2, 1]);
+    }
+}

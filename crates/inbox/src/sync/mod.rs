@@ -1,0 +1,79 @@
+//! The sync engine: one loop per connected account that imports a window of history on first
+//! connect, then polls Mercado Libre and folds what changed into the store, and sends what
+//! waits in the outbox.
+//!
+//! - [`engine`]: the loop (a timer and a command channel in one `select!`), backoff, shutdown.
+//! - [`import`]: the first import (orders page by page, then conversations, most useful first).
+//! - [`poll`]: incremental polls (orders by last update, unread, recently active chats).
+//! - [`send`]: the outbox's network side (rules again, upload, post, reconcile).
+//! - [`state`]: what each account's engine reports, and the status the UI shows.
+//!
+//! Every page is written in one transaction together with the cursor that follows it, so a
+//! crash at any point resumes where the last committed page left off, and replaying a page
+//! writes nothing.
+
+pub mod account;
+pub mod backoff;
+pub mod connect;
+mod conversations;
+pub mod engine;
+mod import;
+mod poll;
+pub mod registry;
+mod send;
+pub mod state;
+
+use std::time::Duration;
+
+pub use account::{AccountParts, AccountSync};
+pub use connect::ConnectRequest;
+pub use engine::SyncHandle;
+pub use registry::Registry;
+pub use state::AccountState;
+
+/// How the engine paces itself. Tests shorten the intervals; the app uses the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncConfig {
+    /// How far back the first import reaches (by order creation).
+    pub history_days: u32,
+    /// Between polls.
+    pub interval: Duration,
+    /// Conversations of the most recently active leads re-read on every poll (how messages the
+    /// seller wrote on Mercado Libre's own site show up).
+    pub recent_conversations: u32,
+    /// Buyers looked up by `GET /users/{id}` per pass, when orders lack their names.
+    pub names_per_pass: u32,
+    /// First wait after a failed pass; doubles per failure up to `backoff_max`, with jitter.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// Events are gathered and published at most this often during a long pass.
+    pub flush_every: Duration,
+    /// Tries per request for answers that did not parse (the client retries transport
+    /// errors itself, but not a malformed body).
+    pub decode_retries: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            history_days: 90,
+            interval: Duration::from_secs(30),
+            recent_conversations: 20,
+            names_per_pass: 50,
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(300),
+            flush_every: Duration::from_millis(250),
+            decode_retries: 4,
+        }
+    }
+}
+
+/// Cursor names in `sync_cursors`.
+pub(crate) mod cursor {
+    /// JSON [`super::import::ImportCursor`]: where the order import stands.
+    pub const IMPORT_ORDERS: &str = "import.orders";
+    /// Present once the first import finished.
+    pub const IMPORT_DONE: &str = "import.done";
+    /// RFC 3339: polls ask for orders updated since this, less an hour.
+    pub const POLL_ORDERS: &str = "poll.orders";
+}

@@ -1,0 +1,113 @@
+//! Incremental polls: orders updated since the last poll (less an hour, because the API's
+//! date filters drop the minutes), conversations with unread messages, conversations of the
+//! most recently active leads, and any lead whose conversation was never fetched.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use meli::{OrderQuery, OrderSort};
+
+use super::account::AccountSync;
+use super::cursor;
+use super::import::ORDER_PAGE;
+use crate::error::Result;
+use crate::store::sync_writes::{self, ConversationTarget};
+use crate::store::{cursors, orders};
+
+/// The API's date filters are hour-granular: asking from an hour earlier than the last poll
+/// started can only repeat orders (harmless, upserts are idempotent), never miss one.
+pub(crate) const OVERLAP: Duration = Duration::hours(1);
+
+impl AccountSync {
+    /// One poll. Returns how many messages it added.
+    pub(crate) async fn poll(&self) -> Result<usize> {
+        let started = self.now();
+        let changed_leads = self.poll_orders(started).await?;
+        let account = self.account_id;
+        let unread_ids: HashSet<i64> = self
+            .request(|| self.client.unread())
+            .await?
+            .results
+            .iter()
+            .filter_map(|r| r.pack_id())
+            .collect();
+        let recent_limit = self.config.recent_conversations;
+        let changed: Vec<i64> = changed_leads.into_iter().collect();
+        let targets = self
+            .store
+            .read_async(move |c| {
+                // lead id → (target, whether to read it all)
+                let mut targets: BTreeMap<i64, (ConversationTarget, bool)> = BTreeMap::new();
+                for t in sync_writes::unsynced_conversations(c, account)? {
+                    targets.insert(t.lead_id, (t, true));
+                }
+                for id in &unread_ids {
+                    if let Some(t) = sync_writes::target_by_conversation(c, account, *id)? {
+                        targets.entry(t.lead_id).or_insert((t, false));
+                    }
+                }
+                for lead in &changed {
+                    if let Some(t) = sync_writes::target(c, *lead)? {
+                        targets.entry(t.lead_id).or_insert((t, false));
+                    }
+                }
+                for t in sync_writes::recent_conversations(c, account, recent_limit)? {
+                    targets.entry(t.lead_id).or_insert((t, false));
+                }
+                Ok(targets.into_values().collect::<Vec<_>>())
+            })
+            .await?;
+        let mut added = 0;
+        for (target, full) in &targets {
+            added += self.fetch_conversation(target, *full).await?.added;
+            self.flush(false);
+        }
+        self.fill_buyer_names().await?;
+        Ok(added)
+    }
+
+    /// Orders updated since the cursor (less the overlap), every page; the cursor moves to
+    /// `started` with the last page. Returns the leads that changed.
+    async fn poll_orders(&self, started: DateTime<Utc>) -> Result<HashSet<i64>> {
+        let account = self.account_id;
+        let since = self
+            .store
+            .read_async(move |c| cursors::get(c, account, cursor::POLL_ORDERS))
+            .await?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(started);
+        let mut changed = HashSet::new();
+        let mut offset = 0u32;
+        loop {
+            let mut query = OrderQuery::seller(self.seller_id);
+            query.last_updated_from = Some(since - OVERLAP);
+            query.sort = Some(OrderSort::DateAsc);
+            query.offset = offset;
+            query.limit = ORDER_PAGE;
+            let page = self.request(|| self.client.search_orders(&query)).await?;
+            let total = page.paging.total.unwrap_or(0);
+            let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
+            offset = offset.saturating_add(count);
+            let last = count == 0 || u64::from(offset) >= total;
+            let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
+            let now = self.now();
+            let outcome = self
+                .store
+                .write_async(move |tx| {
+                    let outcome = orders::apply_page(tx, account, &raws, now)?;
+                    if last {
+                        cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
+                    }
+                    Ok(outcome)
+                })
+                .await?;
+            changed.extend(outcome.changed_leads.iter().copied());
+            self.leads_changed(outcome.changed_leads);
+            if last {
+                break;
+            }
+        }
+        Ok(changed)
+    }
+}

@@ -1,0 +1,326 @@
+//! The outbox's network side. A draft is judged by the rules again right before it goes (the
+//! conversation may have changed since it was queued), its files uploaded once each, then
+//! posted; the sent message is stored with Mercado Libre's id in the same transaction that
+//! marks the draft sent.
+//!
+//! A send whose outcome is unknown (the connection died after the request left, a 5xx, a
+//! crash between posting and recording) is never posted again blindly: the conversation is
+//! read first, and a seller message with the draft's text written since it was queued proves
+//! it arrived.
+
+use std::path::Path;
+
+use meli::models::{OptionId, OptionRequest};
+use meli::{MeliError, SendMessage};
+use serde_json::json;
+
+use super::account::AccountSync;
+use crate::error::{InboxError, Result};
+use crate::incoming::IncomingConversation;
+use crate::ipc::OutboxState;
+use crate::rules::{self, Draft, DraftFile, GuideChoice, Route};
+use crate::store::outbox::{self as outbox_store, Queued};
+use crate::store::{messages, sync_writes};
+
+impl AccountSync {
+    /// Works through the account's due drafts, oldest first. A transient failure stops here
+    /// (the pass backs off and the draft waits); a refusal fails only that draft.
+    pub(crate) async fn send_outbox(&self) -> Result<usize> {
+        let account = self.account_id;
+        let due = self
+            .store
+            .read_async(move |c| sync_writes::due_for_account(c, account))
+            .await?;
+        let mut sent = 0;
+        for item in due {
+            if self.send_one(item).await? {
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn move_to(
+        &self,
+        id: i64,
+        to: OutboxState,
+        reason: Option<String>,
+        lead_id: i64,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store
+            .write_async(move |tx| {
+                outbox_store::transition(tx, id, to, reason.as_deref(), None, now)
+            })
+            .await?;
+        self.messages_added(lead_id);
+        Ok(())
+    }
+
+    /// Reads the conversation and looks for the draft in it. Returns whether it was there (the
+    /// draft is then marked sent with that message's id).
+    async fn reconcile(&self, item: &Queued) -> Result<bool> {
+        let lead_id = item.lead_id;
+        let target = self
+            .store
+            .read_async(move |c| sync_writes::target(c, lead_id))
+            .await?
+            .ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
+        self.fetch_conversation(&target, false).await?;
+        let (id, text, template) = (
+            item.id,
+            item.text.clone(),
+            item.guide.as_ref().is_some_and(|g| g.template_id.is_some()),
+        );
+        let now = self.now();
+        let found = self
+            .store
+            .write_async(move |tx| {
+                let since = sync_writes::outbox_created_at(tx, id)?;
+                let text = (!template).then_some(text.as_str());
+                let found = sync_writes::find_sent(tx, lead_id, text, since)?;
+                if let Some(meli_id) = &found {
+                    outbox_store::transition(tx, id, OutboxState::Sent, None, Some(meli_id), now)?;
+                }
+                Ok(found.is_some())
+            })
+            .await?;
+        self.messages_added(lead_id);
+        Ok(found)
+    }
+
+    /// Takes one draft as far as it can go. Returns whether it was sent.
+    async fn send_one(&self, mut item: Queued) -> Result<bool> {
+        if matches!(item.state, OutboxState::Sending | OutboxState::Ambiguous) {
+            if item.state == OutboxState::Sending {
+                // Left sending by a crash: whether the post arrived is unknown.
+                self.move_to(
+                    item.id,
+                    OutboxState::Ambiguous,
+                    Some("interrupted".into()),
+                    item.lead_id,
+                )
+                .await?;
+            }
+            if self.reconcile(&item).await? {
+                return Ok(true);
+            }
+            self.move_to(item.id, OutboxState::Pending, None, item.lead_id)
+                .await?;
+            item.state = OutboxState::Pending;
+        }
+
+        let (lead_id, id) = (item.lead_id, item.id);
+        let (lead, facts) = self
+            .store
+            .read_async(move |c| sync_writes::facts_for_outbox(c, lead_id, id))
+            .await?;
+        let draft = Draft {
+            text: item.text.clone(),
+            files: self.inspect_files(&item).await?,
+            guide: item.guide.clone(),
+        };
+        let plan = match rules::may_send(&lead, &facts, &draft) {
+            Ok(plan) => plan,
+            Err(refusal) => {
+                tracing::info!(
+                    outbox = id,
+                    code = refusal.code(),
+                    "draft refused before sending"
+                );
+                self.move_to(
+                    id,
+                    OutboxState::Failed,
+                    Some(refusal.code().into()),
+                    lead_id,
+                )
+                .await?;
+                return Ok(false);
+            }
+        };
+
+        let mut uploaded = item.uploaded.clone();
+        if plan.send_files && item.files.len() > uploaded.len() {
+            if item.state == OutboxState::Pending {
+                self.move_to(id, OutboxState::Uploading, None, lead_id)
+                    .await?;
+            }
+            for (file, inspected) in item.files.iter().zip(&draft.files).skip(uploaded.len()) {
+                let path = self.cache_dir.join(&file.cache_name);
+                let bytes = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| InboxError::Storage(format!("reading {}: {e}", file.name)))?;
+                let bytes = bytes::Bytes::from(bytes);
+                let mime = mime_of(inspected);
+                let client = self.client.interactive();
+                let attachment = self
+                    .request(|| client.upload_attachment(&file.name, mime, bytes.clone()))
+                    .await?;
+                let attachment_id = attachment.id.clone();
+                self.store
+                    .write_async(move |tx| outbox_store::record_upload(tx, id, &attachment_id))
+                    .await?;
+                uploaded.push(attachment.id);
+            }
+        }
+        if !plan.send_files {
+            uploaded.clear();
+        }
+
+        self.move_to(id, OutboxState::Sending, None, lead_id)
+            .await?;
+        let result = self.post(&item, &plan.route, uploaded).await;
+        match result {
+            Ok(Some(message)) => {
+                let incoming = IncomingConversation::from_api(
+                    &json!({"messages": [message.raw]}),
+                    self.seller_id,
+                );
+                let meli_id = message.id.clone();
+                let now = self.now();
+                self.store
+                    .write_async(move |tx| {
+                        messages::apply_page(tx, lead_id, &incoming)?;
+                        outbox_store::transition(
+                            tx,
+                            id,
+                            OutboxState::Sent,
+                            None,
+                            Some(&meli_id),
+                            now,
+                        )
+                    })
+                    .await?;
+                self.messages_added(lead_id);
+                self.leads_changed([lead_id]);
+                Ok(true)
+            }
+            Ok(None) => {
+                // Accepted without a readable answer: the conversation has the message.
+                self.move_to(
+                    id,
+                    OutboxState::Ambiguous,
+                    Some("no_answer_body".into()),
+                    lead_id,
+                )
+                .await?;
+                self.reconcile(&item).await
+            }
+            Err(err) if err.needs_reconnect() => {
+                // A 401 the refresh could not fix: the request was not processed.
+                self.move_to(
+                    id,
+                    OutboxState::Failed,
+                    Some("source_disabled".into()),
+                    lead_id,
+                )
+                .await?;
+                Err(err.into())
+            }
+            Err(err) if is_unknown_or_transient(&err) => {
+                // Maybe sent, or not sent for now: either way the next try reads first.
+                self.move_to(id, OutboxState::Ambiguous, Some(err.code().into()), lead_id)
+                    .await?;
+                Err(err.into())
+            }
+            Err(err) => {
+                // Mercado Libre refused it (blocked, too long, cap used…): kept with the reason.
+                tracing::info!(
+                    outbox = id,
+                    code = err.code(),
+                    "Mercado Libre refused the draft"
+                );
+                self.move_to(id, OutboxState::Failed, Some(err.code().into()), lead_id)
+                    .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    async fn post(
+        &self,
+        item: &Queued,
+        route: &Route,
+        attachments: Vec<String>,
+    ) -> std::result::Result<Option<meli::models::Message>, MeliError> {
+        let lead_id = item.lead_id;
+        let facts = self
+            .store
+            .read_async(move |c| {
+                let target = sync_writes::target(c, lead_id)?;
+                let to = sync_writes::counterpart(c, lead_id)?;
+                Ok((target, to))
+            })
+            .await;
+        let (target, to) = match facts {
+            Ok((Some(target), Some(to))) => (target, to),
+            _ => {
+                return Err(MeliError::BadRequest {
+                    message: "the lead has no conversation or buyer to write to".into(),
+                })
+            }
+        };
+        let client = self.client.interactive();
+        match route {
+            Route::Messages => {
+                let message = SendMessage {
+                    from: self.seller_id,
+                    to,
+                    text: item.text.clone(),
+                    attachments,
+                };
+                client
+                    .send_message(target.conversation_id, self.seller_id, &message)
+                    .await
+            }
+            Route::ActionGuide(choice) => client
+                .send_option(target.conversation_id, &option_request(choice, &item.text))
+                .await
+                .map(Some),
+        }
+    }
+
+    /// The draft's files as the rules judge them, read from our copies in the cache.
+    async fn inspect_files(&self, item: &Queued) -> Result<Vec<DraftFile>> {
+        let files: Vec<_> = item
+            .files
+            .iter()
+            .map(|f| (self.cache_dir.join(&f.cache_name), f.name.clone()))
+            .collect();
+        tokio::task::spawn_blocking(move || {
+            files
+                .iter()
+                .map(|(path, name)| {
+                    DraftFile::from_path(Path::new(path), name)
+                        .map_err(|e| InboxError::Storage(format!("reading {name}: {e}")))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .await
+        .map_err(|e| InboxError::Storage(format!("file task failed: {e}")))?
+    }
+}
+
+fn option_request(choice: &GuideChoice, text: &str) -> OptionRequest {
+    let option_id = OptionId::parse(&choice.option_id);
+    match &choice.template_id {
+        Some(template) => OptionRequest::template(option_id, template.clone()),
+        None => OptionRequest::free_text(option_id, text),
+    }
+}
+
+fn mime_of(file: &DraftFile) -> &'static str {
+    match file.content {
+        rules::FileContent::Jpeg => "image/jpeg",
+        rules::FileContent::Png => "image/png",
+        rules::FileContent::Pdf => "application/pdf",
+        rules::FileContent::Text => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The post may have arrived (outcome unknown) or may be tried again later (offline,
+/// throttled, the action guide's lock): both go through reconciliation first.
+fn is_unknown_or_transient(err: &MeliError) -> bool {
+    matches!(err, MeliError::SendOutcomeUnknown { .. }) || err.is_transient()
+}

@@ -1,0 +1,85 @@
+//! After the import, one poll brings what happened on Mercado Libre: payments, cancellations,
+//! buyers' messages and the seller's own messages written on Mercado Libre's site.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use meli_sim::{OrderStatus, SimConfig};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_poll_brings_payments_cancellations_and_messages() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let unpaid = plain_sale(&sim, OrderStatus::PaymentRequired);
+    let paid = plain_sale(&sim, OrderStatus::Paid);
+    let account = connected(&sim, &inbox, MLA).await;
+    let unpaid_lead = lead_of(&inbox, account, unpaid.conversation_id);
+    let paid_lead = lead_of(&inbox, account, paid.conversation_id);
+    assert_eq!(stage_and_tags(&inbox, unpaid_lead).0, "payment_required");
+    assert_eq!(stage_and_tags(&inbox, paid_lead).0, "paid");
+
+    // The buyer pays one and cancels the other, minutes later.
+    sim.control().advance_clock(Duration::from_secs(120));
+    sim.control().buyer_pays(unpaid.order_ids[0]).expect("pays");
+    sim.control()
+        .buyer_cancels(paid.order_ids[0])
+        .expect("cancels");
+    let mut events = inbox.subscribe();
+    sync_online(&inbox, account).await;
+    let (stage, tags) = stage_and_tags(&inbox, unpaid_lead);
+    assert_eq!(stage, "paid");
+    assert!(
+        tags.contains("\"paid\"") && !tags.contains("not_paid"),
+        "{tags}"
+    );
+    assert_eq!(stage_and_tags(&inbox, paid_lead).0, "canceled");
+    let mut changed = Vec::new();
+    while let Ok(batch) = events.try_recv() {
+        changed.extend(batch.leads_changed);
+    }
+    assert!(changed.contains(&unpaid_lead) && changed.contains(&paid_lead));
+
+    // The buyer writes: the message is there, unread, and announced.
+    sim.control().advance_clock(Duration::from_secs(60));
+    sim.control()
+        .buyer_writes(unpaid.conversation_id, "Hola, ¿cuándo despachan?", None)
+        .expect("buyer writes");
+    let mut events = inbox.subscribe();
+    sync_online(&inbox, account).await;
+    let chat = inbox.conversation(unpaid_lead, None).await.expect("chat");
+    let last = chat.messages.last().expect("a message");
+    assert!(last.from_buyer && !last.read);
+    assert_eq!(last.text, "Hola, ¿cuándo despachan?");
+    assert_eq!(
+        cached(&inbox, account).conversations[&(unpaid.conversation_id as i64)].1,
+        1
+    );
+    let mut notes = Vec::new();
+    while let Ok(batch) = events.try_recv() {
+        notes.extend(batch.buyer_messages);
+    }
+    assert!(notes
+        .iter()
+        .any(|n| n.lead_id == unpaid_lead && n.excerpt.contains("despachan")));
+
+    // The seller answers on Mercado Libre's own site: it shows up too, still unread there.
+    sim.control().advance_clock(Duration::from_secs(60));
+    sim.control()
+        .seller_writes_on_site(unpaid.conversation_id, "Mañana a primera hora")
+        .expect("seller writes");
+    sync_online(&inbox, account).await;
+    let chat = inbox.conversation(unpaid_lead, None).await.expect("chat");
+    let last = chat.messages.last().expect("a message");
+    assert!(!last.from_buyer);
+    assert_eq!(last.text, "Mañana a primera hora");
+    assert_eq!(chat.messages.len(), 2);
+
+    // Polls overlap by an hour: replaying changes nothing.
+    let before = cached(&inbox, account);
+    sync_online(&inbox, account).await;
+    assert_eq!(cached(&inbox, account), before);
+    inbox.stop_sync().await;
+}
