@@ -1,0 +1,143 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { lead } from "../board/fixtures";
+import { draft, message } from "../chat/fixtures";
+import { i18n } from "../i18n/index.svelte";
+import type { ConversationPage } from "../ipc/ConversationPage";
+import type { DraftDto } from "../ipc/DraftDto";
+import type { LeadCard } from "../ipc/LeadCard";
+import type { SendCheck } from "../ipc/SendCheck";
+import { testIds } from "../testids";
+import LeadPane from "./LeadPane.svelte";
+import type { LeadApi } from "./types";
+
+function leadCard(id: number, stage: LeadCard["systemStage"] = "paid"): LeadCard {
+  return {
+    summary: lead({ id, name: `20000${id}` }),
+    systemStage: stage,
+    buyerId: "1",
+    orders: [],
+    totals: [],
+    shipments: [],
+    createdAt: null,
+    closedAt: null,
+    updatedAt: null,
+    conversationStatus: null,
+    conversationSubstatus: null,
+    sourceDisabled: false,
+  };
+}
+
+/** A shell that answers like the core: unpaid leads are refused, empty text is refused. */
+function fakeApi(pages: Record<number, ConversationPage>) {
+  const api = {
+    leadCard: vi.fn(async (id: number) => leadCard(id, id === 2 ? "payment_required" : "paid")),
+    conversation: vi.fn(async (id: number, olderThan: string | null = null) =>
+      olderThan ? { messages: [message({ id: "old", text: "Mensaje viejo" })], olderCursor: null, outbox: [] } : pages[id]!,
+    ),
+    markRead: vi.fn(async () => true),
+    checkSend: vi.fn(async (id: number, d: DraftDto): Promise<SendCheck> => {
+      if (id === 2) return { refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null };
+      if (!d.text.trim() && d.files.length === 0) return { refusal: { code: "text_empty" }, heldBack: null };
+      return { refusal: null, heldBack: null };
+    }),
+    queueSend: vi.fn(async (id: number, d: DraftDto) => ({
+      item: draft({ id: 77, leadId: id, text: d.text, state: "pending" }),
+      heldBack: null,
+    })),
+  } satisfies LeadApi;
+  return api;
+}
+
+const pages: Record<number, ConversationPage> = {
+  1: { messages: [message({ id: "a", text: "¿Cuándo llega?" })], olderCursor: "c1", outbox: [] },
+  2: { messages: [], olderCursor: null, outbox: [] },
+};
+
+describe("LeadPane", () => {
+  beforeEach(() => {
+    i18n.locale = "en";
+  });
+
+  it("loads the lead's card and chat, and marks it read", async () => {
+    const api = fakeApi(pages);
+    render(LeadPane, { leadId: 1, api });
+    expect(await screen.findByText("¿Cuándo llega?")).toBeInTheDocument();
+    expect(await screen.findByTestId(testIds.leadDetails)).toHaveTextContent("#200001");
+    expect(api.markRead).toHaveBeenCalledWith(1);
+  });
+
+  it("enables Send once the core allows the draft, queues it and shows it pending", async () => {
+    const api = fakeApi(pages);
+    render(LeadPane, { leadId: 1, api });
+    const send = screen.getByTestId(testIds.composerSend);
+    expect(await screen.findByText("Write a message")).toBeInTheDocument();
+    expect(send).toBeDisabled();
+    await fireEvent.input(screen.getByTestId(testIds.composerText), { target: { value: "Sale hoy" } });
+    await waitFor(() => expect(send).toBeEnabled());
+    await fireEvent.click(send);
+    expect(api.queueSend).toHaveBeenCalledWith(1, { text: "Sale hoy", files: [], guide: null });
+    const pending = await screen.findByTestId(testIds.chatOutbox);
+    expect(pending).toHaveTextContent("Sale hoy");
+    expect(pending).toHaveTextContent("Pending");
+    expect(screen.getByTestId(testIds.composerText)).toHaveValue("");
+  });
+
+  it("shows why an unpaid lead cannot be messaged", async () => {
+    render(LeadPane, { leadId: 2, api: fakeApi(pages) });
+    expect(await screen.findByTestId(testIds.composerReason)).toHaveTextContent("Lead payment is not confirmed");
+    expect(screen.getByTestId(testIds.composerSend)).toBeDisabled();
+  });
+
+  it("attaches picked files as chips and sends them with the draft", async () => {
+    const api = fakeApi(pages);
+    render(LeadPane, { leadId: 1, api, pickFiles: async () => ["/home/ana/factura.pdf"] });
+    await fireEvent.click(screen.getByRole("button", { name: "Attach files" }));
+    expect(await screen.findByTestId(testIds.composerFile)).toHaveTextContent("factura.pdf");
+    await waitFor(() =>
+      expect(api.checkSend).toHaveBeenLastCalledWith(1, {
+        text: "",
+        files: [{ path: "/home/ana/factura.pdf", name: "factura.pdf" }],
+        guide: null,
+      }),
+    );
+  });
+
+  it("loads earlier messages on request", async () => {
+    const api = fakeApi(pages);
+    render(LeadPane, { leadId: 1, api });
+    await fireEvent.click(await screen.findByRole("button", { name: "Show earlier messages" }));
+    expect(await screen.findByText("Mensaje viejo")).toBeInTheDocument();
+    expect(api.conversation).toHaveBeenLastCalledWith(1, "c1");
+    expect(screen.queryByRole("button", { name: "Show earlier messages" })).toBeNull();
+  });
+
+  it("reloads the chat when the inbox reports new messages, and re-asks the rules", async () => {
+    const api = fakeApi(pages);
+    const { rerender } = render(LeadPane, { leadId: 1, api });
+    await screen.findByText("¿Cuándo llega?");
+    api.conversation.mockResolvedValueOnce({
+      messages: [message({ id: "a", text: "¿Cuándo llega?" }), message({ id: "b", text: "¿Hola?" })],
+      olderCursor: null,
+      outbox: [],
+    });
+    const checks = api.checkSend.mock.calls.length;
+    await rerender({ leadId: 1, api, revision: 1 });
+    expect(await screen.findByText("¿Hola?")).toBeInTheDocument();
+    await waitFor(() => expect(api.checkSend.mock.calls.length).toBeGreaterThan(checks));
+  });
+
+  it("closes with Escape", async () => {
+    const onclose = vi.fn();
+    render(LeadPane, { leadId: 1, api: fakeApi(pages), onclose });
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(onclose).toHaveBeenCalled();
+  });
+
+  it("says when the shell fails", async () => {
+    const api = fakeApi(pages);
+    api.leadCard.mockRejectedValueOnce(new Error("database is locked"));
+    render(LeadPane, { leadId: 1, api });
+    expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong: database is locked");
+  });
+});
