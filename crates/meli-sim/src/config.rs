@@ -80,7 +80,7 @@ impl Default for SimConfig {
             auto_approve: false,
             start_time: None,
             live: None,
-            action_guide_processing: Duration::from_millis(150),
+            action_guide_processing: Duration::from_millis(250),
             redirect_uri: crate::scenario::REDIRECT_URI.to_owned(),
         }
     }

@@ -224,7 +224,12 @@ async fn other_is_withdrawn_once_delivered() {
 
 #[tokio::test]
 async fn simultaneous_options_on_one_sale_meet_the_lock() {
-    let h = demo().await;
+    // A long hold, so the second request surely arrives while the first is processed.
+    let h = Harness::start(SimConfig {
+        action_guide_processing: std::time::Duration::from_secs(2),
+        ..SimConfig::demo()
+    })
+    .await;
     let key = landmark(&h, "needs_action_guide");
     let billing = json!({ "option_id": "REQUEST_BILLING_INFO", "template_id": "TEMPLATE___REQUEST_BILLING_INFO___MLA" });
     let free = other("Hola, ¿talle?");
