@@ -175,10 +175,6 @@ pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> 
     }
     let current = current_column(row.stage_id, row.system_stage);
     let column = column_after_sync(snap.stage, Some(current));
-    let archived_at = match row.archived_at.and_then(from_millis) {
-        Some(at) if order_changed && reopens(at, Activity::OrderChanged) => None,
-        _ => row.archived_at,
-    };
     let single_total = match snap.card.totals.as_slice() {
         [] => None,
         [first, ..] => Some(first.clone()),
@@ -201,8 +197,20 @@ pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> 
         created_at,
         orders_updated_at,
         activity_at,
-        archived_at,
         ..row.clone()
+    };
+    // Only a change the seller can see brings an archived lead back; a field Mercado Libre
+    // touches without meaning (a new raw JSON with the same stage, tags and card) does not.
+    let visible_change = (&next.system_stage, &next.tags, &next.card_json)
+        != (&row.system_stage, &row.tags, &row.card_json);
+    let next = match row.archived_at.and_then(from_millis) {
+        Some(at) if order_changed && visible_change && reopens(at, Activity::OrderChanged) => {
+            LeadRow {
+                archived_at: None,
+                ..next
+            }
+        }
+        _ => next,
     };
     let fts_changed = index_for_search(conn, &next, &orders)?;
     if next == row {
@@ -262,13 +270,8 @@ fn search_key(conn: &Connection, lead: &LeadRow) -> Result<i64> {
     if let Some(key) = existing {
         return Ok(key);
     }
-    let base = lead.created_at.unwrap_or(lead.activity_at).max(0) * 1024;
-    let last: Option<i64> = conn.query_row(
-        "SELECT MAX(search_key) FROM leads WHERE search_key BETWEEN ?1 AND ?2",
-        params![base, base + 1023],
-        |r| r.get(0),
-    )?;
-    let key = last.map_or(base, |k| k + 1);
+    let at = lead.created_at.unwrap_or(lead.activity_at);
+    let key = super::time_key::next(conn, super::time_key::LEAD_SEARCH, at)?;
     conn.execute(
         "UPDATE leads SET search_key = ?2 WHERE id = ?1",
         params![lead.id, key],

@@ -11,9 +11,6 @@ use crate::pipeline::archive::{reopens, Activity};
 
 /// How many characters of the last message the board shows.
 const EXCERPT_CHARS: usize = 120;
-/// Messages created in the same millisecond get consecutive `seq`s within this range.
-const SEQ_PER_MILLI: i64 = 1024;
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessagesOutcome {
     pub added: usize,
@@ -64,16 +61,6 @@ pub fn raw_json(
     Ok(Some(value))
 }
 
-fn next_seq(conn: &Connection, created_ms: i64) -> Result<i64> {
-    let base = created_ms.max(0) * SEQ_PER_MILLI;
-    let last: Option<i64> = conn.query_row(
-        "SELECT MAX(seq) FROM messages WHERE seq BETWEEN ?1 AND ?2",
-        params![base, base + SEQ_PER_MILLI - 1],
-        |r| r.get(0),
-    )?;
-    Ok(last.map_or(base, |s| s + 1))
-}
-
 /// Upserts one page of a lead's conversation, its attachments' metadata and the
 /// conversation's status, then refreshes the lead's summary. Replaying it writes nothing.
 pub fn apply_page(
@@ -116,7 +103,7 @@ pub fn apply_page(
                 seq
             }
             None => {
-                let seq = next_seq(conn, created)?;
+                let seq = super::time_key::next(conn, super::time_key::MESSAGE_SEQ, created)?;
                 conn.execute(
                     "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
                          status, moderation_status, moderation_reason, text, raw_json)

@@ -21,7 +21,7 @@ pub mod outbox;
 pub mod search;
 pub mod stages;
 pub mod stats;
-pub mod sync_writes;
+mod time_key;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

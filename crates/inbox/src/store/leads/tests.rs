@@ -186,6 +186,13 @@ fn an_archived_lead_comes_back_when_its_order_changes_but_not_on_replay() {
         lead_of(&store, account, 1).archived_at.is_some(),
         "a replay is no change"
     );
+    let mut noise = api_order(1, None, "paid", "Mate");
+    noise["expiration_date"] = "2026-06-01T00:00:00.000-04:00".into();
+    apply(&store, account, vec![noise]);
+    assert!(
+        lead_of(&store, account, 1).archived_at.is_some(),
+        "a field the card does not show"
+    );
     apply(
         &store,
         account,
