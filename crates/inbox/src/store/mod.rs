@@ -22,6 +22,7 @@ pub mod search;
 pub mod stages;
 pub mod stats;
 mod time_key;
+pub mod sync_writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
