@@ -29,23 +29,31 @@ async fn users_me_and_by_id() {
 
 #[tokio::test]
 async fn order_search_filters_statuses_dates_sort_and_paging() {
-    let sim = sim().await;
+    // A fixed half-past clock and sales hours apart keep the hour-granular filter unambiguous.
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-20T15:30:00Z")
+        .expect("time")
+        .with_timezone(&chrono::Utc);
+    let sim = sim_with(meli_sim::SimConfig {
+        start_time: Some(start),
+        ..meli_sim::SimConfig::empty()
+    })
+    .await;
     let control = sim.control();
     let paid = control
-        .create_sale(NewSale::new(SELLER_MLA).created_minutes_ago(300))
+        .create_sale(NewSale::new(SELLER_MLA).created_minutes_ago(600))
         .expect("paid");
     let cancelled = control
         .create_sale(
             NewSale::new(SELLER_MLA)
                 .status(meli_sim::OrderStatus::Cancelled)
-                .created_minutes_ago(200),
+                .created_minutes_ago(360),
         )
         .expect("cancelled");
     let pending = control
         .create_sale(
             NewSale::new(SELLER_MLA)
                 .status(meli_sim::OrderStatus::PaymentRequired)
-                .created_minutes_ago(100),
+                .created_minutes_ago(60),
         )
         .expect("pending");
     control
@@ -91,7 +99,7 @@ async fn order_search_filters_statuses_dates_sort_and_paging() {
     assert_eq!(
         page.paging.total,
         Some(1),
-        "hour-granular, so 150 minutes ago keeps only the newest"
+        "hour-granular: from 13:00 keeps the sale of 14:30 only"
     );
     assert_eq!(page.results[0].id, pending.order_ids[0] as i64);
 

@@ -75,20 +75,17 @@ async fn a_burst_of_2000_reads_stays_within_the_budget() {
         "the budget did not pace the burst: {took:?}"
     );
     assert!(took < Duration::from_secs(30), "{took:?}");
-    // In any one second: at most the bucket plus a second of refill (with 5% slack for timing).
-    let busiest = busiest_window(&arrivals, 1_000);
-    assert!(busiest <= 1_470, "{busiest} reads within one second");
-    // Past the initial burst, any second holds about the refill rate.
-    let tail: Vec<u64> = arrivals
-        .iter()
-        .copied()
-        .filter(|t| *t >= arrivals[0] + 1_500)
-        .collect();
-    let busiest_tail = busiest_window(&tail, 1_000);
-    assert!(
-        busiest_tail <= 260,
-        "{busiest_tail} reads within one second after the burst"
-    );
+    // A token bucket promises at most its capacity plus the refill in any window: 1,200 + 200/s,
+    // plus the 64 requests that may be in flight at once arriving together. Unpaced, 2,016 reads
+    // would crowd into a second or two.
+    for seconds in [1u64, 2, 3] {
+        let busiest = busiest_window(&arrivals, seconds * 1_000);
+        let allowed = 1_200 + 200 * seconds as usize + 64;
+        assert!(
+            busiest <= allowed,
+            "{busiest} reads within {seconds} s (allowed {allowed})"
+        );
+    }
 }
 
 #[test]
