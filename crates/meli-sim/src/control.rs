@@ -324,6 +324,18 @@ impl Control {
             .collect())
     }
 
+    /// Messages the seller has not read yet in a conversation, as Mercado Libre counts them —
+    /// for tests that check a sync never marks anything read.
+    pub fn seller_unread(&self, pack_or_order: u64) -> Result<usize, SimError> {
+        let key = self.key(pack_or_order)?;
+        let world = self.shared.world();
+        let c = world
+            .conversations
+            .get(&key)
+            .ok_or(SimError::UnknownPack(key))?;
+        Ok(world.unread_count(c))
+    }
+
     /// The seller revokes the application: their tokens and refresh tokens stop working.
     pub fn revoke_app(&self, user_id: u64) {
         self.shared.world().tokens.revoke_user(user_id);

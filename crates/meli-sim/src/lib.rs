@@ -72,7 +72,7 @@
 //!
 //! Control requests are neither logged, rate limited nor faulted. In process only:
 //! [`Control::landmark`], [`Control::buyer_sees`] (what reached the buyer: moderated seller
-//! messages never do) and [`Control::app`].
+//! messages never do), [`Control::seller_unread`] and [`Control::app`].
 //!
 //! A fault rule in JSON: `{"path_prefix":"/orders","kind":{"kind":"too_many_requests",
 //! "retry_after_secs":2},"times":1}`; kinds are `too_many_requests`, `server_error`,

@@ -95,6 +95,7 @@ async fn reading_marks_buyer_messages_read_unless_told_not_to() {
     );
     let path = conversation(key, SELLER_MLA);
     send(h.get(&format!("{path}&mark_as_read=false"))).await;
+    assert_eq!(h.sim.control().seller_unread(key).expect("count"), 1);
     assert_eq!(
         unread(&h).await["results"]
             .as_array()
