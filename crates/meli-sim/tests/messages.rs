@@ -109,6 +109,7 @@ async fn reading_marks_buyer_messages_read_unless_told_not_to() {
         .as_array()
         .expect("results")
         .is_empty());
+    assert_eq!(h.sim.control().seller_unread(key).expect("count"), 0);
     let (_, again) = send(h.get(&path)).await;
     assert!(again["messages"][0]["message_date"]["read"].is_string());
 }
