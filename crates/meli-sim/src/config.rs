@@ -44,9 +44,11 @@ impl Default for RateLimit {
 pub struct SimConfig {
     pub scenario: Scenario,
     pub seed: u64,
-    /// Port on 127.0.0.1 for the API; 0 picks a free one. The authorization page always gets a
-    /// free port of its own, because it stands in for a different host.
+    /// Port on 127.0.0.1 for the API; 0 picks a free one.
     pub port: u16,
+    /// Port on 127.0.0.1 for the authorization page, which stands in for another host and so
+    /// listens apart; 0 picks a free one.
+    pub auth_port: u16,
     /// The application has PKCE turned on: `code_challenge` and `code_verifier` become mandatory.
     pub pkce_required: bool,
     /// Seller searches leave cancelled orders out unless `order.status` asks for them (the
@@ -74,6 +76,7 @@ impl Default for SimConfig {
             scenario: Scenario::Empty,
             seed: 1,
             port: 0,
+            auth_port: 0,
             pkce_required: false,
             strict_cancelled_filter: true,
             rate_limit: Some(RateLimit::default()),

@@ -164,14 +164,17 @@ impl Simulator {
                 .map_err(|source| SimError::Bind { port, source })
         };
         let api_listener = bind(config.port).await?;
-        let auth_listener = bind(0).await?;
+        let auth_listener = bind(config.auth_port).await?;
         let api_addr = api_listener.local_addr().map_err(|source| SimError::Bind {
             port: config.port,
             source,
         })?;
         let auth_addr = auth_listener
             .local_addr()
-            .map_err(|source| SimError::Bind { port: 0, source })?;
+            .map_err(|source| SimError::Bind {
+                port: config.auth_port,
+                source,
+            })?;
 
         let clock = SimClock::new(config.start_time.unwrap_or_else(chrono::Utc::now));
         let world = scenario::build(&config, clock.start());

@@ -1,5 +1,6 @@
-//! `meli-sim --scenario demo --port 8090 [--seed N] [--pkce] [--auto-approve] [--live SECS]
-//! [--no-rate-limit] [--bulk-orders N --bulk-messages M]`: serves the simulator until Ctrl-C.
+//! `meli-sim --scenario demo --port 8090 [--auth-port 8091] [--seed N] [--pkce] [--auto-approve]
+//! [--live SECS] [--no-rate-limit] [--bulk-orders N --bulk-messages M]`: serves the simulator
+//! until Ctrl-C. The authorization page listens on `--auth-port`, by default the next port.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use meli_sim::{Scenario, SimConfig, Simulator};
 
 fn usage() -> &'static str {
-    "usage: meli-sim [--scenario empty|demo|bulk] [--port N] [--seed N] [--pkce] \
+    "usage: meli-sim [--scenario empty|demo|bulk] [--port N] [--auth-port N] [--seed N] [--pkce] \
      [--auto-approve] [--live SECS] [--no-rate-limit] [--lenient-cancelled] \
      [--bulk-orders N] [--bulk-messages N]"
 }
@@ -18,6 +19,7 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
         ..SimConfig::demo()
     };
     let mut scenario = "demo".to_owned();
+    let mut auth_port = None;
     let (mut bulk_orders, mut bulk_messages) = (10_000u32, 4u16);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -35,6 +37,12 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
             "--port" => {
                 config.port = u16::try_from(number(value("--port")?, "--port")?)
                     .map_err(|_| "--port: out of range".to_owned())?
+            }
+            "--auth-port" => {
+                auth_port = Some(
+                    u16::try_from(number(value("--auth-port")?, "--auth-port")?)
+                        .map_err(|_| "--auth-port: out of range".to_owned())?,
+                )
             }
             "--seed" => config.seed = number(value("--seed")?, "--seed")?,
             "--pkce" => config.pkce_required = true,
@@ -56,6 +64,11 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
             other => return Err(format!("unknown argument {other}\n{}", usage())),
         }
     }
+    config.auth_port = auth_port.unwrap_or(if config.port == 0 {
+        0
+    } else {
+        config.port.saturating_add(1)
+    });
     config.scenario = match scenario.as_str() {
         "empty" => Scenario::Empty,
         "demo" => Scenario::Demo,
