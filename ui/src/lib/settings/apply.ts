@@ -33,3 +33,9 @@ function navigatorTags(): readonly string[] {
   if (typeof navigator === "undefined") return [];
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
+
+/** Applies what takes effect in the window (language and theme), e.g. at start. */
+export function applySettings(settings: Pick<AppSettings, "language" | "theme">): void {
+  applyLanguage(settings.language);
+  applyTheme(settings.theme);
+}
