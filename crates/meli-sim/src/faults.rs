@@ -23,6 +23,10 @@ pub enum FaultKind {
     MalformedJson,
     /// The real handler runs, but only the first half of its body is sent.
     TruncatedBody,
+    /// The real handler runs and its JSON is rewritten the ways Mercado Libre's varies: numeric
+    /// ids become strings, `status` values upper case, optional fields null or missing, and an
+    /// unknown field appears.
+    Quirks,
 }
 
 /// Which requests fail: those whose path starts with `path_prefix` (and whose method matches,

@@ -76,7 +76,8 @@
 //!
 //! A fault rule in JSON: `{"path_prefix":"/orders","kind":{"kind":"too_many_requests",
 //! "retry_after_secs":2},"times":1}`; kinds are `too_many_requests`, `server_error`,
-//! `slow` (`delay_ms`), `drop_connection`, `malformed_json`, `truncated_body`; `rate_percent`
+//! `slow` (`delay_ms`), `drop_connection`, `malformed_json`, `truncated_body`, `quirks` (ids as
+//! strings, upper-case statuses, optional fields null or missing, unknown fields); `rate_percent`
 //! instead of `times` fails a share of requests until cleared; `method` narrows it.
 //!
 //! # Conversation rules
@@ -114,6 +115,7 @@ mod model;
 mod moderation;
 mod oauth;
 mod orders;
+mod quirks;
 mod rate_limit;
 mod request_log;
 mod rng;

@@ -167,6 +167,22 @@ pub async fn inject_faults(
             let body = Body::from("<html><body><h1>502 Bad Gateway</h1></body></html>{\"id\":");
             Response::from_parts(parts, body)
         }
+        FaultKind::Quirks => {
+            let response = next.run(req).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(mut json) => {
+                    crate::quirks::apply(&mut json);
+                    Body::from(json.to_string())
+                }
+                // Not JSON (a file download): nothing to vary.
+                Err(_) => Body::from(bytes),
+            };
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.extensions.insert(FaultApplied("quirks"));
+            Response::from_parts(parts, body)
+        }
         FaultKind::TruncatedBody => {
             let response = next.run(req).await;
             let (mut parts, body) = response.into_parts();

@@ -223,3 +223,26 @@ async fn the_log_shows_a_client_waited_out_retry_after() {
     let log = h.sim.control().requests();
     assert!(log[1].elapsed_ms - log[0].elapsed_ms >= 1000);
 }
+
+#[tokio::test]
+async fn quirks_vary_the_json_like_mercado_libre_does() {
+    let h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(meli_sim::NewSale::new(SELLER_MLA).orders(2))
+        .expect("sale");
+    h.sim
+        .control()
+        .inject_fault(FaultRule::next(1, "/orders/", FaultKind::Quirks));
+    let (status, order) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
+    assert_eq!(status, 200);
+    assert_eq!(order["id"], sale.order_ids[0].to_string());
+    assert_eq!(order["buyer"]["id"], sale.buyer_id.to_string());
+    assert_eq!(order["status"], "PAID");
+    assert!(order["date_closed"].is_null());
+    assert!(order.get("tags").is_none());
+    assert!(order["x_field_added_later"].is_string());
+    let (_, plain) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
+    assert_eq!(plain["status"], "paid", "only the next request");
+}
