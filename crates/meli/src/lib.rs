@@ -18,7 +18,7 @@
 //! let app = AppCredentials {
 //!     client_id: "5503910054141466".into(),
 //!     client_secret: Secret::new("from the keychain"),
-//!     redirect_uri: "https://example.github.io/mostrador-relay/".into(),
+//!     redirect_uri: "https://relay.example.test/mostrador/".into(),
 //! };
 //! let client = Client::new(ClientConfig::new(Site::Argentina, app), store)?;
 //!

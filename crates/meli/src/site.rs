@@ -220,6 +220,28 @@ impl Site {
         self.info().country
     }
 
+    /// ISO 3166-1 alpha-2 code of the site's country (users carry it as `country_id`), or
+    /// `None` for Global Selling, which spans countries. Lets a UI name the country in any
+    /// language.
+    pub fn country_code(self) -> Option<&'static str> {
+        Some(match self {
+            Site::Argentina => "AR",
+            Site::Brasil => "BR",
+            Site::Colombia => "CO",
+            Site::CostaRica => "CR",
+            Site::Ecuador => "EC",
+            Site::Chile => "CL",
+            Site::Mexico => "MX",
+            Site::Uruguay => "UY",
+            Site::Venezuela => "VE",
+            Site::Panama => "PA",
+            Site::Peru => "PE",
+            Site::Portugal => "PT",
+            Site::Dominicana => "DO",
+            Site::GlobalSelling => return None,
+        })
+    }
+
     /// Where the seller authorizes the application (the authorization page lives under it).
     pub fn auth_host(self) -> &'static str {
         self.info().auth_host
