@@ -10,6 +10,7 @@ import type { SendCheck } from "../ipc/SendCheck";
 import { testIds } from "../testids";
 import LeadPane from "./LeadPane.svelte";
 import type { LeadApi } from "./types";
+import type { DropHandlers } from "../chat/fileDrop";
 
 function leadCard(id: number, stage: LeadCard["systemStage"] = "paid"): LeadCard {
   return {
@@ -49,6 +50,8 @@ function fakeApi(pages: Record<number, ConversationPage>) {
   return api;
 }
 
+const noDrops = async () => () => undefined;
+
 const pages: Record<number, ConversationPage> = {
   1: { messages: [message({ id: "a", text: "¿Cuándo llega?" })], olderCursor: "c1", outbox: [] },
   2: { messages: [], olderCursor: null, outbox: [] },
@@ -61,7 +64,7 @@ describe("LeadPane", () => {
 
   it("loads the lead's card and chat, and marks it read", async () => {
     const api = fakeApi(pages);
-    render(LeadPane, { leadId: 1, api });
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops });
     expect(await screen.findByText("¿Cuándo llega?")).toBeInTheDocument();
     expect(await screen.findByTestId(testIds.leadDetails)).toHaveTextContent("#200001");
     expect(api.markRead).toHaveBeenCalledWith(1);
@@ -69,7 +72,7 @@ describe("LeadPane", () => {
 
   it("enables Send once the core allows the draft, queues it and shows it pending", async () => {
     const api = fakeApi(pages);
-    render(LeadPane, { leadId: 1, api });
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops });
     const send = screen.getByTestId(testIds.composerSend);
     expect(await screen.findByText("Write a message")).toBeInTheDocument();
     expect(send).toBeDisabled();
@@ -105,7 +108,7 @@ describe("LeadPane", () => {
 
   it("loads earlier messages on request", async () => {
     const api = fakeApi(pages);
-    render(LeadPane, { leadId: 1, api });
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops });
     await fireEvent.click(await screen.findByRole("button", { name: "Show earlier messages" }));
     expect(await screen.findByText("Mensaje viejo")).toBeInTheDocument();
     expect(api.conversation).toHaveBeenLastCalledWith(1, "c1");
@@ -127,6 +130,25 @@ describe("LeadPane", () => {
     await waitFor(() => expect(api.checkSend.mock.calls.length).toBeGreaterThan(checks));
   });
 
+  it("shows the drop zone while files are dragged over the window and attaches the dropped ones", async () => {
+    let handlers: DropHandlers | undefined;
+    const unlisten = vi.fn();
+    const watchDrops = vi.fn(async (h: DropHandlers) => {
+      handlers = h;
+      return unlisten;
+    });
+    const { unmount } = render(LeadPane, { leadId: 1, api: fakeApi(pages), watchDrops });
+    await waitFor(() => expect(handlers).toBeDefined());
+    handlers!.ondragging(true);
+    expect(await screen.findByTestId(testIds.dropZone)).toBeInTheDocument();
+    handlers!.ondragging(false);
+    handlers!.ondrop(["/tmp/contrato.pdf", "/tmp/virus.exe"]);
+    await waitFor(() => expect(screen.getAllByTestId(testIds.composerFile)).toHaveLength(2));
+    expect(screen.queryByTestId(testIds.dropZone)).toBeNull();
+    unmount();
+    await waitFor(() => expect(unlisten).toHaveBeenCalled());
+  });
+
   it("closes with Escape", async () => {
     const onclose = vi.fn();
     render(LeadPane, { leadId: 1, api: fakeApi(pages), onclose });
@@ -137,7 +159,7 @@ describe("LeadPane", () => {
   it("says when the shell fails", async () => {
     const api = fakeApi(pages);
     api.leadCard.mockRejectedValueOnce(new Error("database is locked"));
-    render(LeadPane, { leadId: 1, api });
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops });
     expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong: database is locked");
   });
 });
