@@ -8,3 +8,4 @@ mod faults;
 mod oauth_flow;
 mod rate_budget;
 mod tokens;
+mod tolerance;
