@@ -160,6 +160,13 @@ impl Inbox {
             .await
     }
 
+    /// Every account ever connected, with its state.
+    pub async fn accounts(&self) -> Result<Vec<crate::ipc::AccountDto>> {
+        self.store
+            .read_async(crate::store::accounts::list_for_ui)
+            .await
+    }
+
     pub async fn stats(&self, account: Option<i64>) -> Result<Stats> {
         self.store
             .read_async(move |c| stats::stats(c, account))

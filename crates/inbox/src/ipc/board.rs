@@ -5,6 +5,23 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::pipeline::{Money, SystemStage};
+use crate::rules::SourceState;
+
+/// A connected (or disabled) Mercado Libre account, for the account switcher and settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "AccountDto.ts")]
+pub struct AccountDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Mercado Libre's user id.
+    pub user_id: String,
+    /// `MLA`, `MLB`, …
+    pub site_id: String,
+    pub nickname: Option<String>,
+    /// `disabled`: disconnected or revoked; its leads and chats stay readable.
+    pub state: SourceState,
+}
 
 /// An exact amount: `amount` is a decimal string (`"129.95"`) for `Intl.NumberFormat`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -9,8 +9,8 @@ mod send;
 mod settings;
 
 pub use board::{
-    CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageCount,
-    Stats,
+    AccountDto, CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto,
+    StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};

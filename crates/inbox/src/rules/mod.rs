@@ -33,8 +33,9 @@ pub use refusal::Refusal;
 use crate::pipeline::SystemStage;
 
 /// Whether the lead's account can act on Mercado Libre.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "SourceState.ts")]
 pub enum SourceState {
     Connected,
     /// Disconnected by the seller or authorization revoked: cached data stays readable.

@@ -75,6 +75,20 @@ pub fn list(conn: &Connection) -> Result<Vec<Account>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The accounts as the UI lists them, oldest connection first.
+pub fn list_for_ui(conn: &Connection) -> Result<Vec<crate::ipc::AccountDto>> {
+    Ok(list(conn)?
+        .into_iter()
+        .map(|a| crate::ipc::AccountDto {
+            id: a.id,
+            user_id: a.user_id.to_string(),
+            site_id: a.site_id,
+            nickname: a.nickname,
+            state: a.state,
+        })
+        .collect())
+}
+
 fn row_to_account(r: &rusqlite::Row) -> rusqlite::Result<Account> {
     Ok(Account {
         id: r.get(0)?,
@@ -106,6 +120,12 @@ mod tests {
         assert_eq!(a, again);
         let accounts = store.read(list).expect("lists");
         assert_eq!(accounts.len(), 2);
+        let shown = store.read(list_for_ui).expect("lists");
+        assert_eq!(shown[1].site_id, "MLB");
+        assert_eq!(
+            serde_json::to_value(&shown[0]).expect("json")["state"],
+            "connected"
+        );
         assert_eq!(accounts[0].state, SourceState::Connected);
         assert_eq!(
             accounts[0].nickname.as_deref(),

@@ -21,8 +21,8 @@ pub mod outbox;
 pub mod search;
 pub mod stages;
 pub mod stats;
-mod time_key;
 pub mod sync_writes;
+mod time_key;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
