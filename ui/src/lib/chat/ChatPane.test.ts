@@ -123,6 +123,22 @@ describe("ChatPane", () => {
     expect(file).toHaveTextContent("<img src=x onerror=alert(1)>.pdf");
   });
 
+  it("brings the message opened from search into view and marks it", () => {
+    const scrolled: string[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push((this as HTMLElement).dataset.messageId ?? "");
+    };
+    try {
+      render(ChatPane, { messages: [message({ id: "x1" }), message({ id: "x2" }), message({ id: "x3" })], highlight: "x2" });
+      const marked = screen.getAllByTestId(testIds.chatMessage).filter((m) => m.dataset.highlighted);
+      expect(marked.map((m) => m.dataset.messageId)).toEqual(["x2"]);
+      expect(scrolled).toEqual(["x2"]);
+    } finally {
+      Element.prototype.scrollIntoView = original;
+    }
+  });
+
   it("offers earlier messages when there are more", async () => {
     const onloadolder = vi.fn();
     render(ChatPane, { messages: [message()], hasOlder: true, onloadolder });
