@@ -28,7 +28,7 @@ describe("ChatPane", () => {
   it("writes day separators in the chosen language", () => {
     i18n.locale = "es";
     render(ChatPane, { messages: [message({ createdAt: "2025-03-03T15:00:00Z" })] });
-    expect(screen.getByTestId(testIds.chatDay)).toHaveTextContent("lunes, 3 de marzo de 2025");
+    expect(screen.getByTestId(testIds.chatDay)).toHaveTextContent("Lunes, 3 de marzo de 2025");
   });
 
   it("says whether the buyer read the seller's message", () => {

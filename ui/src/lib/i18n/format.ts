@@ -48,7 +48,9 @@ export function formatRelative(iso: string, now: Date): string {
 export function formatDay(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(i18n.locale, { dateStyle: "full" }).format(date);
+  const text = new Intl.DateTimeFormat(i18n.locale, { dateStyle: "full" }).format(date);
+  // "lunes, 3 de marzo…" starts a line here: only its first letter is raised.
+  return text.charAt(0).toLocaleUpperCase(i18n.locale) + text.slice(1);
 }
 
 /** The local calendar day of `iso`, to group messages: `2025-03-03`. */
