@@ -3,6 +3,7 @@
 mod support;
 
 mod action_guide;
+mod demo;
 mod endpoints;
 mod faults;
 mod oauth_flow;
