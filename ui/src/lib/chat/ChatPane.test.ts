@@ -79,6 +79,8 @@ describe("ChatPane", () => {
     expect(pdf).toHaveTextContent("2.5 MB");
     expect(image!.querySelector("img")).toHaveAttribute("src", "asset://foto.jpg");
     expect(txt).toHaveAttribute("data-kind", "txt");
+    expect(pdf!.querySelector(".icon")).toHaveTextContent("PDF");
+    expect(txt!.querySelector(".icon")).toHaveTextContent("TXT");
     expect(txt).toBeDisabled();
     await fireEvent.click(screen.getByRole("button", { name: "Open factura.pdf" }));
     expect(onopenattachment).toHaveBeenCalledWith(1);
