@@ -235,6 +235,16 @@ pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
     Ok(super::from_millis(millis).unwrap_or_default())
 }
 
+/// When a draft last changed state.
+pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
+    let millis: i64 = conn.query_row(
+        "SELECT updated_at FROM outbox WHERE id = ?1",
+        [outbox_id],
+        |r| r.get(0),
+    )?;
+    Ok(super::from_millis(millis).unwrap_or_default())
+}
+
 /// Mercado Libre reports a Mercado Envíos 2 sale nobody wrote in as "blocked, initiated by
 /// seller limited": it is not blocked for us, it must start through the action guide. The
 /// rules see it as active with the guide required.

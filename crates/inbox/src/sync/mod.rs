@@ -48,6 +48,9 @@ pub struct SyncConfig {
     pub backoff_max: Duration,
     /// Events are gathered and published at most this often during a long pass.
     pub flush_every: Duration,
+    /// How long after an ambiguous send the conversation is read to settle it: a request that
+    /// timed out may still be processed by Mercado Libre a little later.
+    pub ambiguous_settle: Duration,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -64,6 +67,7 @@ impl Default for SyncConfig {
             backoff_max: Duration::from_secs(300),
             flush_every: Duration::from_millis(250),
             decode_retries: 4,
+            ambiguous_settle: Duration::from_secs(30),
         }
     }
 }

@@ -57,16 +57,21 @@ impl AccountSync {
         Ok(())
     }
 
-    /// Reads the conversation and looks for the draft in it. Returns whether it was there (the
-    /// draft is then marked sent with that message's id).
-    async fn reconcile(&self, item: &Queued) -> Result<bool> {
-        let lead_id = item.lead_id;
+    async fn refresh_conversation(&self, lead_id: i64) -> Result<()> {
         let target = self
             .store
             .read_async(move |c| sync_writes::target(c, lead_id))
             .await?
             .ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
         self.fetch_conversation(&target, false).await?;
+        Ok(())
+    }
+
+    /// Reads the conversation and looks for the draft in it. Returns whether it was there (the
+    /// draft is then marked sent with that message's id).
+    async fn reconcile(&self, item: &Queued) -> Result<bool> {
+        let lead_id = item.lead_id;
+        self.refresh_conversation(lead_id).await?;
         let (id, text, template) = (
             item.id,
             item.text.clone(),
@@ -92,6 +97,17 @@ impl AccountSync {
     /// Takes one draft as far as it can go. Returns whether it was sent.
     async fn send_one(&self, mut item: Queued) -> Result<bool> {
         if matches!(item.state, OutboxState::Sending | OutboxState::Ambiguous) {
+            let id = item.id;
+            let changed = self
+                .store
+                .read_async(move |c| sync_writes::outbox_updated_at(c, id))
+                .await?;
+            let settle = chrono::Duration::from_std(self.config.ambiguous_settle)
+                .unwrap_or(chrono::Duration::MAX);
+            if self.now() - changed < settle {
+                // Too early to tell from the conversation; a later pass settles it.
+                return Ok(false);
+            }
             if item.state == OutboxState::Sending {
                 // Left sending by a crash: whether the post arrived is unknown.
                 self.move_to(
@@ -108,6 +124,11 @@ impl AccountSync {
             self.move_to(item.id, OutboxState::Pending, None, item.lead_id)
                 .await?;
             item.state = OutboxState::Pending;
+        } else {
+            // The conversation as it is now: the rules judge fresh facts (the buyer may have
+            // written, or the seller on Mercado Libre's site), and an offline machine fails
+            // here, with the draft still pending, rather than in the middle of a post.
+            self.refresh_conversation(item.lead_id).await?;
         }
 
         let (lead_id, id) = (item.lead_id, item.id);
@@ -172,10 +193,13 @@ impl AccountSync {
         let result = self.post(&item, &plan.route, uploaded).await;
         match result {
             Ok(Some(message)) => {
-                let incoming = IncomingConversation::from_api(
-                    &json!({"messages": [message.raw]}),
-                    self.seller_id,
-                );
+                let mut raw = message.raw;
+                // The answer may leave out `from` (its shape is undocumented): it is ours.
+                if raw.get("from").is_none_or(serde_json::Value::is_null) {
+                    raw["from"] = json!({"user_id": self.seller_id.to_string()});
+                }
+                let incoming =
+                    IncomingConversation::from_api(&json!({"messages": [raw]}), self.seller_id);
                 let meli_id = message.id.clone();
                 let now = self.now();
                 self.store

@@ -18,6 +18,7 @@ use meli_sim::{SimConfig, Simulator};
 use tempfile::TempDir;
 
 pub const MLA: u64 = meli_sim::SELLER_MLA;
+pub const MLB: u64 = meli_sim::SELLER_MLB;
 
 /// A fixed start, so every run sees the same world dated the same way.
 pub fn start_time() -> DateTime<Utc> {
@@ -88,6 +89,7 @@ pub fn sync_config() -> SyncConfig {
         backoff_base: Duration::from_millis(20),
         backoff_max: Duration::from_millis(200),
         flush_every: Duration::from_millis(20),
+        ambiguous_settle: Duration::ZERO,
         ..SyncConfig::default()
     }
 }
@@ -254,4 +256,45 @@ pub fn plain_sale(sim: &Simulator, status: meli_sim::OrderStatus) -> meli_sim::C
                 .created_minutes_ago(5),
         )
         .expect("sale created")
+}
+
+pub fn draft(text: &str) -> inbox::ipc::DraftDto {
+    inbox::ipc::DraftDto {
+        text: text.into(),
+        files: Vec::new(),
+        guide: None,
+    }
+}
+
+/// The refusal code the rules give for `text` on `lead` now, `None` if it may go.
+pub async fn refusal(inbox: &Inbox, lead: i64, text: &str) -> Option<String> {
+    inbox
+        .check_send(lead, draft(text))
+        .await
+        .expect("check")
+        .refusal
+        .map(|r| r.code().to_owned())
+}
+
+/// How many times the buyer can see `text` in the conversation.
+pub fn buyer_sees(sim: &Simulator, conversation: u64, text: &str) -> usize {
+    sim.control()
+        .buyer_sees(conversation)
+        .expect("conversation")
+        .iter()
+        .filter(|t| *t == text)
+        .count()
+}
+
+/// The outbox state of every draft of the lead.
+pub fn outbox_states(inbox: &Inbox, lead: i64) -> Vec<(String, Option<String>)> {
+    inbox
+        .store()
+        .read(|c| {
+            let mut stmt =
+                c.prepare("SELECT state, reason FROM outbox WHERE lead_id = ?1 ORDER BY id")?;
+            let rows = stmt.query_map([lead], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .expect("reads")
 }

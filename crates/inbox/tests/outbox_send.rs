@@ -1,0 +1,162 @@
+//! Sending through the outbox against the simulator: each refusal from a situation a seller
+//! meets, the same draft passing once the situation clears, moderation kept, and a send
+//! whose answer was lost settled by reading the conversation, never posted twice.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use inbox::ipc::OutboxState;
+use meli_sim::{FaultKind, FaultRule, LogisticType, NewSale, OrderStatus, SimConfig};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_clear_when_the_situation_does() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let unpaid = plain_sale(&sim, OrderStatus::PaymentRequired);
+    let blocked = plain_sale(&sim, OrderStatus::Paid);
+    let cancelled = plain_sale(&sim, OrderStatus::Cancelled);
+    let me2 = sim
+        .control()
+        .create_sale(
+            NewSale::new(MLA)
+                .logistic(LogisticType::DropOff)
+                .created_minutes_ago(5),
+        )
+        .expect("sale");
+    sim.control()
+        .block_conversation(blocked.conversation_id, "blocked_by_mediation")
+        .expect("blocks");
+    let account = connected(&sim, &inbox, MLA).await;
+    let unpaid_lead = lead_of(&inbox, account, unpaid.conversation_id);
+    let blocked_lead = lead_of(&inbox, account, blocked.conversation_id);
+    let cancelled_lead = lead_of(&inbox, account, cancelled.conversation_id);
+    let me2_lead = lead_of(&inbox, account, me2.conversation_id);
+    let text = "Hola, gracias por tu compra";
+
+    assert_eq!(
+        refusal(&inbox, unpaid_lead, text).await.as_deref(),
+        Some("payment_not_confirmed")
+    );
+    assert_eq!(
+        refusal(&inbox, blocked_lead, text).await.as_deref(),
+        Some("conversation_blocked")
+    );
+    assert_eq!(
+        refusal(&inbox, cancelled_lead, text).await.as_deref(),
+        Some("order_cancelled")
+    );
+    assert_eq!(
+        refusal(&inbox, me2_lead, text).await.as_deref(),
+        Some("action_guide_required")
+    );
+    let refused = inbox
+        .send(unpaid_lead, draft(text))
+        .await
+        .expect_err("refused");
+    assert_eq!(refused.code(), "payment_not_confirmed");
+
+    // The buyer pays; Mercado Libre unblocks; the ME2 buyer writes first.
+    sim.control().advance_clock(Duration::from_secs(60));
+    sim.control().buyer_pays(unpaid.order_ids[0]).expect("pays");
+    sim.control()
+        .unblock_conversation(blocked.conversation_id)
+        .expect("unblocks");
+    sim.control()
+        .buyer_writes(me2.conversation_id, "¿Me confirmás el envío?", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    for lead in [unpaid_lead, blocked_lead, me2_lead] {
+        assert_eq!(refusal(&inbox, lead, text).await, None, "lead {lead}");
+    }
+
+    // Sent once; then the seller waits for the buyer, until the buyer answers.
+    inbox.send(unpaid_lead, draft(text)).await.expect("queued");
+    assert_eq!(
+        refusal(&inbox, unpaid_lead, "¿Algo más?").await.as_deref(),
+        Some("awaiting_buyer_reply")
+    );
+    sync_online(&inbox, account).await;
+    assert_eq!(
+        outbox_states(&inbox, unpaid_lead),
+        [("sent".to_owned(), None)]
+    );
+    assert_eq!(buyer_sees(&sim, unpaid.conversation_id, text), 1);
+    let chat = inbox.conversation(unpaid_lead, None).await.expect("chat");
+    assert!(chat.outbox.is_empty());
+    assert!(
+        chat.messages
+            .iter()
+            .any(|m| !m.from_buyer && m.text == text),
+        "{chat:#?}"
+    );
+    assert_eq!(
+        refusal(&inbox, unpaid_lead, "¿Algo más?").await.as_deref(),
+        Some("awaiting_buyer_reply")
+    );
+    sim.control()
+        .buyer_writes(unpaid.conversation_id, "Perfecto", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    assert_eq!(refusal(&inbox, unpaid_lead, "¿Algo más?").await, None);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let first = plain_sale(&sim, OrderStatus::Paid);
+    let second = plain_sale(&sim, OrderStatus::Paid);
+    let account = connected(&sim, &inbox, MLA).await;
+    let first_lead = lead_of(&inbox, account, first.conversation_id);
+    let second_lead = lead_of(&inbox, account, second.conversation_id);
+
+    // Mercado Libre moderates personal data: the message keeps its status and reason.
+    let moderated = "Escribime a ventas@tienda.com.ar";
+    inbox
+        .send(first_lead, draft(moderated))
+        .await
+        .expect("queued");
+    sync_online(&inbox, account).await;
+    let chat = inbox.conversation(first_lead, None).await.expect("chat");
+    let sent = chat
+        .messages
+        .iter()
+        .find(|m| m.text == moderated)
+        .expect("stored");
+    let moderation = sent.moderation.as_ref().expect("moderation");
+    assert_eq!(moderation.status, "rejected");
+    assert_eq!(moderation.reason.as_deref(), Some("personal_data"));
+    assert_eq!(buyer_sees(&sim, first.conversation_id, moderated), 0);
+    // A moderated message never reached the buyer, so it does not make the seller wait.
+    assert_eq!(
+        refusal(&inbox, first_lead, "Te escribo por acá").await,
+        None
+    );
+
+    // The post arrives but its answer is garbage: the conversation settles it, once.
+    sim.control().inject_fault(
+        FaultRule::next(1, "/messages/packs/", FaultKind::MalformedJson).for_method("POST"),
+    );
+    let text = "Ya despachamos tu paquete";
+    inbox.send(second_lead, draft(text)).await.expect("queued");
+    sync_online(&inbox, account).await;
+    assert_eq!(
+        outbox_states(&inbox, second_lead),
+        [("sent".to_owned(), None)]
+    );
+    assert_eq!(buyer_sees(&sim, second.conversation_id, text), 1);
+    let posts = sim
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.starts_with("/messages/packs/"))
+        .count();
+    assert_eq!(posts, 2, "one post per draft, none repeated");
+    let _ = OutboxState::Sent;
+    inbox.stop_sync().await;
+}
