@@ -58,6 +58,12 @@ describe("SearchPalette", () => {
     button.remove();
   });
 
+  it("takes focus when opened through its prop, as from a button", async () => {
+    const { rerender } = render(SearchPalette, { open: false });
+    await rerender({ open: true });
+    expect(document.activeElement).toBe(screen.getByTestId(testIds.searchInput));
+  });
+
   it("highlights matches with <mark> and keeps markup in snippets as text", () => {
     render(SearchPalette, { open: true, query: "martes", results });
     const rows = screen.getAllByTestId(testIds.searchResult);
