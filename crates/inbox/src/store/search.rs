@@ -4,8 +4,9 @@
 //! The seller's input is never FTS5 syntax: each word becomes a quoted string, so quotes,
 //! `*`, `-`, `:`, `NEAR`, `AND`/`OR`/`NOT` and parentheses are plain text. Lead search
 //! matches every word as a prefix (numbers are often typed in part); message search matches
-//! the last word as a prefix when it has at least three characters, which keeps a query on
-//! a million messages fast. Diacritics are ignored (`informacion` finds `información`).
+//! whole words, and the last word (of three characters or more) as a prefix when whole words
+//! do not fill the first page (see [`search_messages_paged`]). Diacritics are ignored
+//! (`informacion` finds `información`).
 //!
 //! Hits come newest first straight from the index: `messages_fts`'s rowid is the message's
 //! `seq` and `leads_fts`'s the lead's `search_key`, both growing with time (the message's,
@@ -38,6 +39,7 @@ pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
             let as_prefix = match prefix {
                 Prefix::Every => true,
                 Prefix::LastIfLong => i == last && word.chars().count() >= MIN_PREFIX_CHARS,
+                Prefix::None => false,
             };
             if as_prefix {
                 quoted + "*"
@@ -53,6 +55,7 @@ pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
 pub enum Prefix {
     Every,
     LastIfLong,
+    None,
 }
 
 fn markers() -> (String, String) {
@@ -66,25 +69,95 @@ pub fn search(
     account: Option<i64>,
     older_than: Option<&str>,
 ) -> Result<SearchResults> {
-    let before = match older_than {
-        Some(text) => text
-            .parse()
-            .map_err(|_| InboxError::InvalidInput(format!("cursor {text:?}")))?,
-        None => i64::MAX,
-    };
-    let leads = match (older_than, fts_query(input, Prefix::Every)) {
+    let cursor = older_than.map(MessageCursor::decode).transpose()?;
+    let leads = match (cursor, fts_query(input, Prefix::Every)) {
         (None, Some(query)) => search_leads(conn, &query, account)?,
         _ => Vec::new(),
     };
-    let (messages, next_cursor) = match fts_query(input, Prefix::LastIfLong) {
-        Some(query) => search_messages(conn, &query, account, before)?,
-        None => (Vec::new(), None),
-    };
+    let (messages, next_cursor) = search_messages_paged(conn, input, account, cursor)?;
     Ok(SearchResults {
         leads,
         messages,
-        next_cursor,
+        next_cursor: next_cursor.map(MessageCursor::encode),
     })
+}
+
+/// Where a message search stopped, and whether it matched the last word whole or as a
+/// prefix (decided on the first page, kept for the next ones so pages never overlap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MessageCursor {
+    prefix: bool,
+    before: i64,
+}
+
+impl MessageCursor {
+    fn encode(self) -> String {
+        format!("{}:{}", if self.prefix { "p" } else { "w" }, self.before)
+    }
+
+    fn decode(text: &str) -> Result<MessageCursor> {
+        let invalid = || InboxError::InvalidInput(format!("cursor {text:?}"));
+        let (mode, before) = text.split_once(':').ok_or_else(invalid)?;
+        let prefix = match mode {
+            "p" => true,
+            "w" => false,
+            _ => return Err(invalid()),
+        };
+        Ok(MessageCursor {
+            prefix,
+            before: before.parse().map_err(|_| invalid())?,
+        })
+    }
+}
+
+/// Whole words first: a prefix query makes FTS5 merge the postings of every matching term
+/// before it can return the newest hit (tens of milliseconds for a common prefix on a
+/// million messages), while whole words are read lazily, newest first. So the last word is
+/// matched as a prefix only when whole words do not fill the first page, which is what
+/// happens while the seller is still typing it.
+fn search_messages_paged(
+    conn: &Connection,
+    input: &str,
+    account: Option<i64>,
+    cursor: Option<MessageCursor>,
+) -> Result<(Vec<SearchHit>, Option<MessageCursor>)> {
+    let before = cursor.map_or(i64::MAX, |c| c.before);
+    let use_prefix = match cursor {
+        Some(c) => c.prefix,
+        None => {
+            let Some(whole) = fts_query(input, Prefix::None) else {
+                return Ok((Vec::new(), None));
+            };
+            let (hits, next) = search_messages(conn, &whole, account, before)?;
+            let prefix_differs = fts_query(input, Prefix::LastIfLong).as_deref() != Some(&whole);
+            if next.is_some() || !prefix_differs {
+                return Ok((
+                    hits,
+                    next.map(|before| MessageCursor {
+                        prefix: false,
+                        before,
+                    }),
+                ));
+            }
+            true
+        }
+    };
+    let mode = if use_prefix {
+        Prefix::LastIfLong
+    } else {
+        Prefix::None
+    };
+    let Some(query) = fts_query(input, mode) else {
+        return Ok((Vec::new(), None));
+    };
+    let (hits, next) = search_messages(conn, &query, account, before)?;
+    Ok((
+        hits,
+        next.map(|before| MessageCursor {
+            prefix: use_prefix,
+            before,
+        }),
+    ))
 }
 
 pub(crate) fn search_leads(
@@ -120,7 +193,7 @@ pub(crate) fn search_messages(
     query: &str,
     account: Option<i64>,
     before: i64,
-) -> Result<(Vec<SearchHit>, Option<String>)> {
+) -> Result<(Vec<SearchHit>, Option<i64>)> {
     let (start, end) = markers();
     let mut stmt = conn.prepare_cached(
         "SELECT f.rowid, m.lead_id, m.account_id, l.conversation_id,
@@ -153,7 +226,7 @@ pub(crate) fn search_messages(
     let mut hits: Vec<(i64, SearchHit)> = rows.collect::<rusqlite::Result<_>>()?;
     let next = if hits.len() > MESSAGE_HITS as usize {
         hits.truncate(MESSAGE_HITS as usize);
-        hits.last().map(|(seq, _)| seq.to_string())
+        hits.last().map(|(seq, _)| *seq)
     } else {
         None
     };

@@ -168,6 +168,10 @@ fn fts_query_quotes_every_word() {
         Some("\"a\"\"b\" \"NEAR\"*")
     );
     assert_eq!(
+        fts_query("hola mundo", Prefix::None).as_deref(),
+        Some("\"hola\" \"mundo\"")
+    );
+    assert_eq!(
         fts_query("hola yo", Prefix::LastIfLong).as_deref(),
         Some("\"hola\" \"yo\"")
     );
@@ -256,4 +260,58 @@ fn lead_hits_come_newest_sale_first_without_sorting() {
         plan.iter().all(|line| !line.contains("TEMP B-TREE")),
         "{plan:?}"
     );
+}
+
+#[test]
+fn a_word_still_being_typed_matches_as_a_prefix() {
+    let (_dir, store, _a, _b) = setup();
+    let partial = run(&store, "envi", None);
+    assert_eq!(partial.messages.len(), 3, "envío, envío, envío");
+    assert_eq!(run(&store, "lleg", None).messages.len(), 1, "llegó");
+    assert_eq!(
+        run(&store, "ll", None).messages.len(),
+        0,
+        "two letters are not a prefix"
+    );
+}
+
+#[test]
+fn whole_words_filling_a_page_keep_whole_word_mode_across_pages() {
+    let (_dir, store, a, _b) = setup();
+    let lead = store
+        .read(|c| Ok(leads::find(c, a, 2000006181551917)?.expect("lead")))
+        .expect("lead");
+    let mut many: Vec<_> = (0..55)
+        .map(|i| api_message(&format!("w{i}"), true, "pedido listo", 10 + i))
+        .collect();
+    // newer than all of them, matching only as a prefix
+    many.push(api_message("p1", true, "pedidos varios", 100));
+    store
+        .write(|tx| {
+            messages::apply_page(
+                tx,
+                lead,
+                &IncomingConversation::from_api(&api_conversation(many), SELLER),
+            )
+        })
+        .expect("messages");
+    let first = run(&store, "pedido", None);
+    assert_eq!(first.messages.len(), 50);
+    assert_eq!(
+        first.messages[0].message_id.as_deref(),
+        Some("w54"),
+        "whole word first"
+    );
+    let cursor = first.next_cursor.expect("more");
+    assert!(cursor.starts_with("w:"), "{cursor}");
+    let second = store
+        .read(|c| search(c, "pedido", None, Some(&cursor)))
+        .expect("searches");
+    assert_eq!(second.messages.len(), 5);
+    for bad in ["x", "q:1", "w:x", "12"] {
+        let err = store
+            .read(|c| search(c, "pedido", None, Some(bad)))
+            .expect_err("bad");
+        assert_eq!(err.code(), "invalid_input", "{bad}");
+    }
 }
