@@ -235,6 +235,17 @@ pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
     Ok(super::from_millis(millis).unwrap_or_default())
 }
 
+/// Buyer messages of the lead that Mercado Libre reports unread (whatever the seller did in
+/// the app): compared with `/messages/unread` so a poll reads only the chats that changed.
+pub fn unread_on_meli(conn: &Connection, lead_id: i64) -> Result<u64> {
+    let count: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM messages WHERE lead_id = ?1 AND from_buyer = 1 AND read_at IS NULL",
+        [lead_id],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 /// When a draft last changed state.
 pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
     let millis: i64 = conn.query_row(

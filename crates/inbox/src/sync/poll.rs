@@ -24,12 +24,13 @@ impl AccountSync {
         let started = self.now();
         let changed_leads = self.poll_orders(started).await?;
         let account = self.account_id;
-        let unread_ids: HashSet<i64> = self
+        // conversation id → unread count Mercado Libre reports
+        let unread: Vec<(i64, Option<u64>)> = self
             .request(|| self.client.unread())
             .await?
             .results
             .iter()
-            .filter_map(|r| r.pack_id())
+            .filter_map(|r| Some((r.pack_id()?, r.count)))
             .collect();
         let recent_limit = self.config.recent_conversations;
         let changed: Vec<i64> = changed_leads.into_iter().collect();
@@ -41,8 +42,13 @@ impl AccountSync {
                 for t in sync_writes::unsynced_conversations(c, account)? {
                     targets.insert(t.lead_id, (t, true));
                 }
-                for id in &unread_ids {
-                    if let Some(t) = sync_writes::target_by_conversation(c, account, *id)? {
+                for (id, count) in &unread {
+                    let Some(t) = sync_writes::target_by_conversation(c, account, *id)? else {
+                        continue;
+                    };
+                    // Up to 500 chats can be unread: only those whose count moved are read.
+                    let cached = sync_writes::unread_on_meli(c, t.lead_id)?;
+                    if count.is_none_or(|n| n != cached) {
                         targets.entry(t.lead_id).or_insert((t, false));
                     }
                 }
