@@ -73,6 +73,15 @@ describe("BoardColumn", () => {
     expect(cards().map((card) => card.dataset.leadId)).toEqual(["1", "2"]);
   });
 
+  it("keeps one card reachable with Tab after the focused one scrolls away", async () => {
+    render(BoardColumn, { column, leads, now });
+    const body = screen.getByTestId(testIds.leadList).parentElement!;
+    body.scrollTop = 132 * 9_000;
+    await fireEvent.scroll(body);
+    const tabbable = cards().filter((card) => card.getAttribute("tabindex") === "0");
+    expect(tabbable).toHaveLength(1);
+  });
+
   it("asks for more leads when the end of what is loaded comes into view", () => {
     const onendreached = vi.fn();
     render(BoardColumn, { column, leads: leads.slice(0, 3), now, onendreached });
