@@ -24,6 +24,14 @@ fn main() {
             "get_settings",
             "save_settings",
             "ui_ready",
+            "sites",
+            "accounts",
+            "connect_account",
+            "cancel_connect",
+            "connect_demo",
+            "disconnect_account",
+            "sync_now",
+            "open_attachment",
         ]),
     ))
     .expect("tauri-build failed");

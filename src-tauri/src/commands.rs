@@ -2,10 +2,11 @@
 //! query lives here.
 
 use inbox::ipc::{
-    AppInfo, ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults,
-    SendCheck, Settings, StageColumn, Stats, SyncStatus,
+    AccountDto, AppInfo, ColumnPage, ConnectForm, ConversationPage, DraftDto, LeadCard, OutboxItem,
+    Queued, SearchResults, SendCheck, Settings, SiteOption, StageColumn, Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        demo: state.demo,
+        demo: state.demo_mode,
         secrets_persistent: state.secrets.persistent(),
     }
 }
@@ -130,7 +131,8 @@ pub async fn queue_send(
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<Queued> {
-    Ok(state.inbox.queue_send(lead_id, draft).await?)
+    // Queued, then the account's engine is asked for a pass so it goes out at once.
+    Ok(state.inbox.send(lead_id, draft).await?)
 }
 
 #[tauri::command]
@@ -153,9 +155,7 @@ pub fn save_settings(
     let settings = settings.sanitized();
     crate::settings::save(&app, &state.settings_file, &settings)
         .map_err(|e| CommandError::new("settings_not_saved", e))?;
-    if let Ok(mut current) = state.settings.lock() {
-        *current = settings.clone();
-    }
+    state.set_settings(settings.clone());
     Ok(settings)
 }
 
@@ -174,4 +174,55 @@ pub fn ui_ready(state: State<'_, AppState>) {
     if std::env::var_os("MOSTRADOR_BENCH").is_some() {
         eprintln!("MOSTRADOR_READY {ms}");
     }
+}
+
+#[tauri::command]
+pub fn sites() -> Vec<SiteOption> {
+    SiteOption::all()
+}
+
+#[tauri::command]
+pub async fn accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountDto>> {
+    Ok(state.inbox.accounts().await?)
+}
+
+/// Connects the seller's own application; resolves when the account is connected (its first
+/// import then runs in the background) and emits `connect-progress` meanwhile.
+#[tauri::command]
+pub async fn connect_account(app: AppHandle, form: ConnectForm) -> CommandResult<i64> {
+    crate::accounts::connect_with_browser(&app, form).await
+}
+
+#[tauri::command]
+pub fn cancel_connect(app: AppHandle) {
+    crate::accounts::cancel(&app);
+}
+
+/// "Try the demo": connects the built-in simulator's sellers.
+#[tauri::command]
+pub async fn connect_demo(app: AppHandle) -> CommandResult<Vec<i64>> {
+    crate::accounts::connect_demo(&app).await
+}
+
+#[tauri::command]
+pub async fn disconnect_account(app: AppHandle, account_id: i64) -> CommandResult<()> {
+    crate::accounts::disconnect(&app, account_id).await
+}
+
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>, account_id: Option<i64>) {
+    state.inbox.sync_now(account_id);
+}
+
+/// Downloads an attachment once into the cache and opens it with the system's viewer.
+#[tauri::command]
+pub async fn open_attachment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    attachment_id: i64,
+) -> CommandResult<()> {
+    let path = state.inbox.download_attachment(attachment_id).await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| CommandError::new("open_failed", e.to_string()))
 }

@@ -21,8 +21,14 @@ impl CommandError {
 
 impl From<inbox::InboxError> for CommandError {
     fn from(err: inbox::InboxError) -> Self {
-        tracing::warn!(code = err.code(), %err, "command failed");
-        CommandError(err.to_payload())
+        let mut payload = err.to_payload();
+        // The UI words Mercado Libre's failures by the client's own codes (authorization
+        // denied, rate limited, …), which are finer than the domain's "meli".
+        if let inbox::InboxError::Meli(meli) = &err {
+            payload.code = meli.code().to_owned();
+        }
+        tracing::warn!(code = %payload.code, %err, "command failed");
+        CommandError(payload)
     }
 }
 

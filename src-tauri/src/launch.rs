@@ -23,6 +23,9 @@ pub struct LaunchOptions {
     /// `--data-dir <path>` or `MOSTRADOR_DATA_DIR`: where the cache and settings live
     /// (tests give each run a fresh one).
     pub data_dir: Option<PathBuf>,
+    /// `--demo-port <port>` or `MOSTRADOR_DEMO_PORT`: where the demo's simulator listens, so
+    /// end-to-end tests can steer it through its `/_sim/` control API (0 or none: any port).
+    pub demo_port: u16,
 }
 
 impl LaunchOptions {
@@ -30,6 +33,12 @@ impl LaunchOptions {
         let mut options = Self::parse(std::env::args().skip(1));
         if options.data_dir.is_none() {
             options.data_dir = std::env::var_os("MOSTRADOR_DATA_DIR").map(PathBuf::from);
+        }
+        if options.demo_port == 0 {
+            options.demo_port = std::env::var("MOSTRADOR_DEMO_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
         }
         options
     }
@@ -41,6 +50,9 @@ impl LaunchOptions {
             match arg.as_str() {
                 "--demo" => options.demo = true,
                 "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
+                "--demo-port" => {
+                    options.demo_port = args.next().and_then(|p| p.parse().ok()).unwrap_or(0)
+                }
                 other => {
                     if let Some(dir) = other.strip_prefix("--data-dir=") {
                         options.data_dir = Some(PathBuf::from(dir));
@@ -73,6 +85,12 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.demo);
         assert_eq!(a.data_dir, Some(PathBuf::from("/tmp/x")));
+    }
+
+    #[test]
+    fn demo_port_is_a_number_or_any() {
+        assert_eq!(parse(&["--demo", "--demo-port", "8090"]).demo_port, 8090);
+        assert_eq!(parse(&["--demo-port", "http"]).demo_port, 0);
     }
 
     #[test]

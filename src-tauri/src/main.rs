@@ -1,7 +1,9 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod accounts;
 mod commands;
+mod demo;
 mod error;
 mod events;
 mod launch;
@@ -35,9 +37,20 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let state = state::AppState::start(app.handle(), options.clone())?;
+            let state = state::AppState::start(app.handle(), &options)?;
             app.manage(state);
             events::forward_inbox_events(app.handle().clone());
+            let handle = app.handle().clone();
+            let demo = options.demo;
+            tauri::async_runtime::spawn(async move {
+                if demo {
+                    if let Err(err) = accounts::connect_demo(&handle).await {
+                        tracing::error!(code = %err.0.code, message = %err.0.message, "demo did not connect");
+                    }
+                } else {
+                    accounts::resume(&handle).await;
+                }
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -63,6 +76,14 @@ fn main() {
             commands::get_settings,
             commands::save_settings,
             commands::ui_ready,
+            commands::sites,
+            commands::accounts,
+            commands::connect_account,
+            commands::cancel_connect,
+            commands::connect_demo,
+            commands::disconnect_account,
+            commands::sync_now,
+            commands::open_attachment,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -1,36 +1,46 @@
 //! What the shell keeps for the app's lifetime.
 
-use std::sync::Mutex;
-
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
 
 use inbox::ipc::{Settings, SyncStatus};
 use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
-use crate::events;
+use crate::accounts::PendingConnect;
+use crate::demo::Demo;
 use crate::launch::LaunchOptions;
 use crate::secrets::Secrets;
 
 pub struct AppState {
-    pub demo: bool,
+    pub demo_mode: bool,
+    pub demo_port: u16,
     pub inbox: Inbox,
     pub secrets: Secrets,
     pub settings_file: PathBuf,
-    pub settings: Mutex<Settings>,
+    settings: Mutex<Settings>,
     sync_status: Mutex<SyncStatus>,
-    pub ui_ready: std::sync::atomic::AtomicBool,
-    /// The built-in simulator in demo mode; kept alive as long as the app.
-    _simulator: Option<meli_sim::Simulator>,
+    pub ui_ready: AtomicBool,
+    pub pending_connect: PendingConnect,
+    /// The built-in simulator, once the demo runs (at launch with `--demo`, or on request).
+    pub demo: tokio::sync::Mutex<Option<Demo>>,
 }
 
 impl AppState {
     pub fn start(
         app: &AppHandle,
-        options: LaunchOptions,
+        options: &LaunchOptions,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let data_dir = match options.data_dir {
-            Some(dir) => dir,
+        let data_dir = match &options.data_dir {
+            Some(dir) => dir.clone(),
+            // The demo's cache never mixes with a seller's real one, and starts afresh each
+            // time, like the simulator behind it.
+            None if options.demo => {
+                let dir = app.path().app_data_dir()?.join("demo");
+                let _ = std::fs::remove_dir_all(&dir);
+                dir
+            }
             None => app.path().app_data_dir()?,
         };
         std::fs::create_dir_all(&data_dir)?;
@@ -38,19 +48,9 @@ impl AppState {
         let inbox = Inbox::open(InboxPaths::in_dir(&data_dir), inbox::system_clock())?;
         let settings_file = crate::settings::path(&data_dir);
         let settings = crate::settings::load(app, &settings_file);
-
-        let simulator = if options.demo {
-            let sim = tauri::async_runtime::block_on(meli_sim::Simulator::start_demo(0))?;
-            tracing::info!(base_url = %sim.base_url(), "demo simulator listening");
-            Some(sim)
-        } else {
-            None
-        };
-
-        let status = SyncStatus::NoAccount;
-        events::emit_sync_status(app, &status);
         Ok(Self {
-            demo: options.demo,
+            demo_mode: options.demo,
+            demo_port: options.demo_port,
             inbox,
             // The demo's tokens are the simulator's: they never need the OS keychain.
             secrets: if options.demo {
@@ -60,9 +60,10 @@ impl AppState {
             },
             settings_file,
             settings: Mutex::new(settings),
-            sync_status: Mutex::new(status),
-            ui_ready: std::sync::atomic::AtomicBool::new(false),
-            _simulator: simulator,
+            sync_status: Mutex::new(SyncStatus::NoAccount),
+            ui_ready: AtomicBool::new(false),
+            pending_connect: PendingConnect::default(),
+            demo: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -74,6 +75,12 @@ impl AppState {
 
     pub fn settings(&self) -> Settings {
         self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        if let Ok(mut current) = self.settings.lock() {
+            *current = settings;
+        }
     }
 
     pub fn sync_status(&self) -> SyncStatus {

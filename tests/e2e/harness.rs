@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use thirtyfour::prelude::*;
 
+/// How long a test waits for the UI: the demo's first import runs on a loaded 2-core CI machine.
+const WAIT: Duration = Duration::from_secs(60);
+
 /// `data-testid` values, from the same file the UI reads.
 pub fn test_id(name: &str) -> String {
     let ids: Value =
@@ -78,7 +81,7 @@ fn start_driver(port: u16, native_port: u16) -> Driver {
         .unwrap_or_else(|e| panic!("cannot start {bin} (cargo xtask setup installs it): {e}"));
     let driver = Driver(child);
     // tauri-driver listens at once but proxies to WebKitWebDriver, which starts a moment later.
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + WAIT;
     for p in [port, native_port] {
         while TcpStream::connect(("127.0.0.1", p)).is_err() {
             assert!(Instant::now() < deadline, "nothing listening on port {p}");
@@ -133,7 +136,7 @@ impl App {
     pub async fn wait_for(&self, css: &str) -> WebDriverResult<WebElement> {
         self.driver
             .query(By::Css(css))
-            .wait(Duration::from_secs(15), Duration::from_millis(100))
+            .wait(WAIT, Duration::from_millis(100))
             .first()
             .await
     }
@@ -144,7 +147,7 @@ impl App {
         css: &str,
         pred: impl Fn(&str) -> bool,
     ) -> WebDriverResult<String> {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         loop {
             let text = self.wait_for(css).await?.text().await?;
             if pred(&text) || Instant::now() > deadline {
@@ -156,7 +159,7 @@ impl App {
 
     /// Waits until at least `n` elements match `css` and returns them all.
     pub async fn wait_for_all(&self, css: &str, n: usize) -> WebDriverResult<Vec<WebElement>> {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + WAIT;
         loop {
             let found = self.driver.find_all(By::Css(css)).await?;
             if found.len() >= n || Instant::now() > deadline {

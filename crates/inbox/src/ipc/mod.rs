@@ -4,6 +4,7 @@
 
 mod board;
 mod chat;
+mod connect;
 mod search;
 mod send;
 mod settings;
@@ -13,6 +14,7 @@ pub use board::{
     StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
+pub use connect::{ConnectForm, ConnectProgress, SiteOption};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};

@@ -1,6 +1,9 @@
 // Typed wrappers over the shell's commands. The payload types are generated from Rust (ts-rs).
 import { invoke } from "@tauri-apps/api/core";
+import type { AccountDto } from "../ipc/AccountDto";
 import type { AppInfo } from "../ipc/AppInfo";
+import type { ConnectForm } from "../ipc/ConnectForm";
+import type { SiteOption } from "../ipc/SiteOption";
 import type { ColumnPage } from "../ipc/ColumnPage";
 import type { ConversationPage } from "../ipc/ConversationPage";
 import type { DraftDto } from "../ipc/DraftDto";
@@ -70,4 +73,14 @@ export const commands = {
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   /** The first board is on screen (start-up figure). */
   uiReady: () => call<void>("ui_ready"),
+  sites: () => call<SiteOption[]>("sites"),
+  accounts: () => call<AccountDto[]>("accounts"),
+  /** Resolves once the account is connected; `connect-progress` events report the wait. */
+  connectAccount: (form: ConnectForm) => call<number>("connect_account", { form }),
+  cancelConnect: () => call<void>("cancel_connect"),
+  connectDemo: () => call<number[]>("connect_demo"),
+  disconnectAccount: (accountId: number) => call<void>("disconnect_account", { accountId }),
+  syncNow: (accountId: number | null = null) => call<void>("sync_now", { accountId }),
+  /** Downloads the attachment once and opens it with the system's viewer. */
+  openAttachment: (attachmentId: number) => call<void>("open_attachment", { attachmentId }),
 };

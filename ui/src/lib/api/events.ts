@@ -1,5 +1,6 @@
 // Events the shell emits; names match src-tauri/src/events.rs.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ConnectProgress } from "../ipc/ConnectProgress";
 import type { InboxEvents } from "../ipc/InboxEvents";
 import type { SyncStatus } from "../ipc/SyncStatus";
 
@@ -19,4 +20,11 @@ export function onInboxEvents(handler: (batch: InboxEvents) => void): Promise<Un
 /** Some batches were missed: reload whatever is shown. */
 export function onInboxReload(handler: () => void): Promise<UnlistenFn> {
   return listen(EVENT_INBOX_RELOAD, () => handler());
+}
+
+export const EVENT_CONNECT_PROGRESS = "connect-progress";
+
+/** The connection under way is waiting for the browser, or exchanging the code. */
+export function onConnectProgress(handler: (progress: ConnectProgress) => void): Promise<UnlistenFn> {
+  return listen<ConnectProgress>(EVENT_CONNECT_PROGRESS, (event) => handler(event.payload));
 }

@@ -1,8 +1,10 @@
 // The source of truth for message keys: es and pt must provide every one of them.
 import { connectEn } from "./connect";
+import { shellEn } from "./shell";
 
 export const en = {
   ...connectEn,
+  ...shellEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

@@ -1,8 +1,10 @@
 import type { Messages } from "./en";
 import { connectEs } from "./connect";
+import { shellEs } from "./shell";
 
 export const es = {
   ...connectEs,
+  ...shellEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

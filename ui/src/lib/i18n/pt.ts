@@ -1,8 +1,10 @@
 import type { Messages } from "./en";
 import { connectPt } from "./connect";
+import { shellPt } from "./shell";
 
 export const pt = {
   ...connectPt,
+  ...shellPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",
