@@ -99,6 +99,20 @@ describe("ActionGuide", () => {
     expect(Object.keys(en).filter((k) => k.startsWith("guide.error.")).length).toBeGreaterThanOrEqual(10);
   });
 
+  it("lets the seller pick among several templates by their text", async () => {
+    const onsend = vi.fn();
+    const several: GuideOptionView[] = [
+      { ...options[0]!, templates: [{ id: "T1", text: "Hola, ¿me pasás tus datos?" }, { id: "T2", text: "Necesito tu CUIT para la factura." }] },
+    ];
+    render(ActionGuide, { options: several, onsend });
+    await fireEvent.click(within(option("REQUEST_BILLING_INFO")).getByRole("radio"));
+    expect(screen.getByTestId(testIds.actionGuideSend)).toBeDisabled();
+    await fireEvent.click(screen.getByRole("radio", { name: "Necesito tu CUIT para la factura." }));
+    expect(screen.getByText("Necesito tu CUIT para la factura.", { selector: "blockquote" })).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId(testIds.actionGuideSend));
+    expect(onsend).toHaveBeenCalledWith({ optionId: "REQUEST_BILLING_INFO", templateId: "T2" }, null);
+  });
+
   it("renders a template's text as text", async () => {
     const hostile: GuideOptionView[] = [
       { ...options[0]!, templates: [{ id: "T", text: "<img src=x onerror=alert(1)>" }] },
