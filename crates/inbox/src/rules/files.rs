@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_FILE_BYTES: u64 = 25 * 1024 * 1024;
 /// Mercado Libre's limit of attachments in one message.
 pub const MAX_FILES: usize = 25;
+/// Enough for every magic number `infer` knows.
+const HEAD_BYTES: u64 = 8 * 1024;
 /// Mercado Libre's limit for a file name; it must not contain `/` or `\` either.
 pub const MAX_NAME_CHARS: usize = 200;
 
@@ -70,7 +72,10 @@ impl DraftFile {
         }
     }
 
-    /// Reads the file; one larger than the limit is not read, only measured.
+    /// Inspects a file on disk. Only its head is read (the composer asks on every keystroke),
+    /// except for a `.txt`, whose every byte must be UTF-8; one larger than the limit is only
+    /// measured. The answer is the same as [`DraftFile::inspect`] on the whole content, as far
+    /// as [`DraftFile::type_allowed`] is concerned: text counts only under a `.txt` name.
     pub fn from_path(path: &Path, name: &str) -> std::io::Result<DraftFile> {
         let size = std::fs::metadata(path)?.len();
         if size > MAX_FILE_BYTES {
@@ -80,11 +85,26 @@ impl DraftFile {
                 content: FileContent::TooLargeToInspect,
             });
         }
-        let mut bytes = Vec::with_capacity(size as usize);
+        let mut file = DraftFile {
+            name: name.to_owned(),
+            size,
+            content: FileContent::Other(None),
+        };
+        let whole = file.extension().as_deref() == Some("txt");
+        let limit = if whole {
+            MAX_FILE_BYTES + 1
+        } else {
+            HEAD_BYTES
+        };
+        let mut bytes = Vec::new();
         std::fs::File::open(path)?
-            .take(MAX_FILE_BYTES + 1)
+            .take(limit)
             .read_to_end(&mut bytes)?;
-        Ok(DraftFile::inspect(name, &bytes))
+        file.content = match FileContent::detect(&bytes) {
+            FileContent::Text if !whole => FileContent::Other(None),
+            content => content,
+        };
+        Ok(file)
     }
 
     fn extension(&self) -> Option<String> {
@@ -181,6 +201,35 @@ pub(crate) mod tests {
         assert!(!DraftFile::inspect("a\\b.pdf", PDF).name_allowed());
         let long = format!("{}.pdf", "n".repeat(MAX_NAME_CHARS));
         assert!(!DraftFile::inspect(&long, PDF).name_allowed());
+    }
+
+    #[test]
+    fn text_is_checked_to_the_last_byte_and_binaries_by_their_head() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = "línea de texto\n".repeat(2000).into_bytes();
+        let path = dir.path().join("notes");
+        std::fs::write(&path, &text).expect("write");
+        let file = DraftFile::from_path(&path, "notas.txt").expect("reads");
+        assert_eq!(file.content, FileContent::Text);
+        assert!(file.type_allowed());
+        text.push(0xFF);
+        std::fs::write(&path, &text).expect("write");
+        let file = DraftFile::from_path(&path, "notas.txt").expect("reads");
+        assert_eq!(
+            file.content,
+            FileContent::Other(None),
+            "invalid UTF-8 past the head"
+        );
+        assert!(!file.type_allowed());
+
+        let mut pdf = PDF.to_vec();
+        pdf.extend(std::iter::repeat_n(0u8, 100_000));
+        std::fs::write(&path, &pdf).expect("write");
+        let file = DraftFile::from_path(&path, "factura.pdf").expect("reads");
+        assert_eq!(file.content, FileContent::Pdf);
+        assert_eq!(file.size, pdf.len() as u64);
+        let renamed = DraftFile::from_path(&path, "factura.txt").expect("reads");
+        assert!(!renamed.type_allowed(), "a PDF named .txt");
     }
 
     #[test]
