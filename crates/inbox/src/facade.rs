@@ -368,6 +368,25 @@ impl Inbox {
         self.connect_with_client(client, config).await
     }
 
+    /// Connects a seller of a running simulator (the `--demo` mode) through the same OAuth flow,
+    /// the simulator's page approving by itself; `request` names the simulator's hosts.
+    pub async fn connect_demo(
+        &self,
+        request: crate::sync::ConnectRequest,
+        tokens: Arc<dyn meli::auth::TokenStore>,
+        config: crate::sync::SyncConfig,
+    ) -> Result<i64> {
+        let open_browser = |url: String| {
+            tokio::spawn(async move {
+                if let Err(err) = crate::sync::demo::relay_simulator_authorization(&url).await {
+                    tracing::warn!(%err, "demo authorization failed");
+                }
+            });
+        };
+        self.connect_account(request, tokens, open_browser, config)
+            .await
+    }
+
     async fn start_sync(
         &self,
         account_id: i64,
@@ -480,6 +499,23 @@ impl Inbox {
             .write_async(move |tx| attachments::set_downloaded(tx, attachment_id, &content))
             .await?;
         Ok(path)
+    }
+
+    /// The seller opened the chat: fetches it at once (first in line, all of it if it was
+    /// never imported), marks it read on Mercado Libre and here.
+    pub async fn open_chat(&self, lead_id: i64) -> Result<ConversationPage> {
+        let account = self
+            .store
+            .read_async(move |c| crate::store::sync_writes::lead_account(c, lead_id))
+            .await?;
+        if let Some(sync) = self.sync.account(account) {
+            if let Err(err) = sync.open_conversation(lead_id).await {
+                // Offline: the cached chat still opens.
+                tracing::info!(%err, lead_id, "could not refresh the chat");
+            }
+        }
+        self.mark_read(lead_id).await?;
+        self.conversation(lead_id, None).await
     }
 
     /// Stops every sync engine (on quit, or before the database is closed).

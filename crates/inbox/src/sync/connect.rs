@@ -26,6 +26,8 @@ pub struct ConnectRequest {
     pub timeout: Duration,
     /// The language of the page the browser shows when it is done.
     pub language: Language,
+    /// The request budget; `None` keeps the client's default (80% of the published limits).
+    pub budget: Option<meli::RateBudget>,
 }
 
 impl ConnectRequest {
@@ -41,6 +43,9 @@ impl ConnectRequest {
         }
         if let Some(auth) = &self.auth_base {
             config.auth_base = auth.clone();
+        }
+        if let Some(budget) = self.budget {
+            config.budget = budget;
         }
         config
     }

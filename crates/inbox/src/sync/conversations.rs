@@ -43,6 +43,46 @@ impl AccountSync {
         target: &ConversationTarget,
         full: bool,
     ) -> Result<Fetched> {
+        self.read_conversation(target, full, false).await
+    }
+
+    /// The seller opened the chat: read it first in line, marking it read on Mercado Libre
+    /// (the one read that may), all of it if it was never imported.
+    pub async fn open_conversation(&self, lead_id: i64) -> Result<()> {
+        let account = self.account_id;
+        let (target, synced) = self
+            .store
+            .read_async(move |c| {
+                let target = sync_writes::target(c, lead_id)?;
+                let synced = match &target {
+                    Some(t) => crate::store::cursors::get(
+                        c,
+                        account,
+                        &sync_writes::conversation_cursor(t.conversation_id),
+                    )?
+                    .is_some(),
+                    None => false,
+                };
+                Ok((target, synced))
+            })
+            .await?;
+        let target = target.ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
+        self.read_conversation(&target, !synced, true).await?;
+        self.flush(true);
+        Ok(())
+    }
+
+    async fn read_conversation(
+        &self,
+        target: &ConversationTarget,
+        full: bool,
+        opened: bool,
+    ) -> Result<Fetched> {
+        let client = if opened {
+            self.client.interactive()
+        } else {
+            self.client.clone()
+        };
         let mut offset = 0;
         let mut raw_messages = Vec::new();
         let mut status = None;
@@ -50,13 +90,11 @@ impl AccountSync {
             let page_request = MessagesPage {
                 offset,
                 limit: PAGE,
-                mark_as_read: false,
+                // Only the seller opening the chat marks it read, never the cache's reads.
+                mark_as_read: opened && offset == 0,
             };
             let page: PackMessages = match self
-                .request(|| {
-                    self.client
-                        .messages(target.conversation_id, self.seller_id, page_request)
-                })
+                .request(|| client.messages(target.conversation_id, self.seller_id, page_request))
                 .await
             {
                 Ok(page) => page,

@@ -16,6 +16,7 @@ pub mod account;
 pub mod backoff;
 pub mod connect;
 mod conversations;
+pub mod demo;
 pub mod engine;
 mod import;
 mod poll;

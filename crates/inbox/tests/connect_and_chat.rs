@@ -1,0 +1,176 @@
+//! Connecting through OAuth (the demo's auto-approving page, the loopback listener, tokens in
+//! the shell's store and never in SQLite), opening a chat, attachments both ways.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use inbox::ipc::{DraftDto, DraftFileDto};
+use inbox::sync::ConnectRequest;
+use meli::auth::{MemoryTokenStore, TokenStore};
+use meli::{Language, Secret, Site};
+use meli_sim::{OrderStatus, SimConfig};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_connects_through_oauth_and_keeps_tokens_out_of_the_database() {
+    let sim = sim(SimConfig {
+        auto_approve: true,
+        ..SimConfig::demo()
+    })
+    .await;
+    sim.control().log_in_as(MLA).expect("logs in");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let tokens = Arc::new(MemoryTokenStore::default());
+    let app = sim.app();
+    let request = ConnectRequest {
+        client_id: app.client_id.to_string(),
+        client_secret: Secret::new(app.client_secret.clone()),
+        redirect_uri: app.redirect_uri.clone(),
+        site: Site::Argentina,
+        api_base: Some(sim.base_url()),
+        auth_base: Some(sim.auth_base_url()),
+        timeout: Duration::from_secs(10),
+        language: Language::Spanish,
+        // The published limits would make the demo's import take most of a minute.
+        budget: Some(meli::RateBudget {
+            reads_per_minute: 600_000,
+            writes_per_minute: 600_000,
+        }),
+    };
+    let account = inbox
+        .connect_demo(request, tokens.clone(), sync_config())
+        .await
+        .expect("connects");
+    sync_online(&inbox, account).await;
+
+    let stored = tokens
+        .load()
+        .expect("loads")
+        .expect("tokens in the shell's store");
+    assert_eq!(stored.user_id, Some(MLA as i64));
+    let accounts = inbox
+        .store()
+        .read(inbox::store::accounts::list)
+        .expect("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].user_id, MLA as i64);
+    assert!(!cached(&inbox, account).conversations.is_empty());
+
+    inbox.store().checkpoint().expect("checkpoint");
+    let bytes = std::fs::read(dir.path().join("inbox.sqlite")).expect("database file");
+    let access = stored.access_token.expose().as_bytes();
+    assert!(
+        !bytes.windows(access.len()).any(|w| w == access),
+        "no token in SQLite"
+    );
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
+    let sim = sim(SimConfig::demo()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let conversation = sim
+        .control()
+        .landmark("with_attachments")
+        .expect("landmark");
+    let lead = lead_of(&inbox, account, conversation);
+
+    // Metadata only until the seller opens a file.
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let files: Vec<_> = chat
+        .messages
+        .iter()
+        .flat_map(|m| m.attachments.clone())
+        .collect();
+    assert!(files.len() >= 2, "{files:?}");
+    assert!(files.iter().all(|f| !f.downloaded));
+    let downloads_before = sim.control().requests().len();
+    for file in &files {
+        let path = inbox.download_attachment(file.id).await.expect("downloads");
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        assert!(name.starts_with(&format!("att-{}.", file.id)), "{name}");
+        assert!(path.starts_with(dir.path().join("cache")));
+        let bytes = std::fs::read(&path).expect("file");
+        assert!(bytes == meli_sim::demo::TINY_PNG || bytes == meli_sim::demo::TINY_PDF);
+    }
+    let again = inbox
+        .download_attachment(files[0].id)
+        .await
+        .expect("cached");
+    assert!(again.exists());
+    assert_eq!(
+        sim.control().requests().len(),
+        downloads_before + files.len()
+    );
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert!(chat
+        .messages
+        .iter()
+        .flat_map(|m| &m.attachments)
+        .all(|f| f.downloaded));
+
+    // A reply with a photo, in a chat the buyer opened.
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Me mandás foto del producto?", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+    let photo = dir.path().join("producto.png");
+    std::fs::write(&photo, meli_sim::demo::TINY_PNG).expect("photo");
+    let draft = DraftDto {
+        text: "Acá está".into(),
+        files: vec![DraftFileDto {
+            path: photo.display().to_string(),
+            name: "producto.png".into(),
+        }],
+        guide: None,
+    };
+    inbox.send(lead, draft).await.expect("queued");
+    sync_online(&inbox, account).await;
+    assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
+    sync_online(&inbox, account).await;
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let sent = chat
+        .messages
+        .iter()
+        .find(|m| m.text == "Acá está")
+        .expect("sent");
+    assert_eq!(sent.attachments.len(), 1, "{sent:?}");
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_chat_marks_it_read_on_mercado_libre_and_here() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+    sim.control()
+        .buyer_writes(sale.conversation_id, "Hola, ¿hay stock?", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    let unread = client(&sim, MLA).unread().await.expect("unread");
+    assert_eq!(unread.results.len(), 1, "the sync did not mark it read");
+
+    let chat = inbox.open_chat(lead).await.expect("opens");
+    assert!(chat.messages.iter().all(|m| m.read));
+    let unread = client(&sim, MLA).unread().await.expect("unread");
+    assert!(
+        unread.results.is_empty(),
+        "opening marked it read on Mercado Libre"
+    );
+    assert_eq!(
+        cached(&inbox, account).conversations[&(sale.conversation_id as i64)].1,
+        0
+    );
+    inbox.stop_sync().await;
+}
