@@ -160,3 +160,66 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
     let _ = OutboxState::Sent;
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate() {
+    let sim = sim(SimConfig::demo()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    let lead = lead_of(&inbox, account, conversation);
+    let text = "Hola, ¿necesitás factura A o B?";
+    assert_eq!(
+        refusal(&inbox, lead, text).await.as_deref(),
+        Some("action_guide_required")
+    );
+
+    // The sync stored the reasons Mercado Libre offers for this sale.
+    let (_, facts) = inbox
+        .store()
+        .read(move |c| inbox::store::conversation::send_facts(c, lead))
+        .expect("facts");
+    let inbox::rules::ActionGuide::Required { options } = facts.action_guide else {
+        panic!("the action guide is required: {:?}", facts.action_guide);
+    };
+    let other = options
+        .iter()
+        .find(|o| o.id == "OTHER" && o.enabled)
+        .expect("a free-text reason");
+    let mut with_reason = draft(text);
+    with_reason.guide = Some(inbox::rules::GuideChoice {
+        option_id: other.id.clone(),
+        template_id: None,
+    });
+    let check = inbox
+        .check_send(lead, with_reason.clone())
+        .await
+        .expect("check");
+    assert_eq!(check.refusal, None);
+
+    inbox.send(lead, with_reason).await.expect("queued");
+    sync_online(&inbox, account).await;
+    assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
+    let options_posted = sim
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/option"))
+        .count();
+    assert_eq!(options_posted, 1);
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert!(chat
+        .messages
+        .iter()
+        .any(|m| !m.from_buyer && m.text == text));
+    // Now the buyer has to answer before anything more.
+    assert_eq!(
+        refusal(&inbox, lead, "¿Y?").await.as_deref(),
+        Some("awaiting_buyer_reply")
+    );
+    inbox.stop_sync().await;
+}

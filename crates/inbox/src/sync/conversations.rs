@@ -137,8 +137,13 @@ impl AccountSync {
         let seller_limited = status
             .as_ref()
             .is_some_and(|s| s.is_blocked() && s.substatus.as_deref() == Some(SELLER_LIMITED));
-        let guide = if seller_limited && raw_messages.is_empty() {
+        // While Mercado Libre says the seller may only start (or continue, before the buyer
+        // answers) through reasons to communicate, the rules need the options and their caps;
+        // once it no longer says so, a normal message is the way.
+        let guide = if seller_limited {
             Some(self.action_guide(target.conversation_id).await?)
+        } else if status.is_some() {
+            Some(ActionGuide::NotRequired)
         } else {
             None
         };
@@ -152,8 +157,10 @@ impl AccountSync {
             .write_async(move |tx| {
                 let mut outcome = messages::apply_page(tx, lead_id, &incoming)?;
                 if let Some(guide) = &guide {
-                    outcome.lead_changed |=
-                        sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
+                    if guide != &ActionGuide::NotRequired {
+                        outcome.lead_changed |=
+                            sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
+                    }
                     conversation::set_action_guide(tx, lead_id, guide)?;
                 }
                 sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
