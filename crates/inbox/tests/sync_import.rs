@@ -62,6 +62,19 @@ async fn importing_the_demo_gives_the_simulators_counts() {
     assert!(saw_progress && saw_online);
     assert!(matches!(inbox.sync_status(), SyncStatus::Online { .. }));
 
+    // Every lead has a contact: from the order, the user endpoint or the buyer's messages.
+    let nameless: i64 = inbox
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM leads WHERE buyer_name IS NULL AND buyer_nickname IS NULL",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("reads");
+    assert_eq!(nameless, 0);
+
     // A second pass changes nothing.
     sync_online(&inbox, account).await;
     assert_eq!(cached(&inbox, account), got);

@@ -83,3 +83,57 @@ async fn one_poll_brings_payments_cancellations_and_messages() {
     assert_eq!(cached(&inbox, account), before);
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_polls_by_itself_and_stops_cleanly() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let config = inbox::sync::SyncConfig {
+        interval: Duration::from_millis(100),
+        ..sync_config()
+    };
+    let mut events = inbox.subscribe();
+    let account = inbox
+        .connect_with_client(client(&sim, MLA), config)
+        .await
+        .expect("connects");
+    // The first pass (the import) ends on its own.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let batch = events.recv().await.expect("events");
+            if matches!(batch.sync, Some(inbox::ipc::SyncStatus::Online { .. })) {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("imported within the bound");
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Sigue disponible?", None)
+        .expect("writes");
+    // No "sync now": the timer's polls bring the message and its notification.
+    let note = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let batch = events.recv().await.expect("events");
+            if let Some(note) = batch.buyer_messages.into_iter().next() {
+                return note;
+            }
+        }
+    })
+    .await
+    .expect("a notification within the bound");
+    assert_eq!(note.lead_id, lead_of(&inbox, account, sale.conversation_id));
+    assert!(note.excerpt.contains("disponible"));
+
+    inbox.stop_sync().await;
+    assert_eq!(inbox.sync_and_wait(account).await, None, "stopped");
+    let before = sim.control().requests().len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sim.control().requests().len(),
+        before,
+        "no poll after shutdown"
+    );
+}
