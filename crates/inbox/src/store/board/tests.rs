@@ -223,6 +223,32 @@ fn hot_queries_use_their_indexes_without_sorting() {
             assert!(column.contains("USING INDEX leads_by_column (stage_id=? AND"), "{column}");
             assert!(!column.contains("TEMP B-TREE"), "{column}");
 
+            let per_account = plan(
+                c,
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY leads_by_account_column
+                     WHERE l.account_id = 1 AND l.stage_id = 3 AND l.archived_at IS NULL
+                       AND (l.activity_at, l.id) < (1, 1)
+                     ORDER BY l.activity_at DESC, l.id DESC LIMIT 31"
+                ),
+            );
+            assert!(
+                per_account.contains("leads_by_account_column (account_id=? AND stage_id=? AND"),
+                "{per_account}"
+            );
+            assert!(!per_account.contains("TEMP B-TREE"), "{per_account}");
+
+            let account_counts = plan(
+                c,
+                "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_account_stage_counts
+                 WHERE account_id = 1 AND archived_at IS NULL GROUP BY stage_id",
+            );
+            assert!(
+                account_counts.contains("COVERING INDEX leads_account_stage_counts"),
+                "{account_counts}"
+            );
+            assert!(!account_counts.contains("TEMP B-TREE"), "{account_counts}");
+
             let counts = plan(
                 c,
                 "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_stage_counts
