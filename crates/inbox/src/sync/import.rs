@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
+use futures::stream::{FuturesUnordered, StreamExt};
 use meli::{OrderQuery, OrderSort};
 use serde::{Deserialize, Serialize};
 
@@ -132,9 +133,24 @@ impl AccountSync {
             .collect();
         let ordered = import_order(pending, &unread);
         let total = order_pages.saturating_add(u32::try_from(ordered.len()).unwrap_or(u32::MAX));
-        for (i, target) in ordered.iter().enumerate() {
-            self.fetch_conversation(target, true).await?;
-            let done = order_pages.saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        // A few reads in flight hide the network's latency; the client's budget still paces
+        // them. They finish roughly in the order asked, so the useful chats come first.
+        let limit = self.config.import_concurrency.max(1);
+        let mut queue = ordered.iter();
+        let mut in_flight = FuturesUnordered::new();
+        let mut done = order_pages;
+        loop {
+            while in_flight.len() < limit {
+                match queue.next() {
+                    Some(target) => in_flight.push(self.fetch_conversation(target, true)),
+                    None => break,
+                }
+            }
+            let Some(fetched) = in_flight.next().await else {
+                break;
+            };
+            fetched?;
+            done = done.saturating_add(1);
             self.report(AccountState::Syncing { done, total });
             self.flush(false);
         }

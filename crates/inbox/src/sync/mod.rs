@@ -52,6 +52,8 @@ pub struct SyncConfig {
     /// How long after an ambiguous send the conversation is read to settle it: a request that
     /// timed out may still be processed by Mercado Libre a little later.
     pub ambiguous_settle: Duration,
+    /// Conversations read at once during the first import.
+    pub import_concurrency: usize,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -69,6 +71,7 @@ impl Default for SyncConfig {
             flush_every: Duration::from_millis(250),
             decode_retries: 4,
             ambiguous_settle: Duration::from_secs(30),
+            import_concurrency: 4,
         }
     }
 }
