@@ -368,6 +368,30 @@ impl Inbox {
         self.connect_with_client(client, config).await
     }
 
+    /// Starts the sync of an account connected in an earlier run (at app start), without
+    /// asking Mercado Libre anything first, so an offline start still syncs once it is back.
+    /// `client` holds the account's tokens (from the shell's keychain store).
+    pub async fn resume_account(
+        &self,
+        account_id: i64,
+        client: meli::Client,
+        config: crate::sync::SyncConfig,
+    ) -> Result<()> {
+        let account = self
+            .store
+            .read_async(move |c| crate::store::accounts::get(c, account_id))
+            .await?;
+        if account.state == crate::rules::SourceState::Disabled {
+            return Err(crate::rules::Refusal::SourceDisabled.into());
+        }
+        let label = account
+            .nickname
+            .unwrap_or_else(|| account.user_id.to_string());
+        self.start_sync(account_id, account.user_id, label, client, config)
+            .await;
+        Ok(())
+    }
+
     /// Connects a seller of a running simulator (the `--demo` mode) through the same OAuth flow,
     /// the simulator's page approving by itself; `request` names the simulator's hosts.
     pub async fn connect_demo(

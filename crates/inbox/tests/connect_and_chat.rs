@@ -174,3 +174,46 @@ async fn opening_a_chat_marks_it_read_on_mercado_libre_and_here() {
     );
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_stops_the_sync_forgets_the_tokens_and_keeps_the_chats() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    sim.control()
+        .buyer_writes(sale.conversation_id, "Hola", None)
+        .expect("writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let tokens = Arc::new(MemoryTokenStore::new(Some(issued(&sim, MLA))));
+    let own = meli::Client::new(client_config(&sim), tokens.clone()).expect("client");
+    let account = inbox
+        .connect_with_client(own, sync_config())
+        .await
+        .expect("connects");
+    sync_online(&inbox, account).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    inbox.disconnect(account).await.expect("disconnects");
+    assert_eq!(inbox.sync_status(), inbox::ipc::SyncStatus::NoAccount);
+    assert_eq!(inbox.sync_and_wait(account).await, None);
+    assert!(tokens.load().expect("loads").is_none(), "tokens forgotten");
+    assert_eq!(
+        refusal(&inbox, lead, "Gracias").await.as_deref(),
+        Some("source_disabled")
+    );
+    assert_eq!(
+        inbox
+            .conversation(lead, None)
+            .await
+            .expect("chat")
+            .messages
+            .len(),
+        1
+    );
+    // A disabled account is not resumed at start; the seller connects it again.
+    let again = inbox
+        .resume_account(account, client(&sim, MLA), sync_config())
+        .await
+        .expect_err("refused");
+    assert_eq!(again.code(), "source_disabled");
+}

@@ -161,10 +161,16 @@ async fn a_killed_import_resumes_from_its_cursors() {
     // Start again on the same file.
     sim.control().clear_requests();
     let inbox = open_inbox(&dir, sim_clock(&sim));
-    let account = inbox
-        .connect_with_client(client(&sim, MLA), restart_config())
+    let accounts = inbox
+        .store()
+        .read(inbox::store::accounts::list)
+        .expect("accounts");
+    assert_eq!(accounts.len(), 1, "the child recorded the account");
+    let account = accounts[0].id;
+    inbox
+        .resume_account(account, client(&sim, MLA), restart_config())
         .await
-        .expect("connects");
+        .expect("resumes");
     sync_online(&inbox, account).await;
     assert_eq!(
         cached(&inbox, account),
