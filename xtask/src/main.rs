@@ -1,5 +1,6 @@
 //! `cargo xtask setup | demo | test | bench | bundle` — the project's two commands and their helpers.
 
+mod bench;
 mod bindings;
 mod bundle;
 mod demo;
@@ -18,7 +19,8 @@ usage: cargo xtask <command>
   setup    install what is missing (system packages, npm packages in ui/, tauri-driver)
   demo     set up, build, and open the app on the built-in simulator with a demo seller
   test     set up, then run every check and test (Rust, UI, end-to-end); stops at the first failure
-  bench    run the benchmarks
+  bench    run the benchmarks (--quick: small sizes, for CI; --app-only: the app's two
+           figures again, into the last report); report in target/bench
   bundle   build the installer for this platform (.deb on Linux)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -45,7 +47,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run().map(|_| ()),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
-        Some("bench") => bench(),
+        Some("bench") => bench::run(&args[1..]),
         Some("bundle") => bundle::run(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -60,12 +62,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn bench() -> Result {
-    Err(
-        "no benchmarks exist yet: they come with the benchmarks issue (import, poll, board, \
-         conversation, search, cache size, start-up, memory)"
-            .to_owned(),
-    )
 }

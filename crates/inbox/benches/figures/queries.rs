@@ -1,0 +1,217 @@
+//! The read side on a big cache: the board on 20,000 leads, the newest page of a 2,000-message
+//! conversation, full-text search and the file's size with 1,000,000 messages. The cache is
+//! filled by the real engine from two simulators: one seller with the many leads, the other
+//! with the one long conversation. It is then kept for the app's start-up and memory figures.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use meli::Site;
+
+use crate::report::{median_p99, Figure};
+use crate::world::{self, Runtimes};
+
+pub struct CacheSizes {
+    pub leads: u32,
+    pub per_lead: u16,
+    /// Messages of the one long conversation.
+    pub long: u16,
+    pub runs: usize,
+}
+
+/// Lead and message searches of the kind a seller types: frequent words, rare ones, two
+/// words, a prefix, a buyer's name, and nothing found.
+const QUERIES: &[&str] = &[
+    "factura",
+    "garantía",
+    "seguimiento",
+    "dirección entrega",
+    "despachan pedido",
+    "color",
+    "llegó perfecto",
+    "fact",
+    "González",
+    "zapatillas",
+];
+
+pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figure>) {
+    let many = world::simulator(rt, sizes.leads * 2, sizes.per_lead);
+    let long = world::simulator(rt, 2, sizes.long);
+    let inbox = world::inbox(dir, &many);
+    let started = Instant::now();
+    let connect = |sim: &meli_sim::Simulator, seller, site| {
+        rt.inbox
+            .block_on(
+                inbox.connect_with_client(world::client(sim, seller, site), world::sync_config()),
+            )
+            .expect("the account connects")
+    };
+    let seller_a = connect(&many, meli_sim::SELLER_MLA, Site::Argentina);
+    let seller_b = connect(&long, meli_sim::SELLER_MLB, Site::Brasil);
+    world::wait_online(&inbox, seller_b, Duration::from_secs(3600));
+    world::wait_online(&inbox, seller_a, Duration::from_secs(3600));
+    rt.inbox.block_on(inbox.stop_sync());
+    let seeding = started.elapsed();
+
+    let (leads, messages, long_lead, long_count): (i64, i64, i64, i64) = inbox
+        .store()
+        .read(|c| {
+            let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0));
+            let long_lead = c.query_row(
+                "SELECT id FROM leads WHERE account_id = ?1",
+                [seller_b],
+                |r| r.get(0),
+            )?;
+            let long_count = c.query_row(
+                "SELECT COUNT(*) FROM messages WHERE lead_id = ?1",
+                [long_lead],
+                |r| r.get(0),
+            )?;
+            Ok((
+                count("SELECT COUNT(*) FROM leads")?,
+                count("SELECT COUNT(*) FROM messages")?,
+                long_lead,
+                long_count,
+            ))
+        })
+        .expect("counts");
+    eprintln!(
+        "figures: cache of {leads} leads and {messages} messages synced in {:.0?}",
+        seeding
+    );
+
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    // A few untimed runs first: the figures are about a warm app, not the first page read.
+    let mut board = || {
+        rt.inbox.block_on(inbox.board(None)).expect("the board");
+    };
+    for _ in 0..5 {
+        board();
+    }
+    let samples: Vec<f64> = (0..sizes.runs).map(|_| time(&mut board)).collect();
+    let (median, p99) = median_p99(&samples);
+    figures.push(Figure::at_most(
+        "board query p99",
+        p99,
+        "ms",
+        30.0,
+        format!(
+            "{leads} leads, every column's count and first page; median {median:.2} ms over {} runs",
+            samples.len()
+        ),
+    ));
+
+    let mut page = || {
+        rt.inbox
+            .block_on(inbox.conversation(long_lead, None))
+            .expect("a page");
+    };
+    for _ in 0..5 {
+        page();
+    }
+    let samples: Vec<f64> = (0..sizes.runs * 3).map(|_| time(&mut page)).collect();
+    let (median, p99) = median_p99(&samples);
+    figures.push(Figure::at_most(
+        "conversation page p99",
+        p99,
+        "ms",
+        5.0,
+        format!(
+            "50 newest of a {long_count}-message lead; median {median:.2} ms over {} runs",
+            samples.len()
+        ),
+    ));
+
+    let mut n = 0;
+    let mut search = || {
+        n += 1;
+        let query = QUERIES[n % QUERIES.len()].to_owned();
+        rt.inbox
+            .block_on(inbox.search(query, None, None))
+            .expect("a search");
+    };
+    for _ in 0..QUERIES.len() {
+        search();
+    }
+    let samples: Vec<f64> = (0..sizes.runs * 2).map(|_| time(&mut search)).collect();
+    let (median, p99) = median_p99(&samples);
+    let slowest = slowest_query(rt, &inbox);
+    figures.push(Figure::at_most(
+        "full-text search p99",
+        p99,
+        "ms",
+        20.0,
+        format!(
+            "{messages} messages, leads and messages, {} queries in turn; median {median:.2} ms \
+             over {} runs; slowest: {slowest}",
+            QUERIES.len(),
+            samples.len()
+        ),
+    ));
+
+    inbox.store().checkpoint().expect("a checkpoint");
+    let on_disk: u64 = ["inbox.sqlite", "inbox.sqlite-wal", "inbox.sqlite-shm"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    let raw = raw_message_bytes(&inbox);
+    figures.push(Figure::at_most(
+        "cache size on disk vs raw JSON",
+        on_disk as f64 / raw.max(1) as f64,
+        "×",
+        2.0,
+        format!(
+            "{:.0} MB on disk (leads, orders, indexes and FTS included) for {messages} messages \
+             whose JSON is {:.0} MB",
+            on_disk as f64 / 1e6,
+            raw as f64 / 1e6
+        ),
+    ));
+}
+
+/// Each query's own time, to name the slowest.
+fn slowest_query(rt: &Runtimes, inbox: &inbox::Inbox) -> String {
+    let mut worst = (0.0, "");
+    for query in QUERIES {
+        let samples: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                rt.inbox
+                    .block_on(inbox.search((*query).to_owned(), None, None))
+                    .expect("a search");
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        let (median, _) = median_p99(&samples);
+        if median > worst.0 {
+            worst = (median, query);
+        }
+    }
+    format!("\"{}\" {:.1} ms", worst.1, worst.0)
+}
+
+/// The messages' JSON as Mercado Libre sent it: the stored raw JSON lacks only `text`, which
+/// lives once in its column, so it is added back as `,"text":<string>`.
+fn raw_message_bytes(inbox: &inbox::Inbox) -> u64 {
+    inbox
+        .store()
+        .read(|c| {
+            let mut stmt =
+                c.prepare("SELECT length(CAST(raw_json AS BLOB)), text FROM messages")?;
+            let mut rows = stmt.query([])?;
+            let mut total = 0u64;
+            while let Some(row) = rows.next()? {
+                let raw: i64 = row.get(0)?;
+                let text: String = row.get(1)?;
+                let quoted = serde_json::to_string(&text)?.len();
+                total += raw.max(0) as u64 + ",\"text\":".len() as u64 + quoted as u64;
+            }
+            Ok(total)
+        })
+        .expect("raw bytes")
+}
