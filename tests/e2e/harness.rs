@@ -44,6 +44,12 @@ impl Drop for Driver {
     }
 }
 
+/// A free port on 127.0.0.1 (for the demo's simulator).
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
 /// Two distinct free ports: both listeners are held until both are known.
 fn free_ports() -> (u16, u16) {
     let a = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -2,5 +2,7 @@
 //! through tauri-driver and WebKitWebDriver. `cargo xtask test` builds the app, provides the
 //! display and runs these; each test leaves a screenshot of its last state in `target/e2e/`.
 
+mod chat;
 mod harness;
+mod sim;
 mod smoke;
