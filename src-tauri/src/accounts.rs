@@ -285,9 +285,10 @@ async fn resume_one(handle: &AppHandle, account_id: i64) -> Result<(), CommandEr
         .ok_or_else(missing)?;
     let client = Client::new(client_config(&app)?, secrets.token_store(&key))
         .map_err(|e| CommandError::from(inbox::InboxError::from(e)))?;
+    // No question to Mercado Libre first: an offline start still syncs once it is back.
     state
         .inbox
-        .connect_with_client(client, sync_config(&state.settings()))
+        .resume_account(account_id, client, sync_config(&state.settings()))
         .await?;
     Ok(())
 }
