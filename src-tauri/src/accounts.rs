@@ -126,6 +126,8 @@ async fn connect(
         auth_base: app.auth_base.clone(),
         timeout: APPROVAL_TIMEOUT,
         language: language_of(&settings),
+        // Mercado Libre's published limits, less the client's margin.
+        budget: None,
     };
     let emitter = handle.clone();
     let open = move |url: String| {
