@@ -223,3 +223,61 @@ async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate()
     );
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_once() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Llega antes del viernes?", None)
+        .expect("writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let mut config = client_config(&sim);
+    config.timeout = Duration::from_millis(800);
+    let store = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(&sim, MLA))));
+    let client = meli::Client::new(config, store).expect("client");
+    let sync = inbox::sync::SyncConfig {
+        ambiguous_settle: Duration::from_secs(30),
+        ..sync_config()
+    };
+    let account = inbox
+        .connect_with_client(client, sync)
+        .await
+        .expect("connects");
+    sync_online(&inbox, account).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    // The post reaches Mercado Libre but the answer comes after the client gave up.
+    sim.control().inject_fault(
+        FaultRule::next(1, "/messages/packs/", FaultKind::Slow { delay_ms: 1500 })
+            .for_method("POST"),
+    );
+    let text = "Sí, sale mañana";
+    inbox.send(lead, draft(text)).await.expect("queued");
+    // (The send asked for a pass; this waits for one that started after it.)
+    inbox.sync_and_wait(account).await.expect("engine runs");
+    assert_eq!(
+        outbox_states(&inbox, lead),
+        [(
+            "ambiguous".to_owned(),
+            Some("send_outcome_unknown".to_owned())
+        )]
+    );
+    // Too early to tell: nothing is posted again meanwhile.
+    sync_online(&inbox, account).await;
+    assert_eq!(outbox_states(&inbox, lead)[0].0, "ambiguous");
+
+    // Later, the conversation shows whether it arrived; it is posted again only if not.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    sim.control().advance_clock(Duration::from_secs(60));
+    sync_online(&inbox, account).await;
+    sync_online(&inbox, account).await;
+    assert_eq!(outbox_states(&inbox, lead)[0].0, "sent");
+    assert_eq!(
+        buyer_sees(&sim, sale.conversation_id, text),
+        1,
+        "exactly once"
+    );
+    inbox.stop_sync().await;
+}
