@@ -207,3 +207,82 @@ async fn a_killed_import_resumes_from_its_cursors() {
     );
     inbox.stop_sync().await;
 }
+
+/// A crash between "sending" and "sent": on the next start the conversation tells whether
+/// the post arrived; it is posted only if it did not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_left_sending_by_a_crash_is_reconciled_not_reposted() {
+    let sim = sim(SimConfig::empty()).await;
+    let arrived = plain_sale(&sim, meli_sim::OrderStatus::Paid);
+    let lost = plain_sale(&sim, meli_sim::OrderStatus::Paid);
+    for sale in [&arrived, &lost] {
+        sim.control()
+            .buyer_writes(sale.conversation_id, "¿Cuándo llega?", None)
+            .expect("writes");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "Llega el jueves";
+    let (account, leads) = {
+        let inbox = open_inbox(&dir, sim_clock(&sim));
+        let account = connected(&sim, &inbox, MLA).await;
+        inbox.stop_sync().await;
+        let leads = [
+            lead_of(&inbox, account, arrived.conversation_id),
+            lead_of(&inbox, account, lost.conversation_id),
+        ];
+        let now = sim.control().now();
+        for lead in leads {
+            inbox.queue_send(lead, draft(text)).await.expect("queued");
+            inbox
+                .store()
+                .write(|tx| {
+                    let id: i64 =
+                        tx.query_row("SELECT id FROM outbox WHERE lead_id = ?1", [lead], |r| {
+                            r.get(0)
+                        })?;
+                    inbox::store::outbox::transition(
+                        tx,
+                        id,
+                        inbox::ipc::OutboxState::Sending,
+                        None,
+                        None,
+                        now,
+                    )
+                })
+                .expect("left sending");
+        }
+        // One post reached Mercado Libre before the crash, the other did not.
+        let message = meli::SendMessage {
+            from: MLA as i64,
+            to: arrived.buyer_id as i64,
+            text: text.into(),
+            attachments: Vec::new(),
+        };
+        client(&sim, MLA)
+            .send_message(arrived.conversation_id as i64, MLA as i64, &message)
+            .await
+            .expect("the post that arrived");
+        (account, leads)
+    };
+
+    sim.control().clear_requests();
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    inbox
+        .resume_account(account, client(&sim, MLA), restart_config())
+        .await
+        .expect("resumes");
+    sync_online(&inbox, account).await;
+    for lead in leads {
+        assert_eq!(outbox_states(&inbox, lead)[0].0, "sent", "lead {lead}");
+    }
+    assert_eq!(buyer_sees(&sim, arrived.conversation_id, text), 1);
+    assert_eq!(buyer_sees(&sim, lost.conversation_id, text), 1);
+    let posts = sim
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "only the lost one was posted again");
+    inbox.stop_sync().await;
+}
