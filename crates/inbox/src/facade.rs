@@ -542,6 +542,21 @@ impl Inbox {
         self.conversation(lead_id, None).await
     }
 
+    /// New pacing for every running sync (the seller changed the poll interval or the
+    /// history window in the settings): each engine restarts with it, from its cursors.
+    pub async fn set_sync_config(&self, config: crate::sync::SyncConfig) {
+        for sync in self.sync.running() {
+            self.start_sync(
+                sync.account_id,
+                sync.seller_id,
+                sync.label.clone(),
+                sync.client.clone(),
+                config.clone(),
+            )
+            .await;
+        }
+    }
+
     /// Stops every sync engine (on quit, or before the database is closed).
     pub async fn stop_sync(&self) {
         self.sync.shutdown().await;

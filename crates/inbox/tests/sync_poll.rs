@@ -90,15 +90,18 @@ async fn the_engine_polls_by_itself_and_stops_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let inbox = open_inbox(&dir, sim_clock(&sim));
     let sale = plain_sale(&sim, OrderStatus::Paid);
-    let config = inbox::sync::SyncConfig {
-        interval: Duration::from_millis(100),
-        ..sync_config()
-    };
     let mut events = inbox.subscribe();
     let account = inbox
-        .connect_with_client(client(&sim, MLA), config)
+        .connect_with_client(client(&sim, MLA), sync_config())
         .await
         .expect("connects");
+    // The seller shortens the interval in the settings (the tests' default is an hour).
+    inbox
+        .set_sync_config(inbox::sync::SyncConfig {
+            interval: Duration::from_millis(100),
+            ..sync_config()
+        })
+        .await;
     // The first pass (the import) ends on its own.
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {

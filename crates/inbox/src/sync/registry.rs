@@ -50,6 +50,15 @@ impl Registry {
         self.engines().get(&account_id).map(|h| h.account().clone())
     }
 
+    /// The running engines' accounts.
+    pub fn running(&self) -> Vec<Arc<super::AccountSync>> {
+        self.engines()
+            .values()
+            .filter(|h| !h.is_finished())
+            .map(|h| h.account().clone())
+            .collect()
+    }
+
     pub fn status(&self) -> SyncStatus {
         self.board.status()
     }
