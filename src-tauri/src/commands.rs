@@ -57,9 +57,12 @@ pub async fn conversation(
     Ok(state.inbox.conversation(lead_id, older_than).await?)
 }
 
+/// The seller opened the chat: it is refreshed first in line and marked read on Mercado Libre
+/// and here (syncing alone never marks anything read). Offline, the cached chat is marked here.
 #[tauri::command]
 pub async fn mark_read(state: State<'_, AppState>, lead_id: i64) -> CommandResult<bool> {
-    Ok(state.inbox.mark_read(lead_id).await?)
+    state.inbox.open_chat(lead_id).await?;
+    Ok(true)
 }
 
 #[tauri::command]
@@ -147,7 +150,7 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 
 /// Stores the settings and returns them as kept (numbers brought into range).
 #[tauri::command]
-pub fn save_settings(
+pub async fn save_settings(
     app: AppHandle,
     state: State<'_, AppState>,
     settings: Settings,
@@ -155,7 +158,15 @@ pub fn save_settings(
     let settings = settings.sanitized();
     crate::settings::save(&app, &state.settings_file, &settings)
         .map_err(|e| CommandError::new("settings_not_saved", e))?;
+    let before = state.settings();
     state.set_settings(settings.clone());
+    if (before.poll_seconds, before.history_days) != (settings.poll_seconds, settings.history_days)
+    {
+        state
+            .inbox
+            .set_sync_config(crate::accounts::sync_config(&settings))
+            .await;
+    }
     Ok(settings)
 }
 

@@ -85,9 +85,19 @@ fn main() {
             commands::sync_now,
             commands::open_attachment,
         ])
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        tracing::error!(%err, "Mostrador could not start");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Let each engine finish its write, so the next start resumes from clean cursors.
+                if let Some(state) = handle.try_state::<state::AppState>() {
+                    tauri::async_runtime::block_on(state.inbox.stop_sync());
+                }
+            }
+        }),
+        Err(err) => {
+            tracing::error!(%err, "Mostrador could not start");
+            std::process::exit(1);
+        }
     }
 }
