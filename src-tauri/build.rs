@@ -32,6 +32,7 @@ fn main() {
             "disconnect_account",
             "sync_now",
             "open_attachment",
+            "action_guide",
         ]),
     ))
     .expect("tauri-build failed");

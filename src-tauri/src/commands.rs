@@ -2,8 +2,9 @@
 //! query lives here.
 
 use inbox::ipc::{
-    AccountDto, AppInfo, ColumnPage, ConnectForm, ConversationPage, DraftDto, LeadCard, OutboxItem,
-    Queued, SearchResults, SendCheck, Settings, SiteOption, StageColumn, Stats, SyncStatus,
+    AccountDto, AppInfo, ColumnPage, ConnectForm, ConversationPage, DraftDto, GuideOptionDto,
+    LeadCard, OutboxItem, Queued, SearchResults, SendCheck, Settings, SiteOption, StageColumn,
+    Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -236,4 +237,13 @@ pub async fn open_attachment(
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
         .map_err(|e| CommandError::new("open_failed", e.to_string()))
+}
+
+/// The reasons to communicate a conversation must start with (`None`: write freely).
+#[tauri::command]
+pub async fn action_guide(
+    state: State<'_, AppState>,
+    lead_id: i64,
+) -> CommandResult<Option<Vec<GuideOptionDto>>> {
+    Ok(state.inbox.action_guide(lead_id).await?)
 }

@@ -84,6 +84,7 @@ fn main() {
             commands::disconnect_account,
             commands::sync_now,
             commands::open_attachment,
+            commands::action_guide,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -525,6 +525,19 @@ impl Inbox {
         Ok(path)
     }
 
+    /// The reasons to communicate this lead's conversation must start with, with their caps;
+    /// `None` when the seller may write freely.
+    pub async fn action_guide(
+        &self,
+        lead_id: i64,
+    ) -> Result<Option<Vec<crate::ipc::GuideOptionDto>>> {
+        let guide = self
+            .store
+            .read_async(move |c| crate::store::conversation::action_guide(c, lead_id))
+            .await?;
+        Ok(crate::ipc::guide_options(&guide))
+    }
+
     /// The seller opened the chat: fetches it at once (first in line, all of it if it was
     /// never imported), marks it read on Mercado Libre and here.
     pub async fn open_chat(&self, lead_id: i64) -> Result<ConversationPage> {

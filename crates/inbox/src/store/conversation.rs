@@ -172,6 +172,23 @@ pub fn send_facts(conn: &Connection, lead_id: i64) -> Result<(LeadFacts, Convers
     ))
 }
 
+/// What the action guide said for this lead when it was last read (`NotRequired` when the
+/// seller may write freely).
+pub fn action_guide(conn: &Connection, lead_id: i64) -> Result<ActionGuide> {
+    let json: Option<Option<String>> = conn
+        .query_row(
+            "SELECT action_guide_json FROM leads WHERE id = ?1",
+            params![lead_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match json {
+        None => Err(InboxError::NotFound(format!("lead {lead_id}"))),
+        Some(None) => Ok(ActionGuide::NotRequired),
+        Some(Some(json)) => Ok(serde_json::from_str(&json)?),
+    }
+}
+
 /// Stores what the action guide said for this lead (the sync reads it when the seller must
 /// start the conversation through a reason to communicate).
 pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<()> {

@@ -8,6 +8,7 @@ import type { ColumnPage } from "../ipc/ColumnPage";
 import type { ConversationPage } from "../ipc/ConversationPage";
 import type { DraftDto } from "../ipc/DraftDto";
 import type { ErrorPayload } from "../ipc/ErrorPayload";
+import type { GuideOptionDto } from "../ipc/GuideOptionDto";
 import type { LeadCard } from "../ipc/LeadCard";
 import type { OutboxItem } from "../ipc/OutboxItem";
 import type { Queued } from "../ipc/Queued";
@@ -83,4 +84,6 @@ export const commands = {
   syncNow: (accountId: number | null = null) => call<void>("sync_now", { accountId }),
   /** Downloads the attachment once and opens it with the system's viewer. */
   openAttachment: (attachmentId: number) => call<void>("open_attachment", { attachmentId }),
+  /** The reasons to communicate this chat must start with; null: the seller writes freely. */
+  actionGuide: (leadId: number) => call<GuideOptionDto[] | null>("action_guide", { leadId }),
 };

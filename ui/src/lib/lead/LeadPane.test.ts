@@ -163,3 +163,46 @@ describe("LeadPane", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong: database is locked");
   });
 });
+
+describe("LeadPane with reasons to communicate", () => {
+  beforeEach(() => {
+    i18n.locale = "en";
+  });
+
+  const guide = [
+    { id: "REQUEST_BILLING_INFO", enabled: true, kind: "template" as const, capAvailable: 1, charLimit: null, templateIds: ["TEMPLATE___REQUEST_BILLING_INFO___1"] },
+    { id: "OTHER", enabled: true, kind: "free_text" as const, capAvailable: 1, charLimit: 350, templateIds: [] },
+  ];
+
+  it("starts the conversation through the picker instead of the composer", async () => {
+    const api = fakeApi({ 3: { messages: [], olderCursor: null, outbox: [] } });
+    render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide });
+    await screen.findByTestId(testIds.actionGuide);
+    expect(screen.queryByTestId(testIds.composerText)).toBeNull();
+  });
+
+  it("sends the chosen reason with its free text", async () => {
+    const api = fakeApi({ 3: { messages: [], olderCursor: null, outbox: [] } });
+    render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide });
+    await screen.findByTestId(testIds.actionGuide);
+    const options = screen.getAllByTestId(testIds.actionGuideOption);
+    await fireEvent.click(options[1]!);
+    const textarea = await screen.findByRole("textbox");
+    await fireEvent.input(textarea, { target: { value: "Hola, te escribo por tu compra." } });
+    await fireEvent.click(screen.getByTestId(testIds.actionGuideSend));
+    await waitFor(() =>
+      expect(api.queueSend).toHaveBeenCalledWith(3, {
+        text: "Hola, te escribo por tu compra.",
+        files: [],
+        guide: { optionId: "OTHER", templateId: null },
+      }),
+    );
+  });
+
+  it("a conversation the seller may write freely keeps the composer", async () => {
+    const api = fakeApi(pages);
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops, loadGuide: async () => null });
+    await screen.findByTestId(testIds.composerText);
+    expect(screen.queryByTestId(testIds.actionGuide)).toBeNull();
+  });
+});
