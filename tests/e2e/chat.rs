@@ -100,10 +100,23 @@ async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
             );
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        let chat = app
-            .wait_text(&test_id("chatPane"), |t| t.contains(answer))
-            .await?;
-        assert!(chat.contains(answer), "sent message not shown: {chat}");
+        // Once the engine has stored what Mercado Libre answered, it is a sent message in the
+        // chat, not a pending draft any more.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut sent = false;
+            for bubble in app.driver.find_all(By::Css(test_id("chatMessage"))).await? {
+                sent |= bubble.text().await?.contains(answer);
+            }
+            if sent {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the sent message never left the outbox"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
 
         // One message, then wait for the buyer's reply.
         let reason = format!(
