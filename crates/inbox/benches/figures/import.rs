@@ -179,7 +179,7 @@ fn idle_polls(
         "requests",
         3.0,
         format!(
-            "median of {runs} passes (max {req_max}); per pass: {}",
+            "median of {runs} passes (max {req_max}); mean per pass: {}",
             per_pass.join(", ")
         ),
     ));
