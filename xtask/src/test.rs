@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     "ui build",
     "app build",
     "end-to-end",
+    "benchmarks (quick)",
 ];
 
 pub fn run_all(steps: &mut Steps) -> Result {
@@ -73,6 +74,10 @@ pub fn run_all(steps: &mut Steps) -> Result {
                 .env("TAURI_DRIVER", driver)
                 .env("E2E_OUT", &out),
         )
+    })?;
+    // CI checks that the benchmarks run, not their figures (they need a quiet machine).
+    steps.run("benchmarks (quick)", || {
+        crate::bench::run(&["--quick".to_owned()])
     })?;
     Ok(())
 }
