@@ -25,12 +25,21 @@ usage: cargo xtask <command>
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-/// The repository root (xtask lives one level below it).
+/// The repository root: the nearest directory above the working directory that holds
+/// `xtask/Cargo.toml` (so a binary built in one checkout never works on another), else the one
+/// xtask was built in.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
+    let from_cwd = std::env::current_dir().ok().and_then(|cwd| {
+        cwd.ancestors()
+            .find(|dir| dir.join("xtask/Cargo.toml").is_file())
+            .map(PathBuf::from)
+    });
+    from_cwd.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."))
+    })
 }
 
 /// Cargo's target directory, honouring CARGO_TARGET_DIR.
