@@ -3,10 +3,6 @@
 //! Where no keychain answers (a headless Linux without a Secret Service, for one) the app says so
 //! and keeps secrets in memory for that run only: never in plain text on disk.
 
-// Reading and writing entries is wired to the account-connect flow, which lands with the sync
-// engine; until then only the probe runs outside tests.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
