@@ -4,5 +4,6 @@
 
 mod chat;
 mod harness;
+mod settings;
 mod sim;
 mod smoke;
