@@ -157,6 +157,12 @@ async fn connect(
     }
     match outcome {
         Ok(Ok(account_id)) => {
+            // Reconnecting an account replaces its earlier application and tokens.
+            if let Ok(Some(previous)) = state.secrets.get(&account_key(account_id)) {
+                if previous != key {
+                    forget(&state.secrets, &previous);
+                }
+            }
             state
                 .secrets
                 .set(&account_key(account_id), &key)
