@@ -1,13 +1,10 @@
-//! Size and speed of the cache at scale. The size check runs with the suite; the timing run
-//! is `#[ignore]`d (minutes to build its data) and run by hand:
-//! `INBOX_BENCH_MESSAGES=1000000 cargo test -p inbox --release -- --ignored --nocapture bench`.
-
-use std::time::Instant;
+//! The cache's size against the raw JSON it keeps. Speed at scale is measured by the
+//! benchmarks (`cargo xtask bench`, `benches/figures.rs`), not here.
 
 use serde_json::{json, Value};
 
 use super::testing::{api_order, now, temp_store, BUYER, SELLER};
-use super::{accounts, board, conversation, leads, messages, orders, search, Store};
+use super::{accounts, leads, messages, orders, Store};
 use crate::incoming::IncomingConversation;
 
 const WORDS: &[&str] = &[
@@ -172,93 +169,4 @@ fn message_cache_is_at_most_twice_the_raw_json() {
     let ratio = grown as f64 / raw as f64;
     eprintln!("4,000 messages: raw JSON {raw} B, cache grew {grown} B, ratio {ratio:.2}");
     assert!(ratio <= 2.0, "ratio {ratio:.2}");
-}
-
-fn p99(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[(samples.len() * 99 / 100).min(samples.len() - 1)]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> f64 {
-    let samples = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    p99(samples)
-}
-
-#[test]
-#[ignore = "builds a large database; run by hand (see the module doc)"]
-fn bench_board_conversation_and_search() {
-    let total: i64 = std::env::var("INBOX_BENCH_MESSAGES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000);
-    let (_dir, store) = temp_store();
-    let started = Instant::now();
-    let per_lead = (total / 20_000).max(1);
-    let (_, ids) = seed(&store, 20_000, per_lead);
-    let big = ids[0];
-    let extra: Vec<Value> = (per_lead..2_000).map(|m| message(big, m, 0)).collect();
-    store
-        .write(|tx| messages::apply_page(tx, big, &conversation_of(extra)))
-        .expect("big lead");
-    eprintln!(
-        "seeded 20,000 leads and {} messages in {:.0?}",
-        per_lead * 20_000 + 2_000 - per_lead,
-        started.elapsed()
-    );
-
-    let board_p99 = time(50, || {
-        store
-            .read(|c| board::board(c, None, board::DEFAULT_PAGE))
-            .expect("board");
-    });
-    let mut older = None;
-    let chat_p99 = time(200, || {
-        let page = store
-            .read(|c| conversation::page(c, big, older.as_deref(), 50))
-            .expect("page");
-        older = page.older_cursor;
-    });
-    let queries = [
-        "envío",
-        "factura rojo",
-        "garantía",
-        "seguimiento código",
-        "devol",
-        "urgente demora",
-    ];
-    let mut n = 0;
-    let search_p99 = time(120, || {
-        n += 1;
-        store
-            .read(|c| search::search(c, queries[n % queries.len()], None, None))
-            .expect("search");
-    });
-    let mut n = 0;
-    let messages_p99 = time(120, || {
-        n += 1;
-        let query = search::fts_query(queries[n % queries.len()], search::Prefix::LastIfLong)
-            .expect("query");
-        store
-            .read(|c| search::search_messages(c, &query, None, i64::MAX))
-            .expect("search");
-    });
-    let mut n = 0;
-    let leads_p99 = time(120, || {
-        n += 1;
-        let query =
-            search::fts_query(queries[n % queries.len()], search::Prefix::Every).expect("query");
-        store
-            .read(|c| search::search_leads(c, &query, None))
-            .expect("search");
-    });
-    eprintln!(
-        "p99: board {board_p99:.2} ms, conversation page {chat_p99:.2} ms, search {search_p99:.2} ms \
-         (messages {messages_p99:.2} ms, leads {leads_p99:.2} ms)"
-    );
 }
