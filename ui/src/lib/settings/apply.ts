@@ -11,7 +11,8 @@ export type AppSettings = Settings;
 export const DEFAULT_SETTINGS: AppSettings = {
   language: "system",
   theme: "system",
-  pollSeconds: 60,
+  // The same defaults as the Rust side (inbox::ipc::Settings).
+  pollSeconds: 30,
   historyDays: 90,
   notifications: true,
 };
