@@ -216,12 +216,16 @@ pub async fn connect_with_browser(
         auth_base: None,
     };
     let opener = handle.clone();
-    connect(handle, app, move |url| {
-        if let Err(err) = opener.opener().open_url(&url, None::<&str>) {
-            tracing::warn!(%err, "could not open the browser");
-        }
-    })
-    .await
+    connect(handle, app, move |url| open_in_browser(&opener, &url)).await
+}
+
+/// Opens an authorization page in the seller's browser: the one chosen at launch, or the
+/// system's. The page stays in the connect view too, to open again or copy.
+fn open_in_browser(handle: &AppHandle, url: &str) {
+    let program = handle.state::<AppState>().browser.clone();
+    if let Err(err) = handle.opener().open_url(url, program.as_deref()) {
+        tracing::warn!(%err, "could not open the browser");
+    }
 }
 
 /// Cancels the connection under way, if any.
@@ -239,9 +243,12 @@ pub fn cancel(handle: &AppHandle) {
 }
 
 /// Connects every seller of the built-in simulator, through the same OAuth flow; the
-/// simulator's authorization page approves by itself and [`crate::demo`] plays the relay.
+/// simulator's authorization page approves by itself and [`crate::demo`] plays the relay,
+/// unless a browser was chosen at launch, which then opens the page as for a real account.
 pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> {
     let demo = crate::demo::ensure_simulator(handle).await?;
+    // A browser chosen at launch plays the seller's part on the simulator's pages.
+    let has_browser = handle.state::<AppState>().browser.is_some();
     let mut accounts = Vec::new();
     for seller in demo.sellers() {
         let app = StoredApp {
@@ -252,8 +259,14 @@ pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> 
             api_base: Some(demo.base_url()),
             auth_base: Some(demo.auth_base_url()),
         };
-        let browser = demo.clone();
-        accounts.push(connect(handle, app, move |url| browser.approve(seller, url)).await?);
+        let approve: Box<dyn FnOnce(String) + Send> = if has_browser {
+            let opener = handle.clone();
+            Box::new(move |url| open_in_browser(&opener, &url))
+        } else {
+            let browser = demo.clone();
+            Box::new(move |url| browser.approve(seller, url))
+        };
+        accounts.push(connect(handle, app, approve).await?);
     }
     Ok(accounts)
 }

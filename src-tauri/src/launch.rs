@@ -26,6 +26,11 @@ pub struct LaunchOptions {
     /// `--demo-port <port>` or `MOSTRADOR_DEMO_PORT`: where the demo's simulator listens, so
     /// end-to-end tests can steer it through its `/_sim/` control API (0 or none: any port).
     pub demo_port: u16,
+    /// `--browser <program>` or `MOSTRADOR_BROWSER`: the program that opens Mercado Libre's
+    /// authorization page, for a seller signed in to Mercado Libre in a browser other than the
+    /// system's default. With it, "Try the demo" also goes through that browser instead of
+    /// approving by itself.
+    pub browser: Option<String>,
 }
 
 impl LaunchOptions {
@@ -40,6 +45,11 @@ impl LaunchOptions {
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
         }
+        if options.browser.is_none() {
+            options.browser = std::env::var("MOSTRADOR_BROWSER")
+                .ok()
+                .filter(|b| !b.trim().is_empty());
+        }
         options
     }
 
@@ -53,9 +63,12 @@ impl LaunchOptions {
                 "--demo-port" => {
                     options.demo_port = args.next().and_then(|p| p.parse().ok()).unwrap_or(0)
                 }
+                "--browser" => options.browser = args.next(),
                 other => {
                     if let Some(dir) = other.strip_prefix("--data-dir=") {
                         options.data_dir = Some(PathBuf::from(dir));
+                    } else if let Some(program) = other.strip_prefix("--browser=") {
+                        options.browser = Some(program.to_owned());
                     }
                     // Anything else (e.g. what a desktop launcher appends) is ignored.
                 }
@@ -91,6 +104,13 @@ mod tests {
     fn demo_port_is_a_number_or_any() {
         assert_eq!(parse(&["--demo", "--demo-port", "8090"]).demo_port, 8090);
         assert_eq!(parse(&["--demo-port", "http"]).demo_port, 0);
+    }
+
+    #[test]
+    fn browser_in_both_spellings() {
+        let a = parse(&["--browser", "/usr/bin/firefox"]);
+        assert_eq!(a.browser.as_deref(), Some("/usr/bin/firefox"));
+        assert_eq!(a, parse(&["--browser=/usr/bin/firefox"]));
     }
 
     #[test]

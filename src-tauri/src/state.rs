@@ -16,6 +16,8 @@ use crate::secrets::Secrets;
 pub struct AppState {
     pub demo_mode: bool,
     pub demo_port: u16,
+    /// The program that opens authorization pages (`None`: the system's browser).
+    pub browser: Option<String>,
     pub inbox: Inbox,
     pub secrets: Secrets,
     pub settings_file: PathBuf,
@@ -51,6 +53,7 @@ impl AppState {
         Ok(Self {
             demo_mode: options.demo,
             demo_port: options.demo_port,
+            browser: options.browser.clone(),
             inbox,
             // The demo's tokens are the simulator's: they never need the OS keychain.
             secrets: if options.demo {

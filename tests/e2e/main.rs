@@ -4,6 +4,9 @@
 
 mod chat;
 mod harness;
+mod offline;
+mod search;
 mod settings;
 mod sim;
 mod smoke;
+mod untrusted;

@@ -75,4 +75,102 @@ impl Sim {
             .cloned()
             .collect()
     }
+
+    /// Mercado Libre stops answering: every API connection is dropped unanswered (the
+    /// control API keeps working), until [`Sim::back_online`].
+    pub async fn go_offline(&self) {
+        self.post(
+            "/_sim/faults",
+            json!({"path_prefix": "/", "kind": {"kind": "drop_connection"}, "rate_percent": 100}),
+        )
+        .await;
+    }
+
+    pub async fn back_online(&self) {
+        let answer = self
+            .http
+            .delete(format!("{}/_sim/faults", self.base))
+            .send()
+            .await
+            .expect("DELETE /_sim/faults");
+        assert!(
+            answer.status().is_success(),
+            "DELETE /_sim/faults: {}",
+            answer.status()
+        );
+    }
+
+    /// The simulator's world: the app, its sellers and landmarks. Waits for the simulator to
+    /// listen (the app starts it when the seller asks for the demo).
+    pub async fn summary(&self) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            match self
+                .http
+                .get(format!("{}/_sim/summary", self.base))
+                .send()
+                .await
+            {
+                Ok(answer) => return answer.json().await.expect("summary json"),
+                Err(err) => {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the simulator never answered: {err}"
+                    );
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+            }
+        }
+    }
+
+    /// Who the simulator's consent page authorizes: the seller signed in to "Mercado Libre".
+    pub async fn log_in(&self, user_id: u64) {
+        self.post("/_sim/login", json!({ "user_id": user_id }))
+            .await;
+    }
+
+    /// Every order of `seller`, read through the published API as any application would:
+    /// `/orders/search` pages, plus the cancelled ones seller searches leave out unless asked.
+    pub async fn orders_of(&self, seller: u64) -> Vec<Value> {
+        let token = self.post("/_sim/token", json!({ "user_id": seller })).await;
+        let token = token["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned();
+        let mut orders = Vec::new();
+        for status in [None, Some("cancelled")] {
+            let mut offset = 0;
+            loop {
+                let mut query = vec![
+                    ("seller", seller.to_string()),
+                    ("offset", offset.to_string()),
+                    ("limit", "50".to_owned()),
+                ];
+                if let Some(status) = status {
+                    query.push(("order.status", status.to_owned()));
+                }
+                let page: Value = self
+                    .http
+                    .get(format!("{}/orders/search", self.base))
+                    .bearer_auth(&token)
+                    .query(&query)
+                    .send()
+                    .await
+                    .and_then(|r| r.error_for_status())
+                    .expect("orders search")
+                    .json()
+                    .await
+                    .expect("orders search json");
+                let results = page["results"].as_array().cloned().unwrap_or_default();
+                offset += results.len();
+                let total = page["paging"]["total"].as_u64().unwrap_or(0) as usize;
+                let done = results.is_empty() || offset >= total;
+                orders.extend(results);
+                if done {
+                    break;
+                }
+            }
+        }
+        orders
+    }
 }

@@ -46,6 +46,8 @@ pub struct SyncConfig {
     pub names_per_pass: u32,
     /// First wait after a failed pass; doubles per failure up to `backoff_max`, with jitter.
     pub backoff_base: Duration,
+    /// A minute at most: an offline inbox notices Mercado Libre is back (and sends what waited)
+    /// soon, for one request a minute.
     pub backoff_max: Duration,
     /// Events are gathered and published at most this often during a long pass.
     pub flush_every: Duration,
@@ -67,7 +69,7 @@ impl Default for SyncConfig {
             recent_conversations: 20,
             names_per_pass: 50,
             backoff_base: Duration::from_secs(2),
-            backoff_max: Duration::from_secs(300),
+            backoff_max: Duration::from_secs(60),
             flush_every: Duration::from_millis(250),
             decode_retries: 4,
             ambiguous_settle: Duration::from_secs(30),

@@ -115,6 +115,22 @@ describe("LeadPane", () => {
     expect(screen.queryByRole("button", { name: "Show earlier messages" })).toBeNull();
   });
 
+  it("opened at a search hit older than the first page, pages back until it is loaded", async () => {
+    const api = fakeApi(pages);
+    api.conversation.mockImplementation(async (id: number, olderThan: string | null = null) => {
+      if (olderThan === null) return pages[id]!;
+      if (olderThan === "c1") return { messages: [message({ id: "mid", text: "Segunda página" })], olderCursor: "c2", outbox: [] };
+      return { messages: [message({ id: "hit", text: "¿Tienen factura A?" })], olderCursor: "c3", outbox: [] };
+    });
+    render(LeadPane, { leadId: 1, api, watchDrops: noDrops, atMessage: "hit" });
+    expect(await screen.findByText("¿Tienen factura A?")).toBeInTheDocument();
+    expect(screen.getByText("Segunda página")).toBeInTheDocument();
+    expect(screen.getByText("¿Cuándo llega?")).toBeInTheDocument();
+    // It stops once the hit is loaded; the rest stays behind "Show earlier messages".
+    expect(api.conversation).not.toHaveBeenCalledWith(1, "c3");
+    expect(screen.getByRole("button", { name: "Show earlier messages" })).toBeInTheDocument();
+  });
+
   it("reloads the chat when the inbox reports new messages, and re-asks the rules", async () => {
     const api = fakeApi(pages);
     const { rerender } = render(LeadPane, { leadId: 1, api });

@@ -1,0 +1,116 @@
+//! Mercado Libre out of reach: the cache keeps the seller working, and what they write waits
+//! and goes out once, when it is back.
+
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+use crate::chat::{open_by_search, sync_now, until_connected};
+use crate::harness::{free_port, test_id, App};
+use crate::sim::Sim;
+
+/// Posts Mercado Libre accepted (a dropped connection never reached its handler).
+fn delivered(posts: &[serde_json::Value]) -> usize {
+    posts
+        .iter()
+        .filter(|r| r["fault"].is_null() && r["status"].as_u64().is_some_and(|s| s < 300))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_the_cache_works_and_a_message_waits_then_goes_once() -> WebDriverResult<()> {
+    let port = free_port();
+    let app = App::launch("offline", &["--demo", "--demo-port", &port.to_string()]).await?;
+    let sim = Sim::at_port(port);
+    app.run(async {
+        until_connected(&app).await?;
+        let conversation = sim.sale("paid").await;
+        let token = format!("envio{conversation}");
+        sim.buyer_writes(conversation, &format!("¿Cuándo sale el {token}?"))
+            .await;
+        sync_now(&app).await?;
+        open_by_search(&app, &token).await?;
+        app.wait_text(&test_id("chatPane"), |t| t.contains(&token))
+            .await?;
+        app.driver
+            .action_chain()
+            .send_keys(Key::Escape)
+            .perform()
+            .await?;
+
+        // Mercado Libre stops answering; the next pass finds out.
+        sim.go_offline().await;
+        sync_now(&app).await?;
+        let banner = app
+            .wait_for(&test_id("offlineBanner"))
+            .await?
+            .text()
+            .await?;
+        assert!(banner.contains("Offline"), "banner: {banner}");
+
+        // The board, search and the cached chat still work.
+        app.wait_for(&test_id("leadCard")).await?;
+        open_by_search(&app, &token).await?;
+        let chat = app
+            .wait_text(&test_id("chatPane"), |t| t.contains(&token))
+            .await?;
+        assert!(chat.contains(&token), "cached chat: {chat}");
+
+        // A message written now waits, marked pending, and nothing reaches Mercado Libre.
+        let answer = format!("Sale mañana a primera hora ({token}).");
+        app.wait_for(&test_id("composerText"))
+            .await?
+            .send_keys(&answer)
+            .await?;
+        let send = app.wait_for(&test_id("composerSend")).await?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !send.is_enabled().await? {
+            assert!(Instant::now() < deadline, "Send never enabled offline");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        send.click().await?;
+        let pending = app
+            .wait_text(&test_id("chatOutbox"), |t| t.contains(&answer))
+            .await?;
+        assert!(pending.contains("Pending"), "outbox bubble: {pending}");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(delivered(&sim.seller_posts_to(conversation).await), 0);
+
+        // Mercado Libre is back: the message goes out by itself, exactly once.
+        sim.back_online().await;
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let sent = delivered(&sim.seller_posts_to(conversation).await);
+            if sent > 0 {
+                assert_eq!(sent, 1, "delivered more than once");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the pending message was never delivered"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !app
+            .driver
+            .find_all(By::Css(test_id("offlineBanner")))
+            .await?
+            .is_empty()
+        {
+            assert!(Instant::now() < deadline, "the offline banner stayed");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let chat = app
+            .wait_text(&test_id("chatPane"), |t| {
+                t.contains(&answer) && !t.contains("Pending")
+            })
+            .await?;
+        assert!(!chat.contains("Pending"), "still pending: {chat}");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let posts = sim.seller_posts_to(conversation).await;
+        assert_eq!(delivered(&posts), 1, "{posts:?}");
+        Ok(())
+    })
+    .await
+}
