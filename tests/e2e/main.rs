@@ -3,6 +3,7 @@
 //! display and runs these; each test leaves a screenshot of its last state in `target/e2e/`.
 
 mod chat;
+mod files;
 mod harness;
 mod offline;
 mod search;

@@ -46,6 +46,29 @@ impl Sim {
             .unwrap_or_else(|| panic!("no conversation id in {created}"))
     }
 
+    /// A new sale described as in `POST /_sim/sales` (seller, status, logistic_type, …);
+    /// returns its conversation id.
+    pub async fn sale_with(&self, sale: Value) -> u64 {
+        let created = self.post("/_sim/sales", sale).await;
+        created["conversation_id"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no conversation id in {created}"))
+    }
+
+    /// Every request the simulator logged, oldest first.
+    pub async fn requests(&self) -> Vec<Value> {
+        let log: Value = self
+            .http
+            .get(format!("{}/_sim/requests", self.base))
+            .send()
+            .await
+            .expect("request log")
+            .json()
+            .await
+            .expect("request log json");
+        log.as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn buyer_writes(&self, conversation: u64, text: &str) {
         self.post(
             &format!("/_sim/packs/{conversation}/buyer_messages"),
@@ -56,23 +79,13 @@ impl Sim {
 
     /// Messages the seller posted to this conversation, as the simulator logged them.
     pub async fn seller_posts_to(&self, conversation: u64) -> Vec<Value> {
-        let log: Value = self
-            .http
-            .get(format!("{}/_sim/requests", self.base))
-            .send()
-            .await
-            .expect("request log")
-            .json()
-            .await
-            .expect("request log json");
         let prefix = format!("/messages/packs/{conversation}/sellers/");
-        log.as_array()
+        self.requests()
+            .await
             .into_iter()
-            .flatten()
             .filter(|r| {
                 r["method"] == "POST" && r["path"].as_str().unwrap_or("").starts_with(&prefix)
             })
-            .cloned()
             .collect()
     }
 

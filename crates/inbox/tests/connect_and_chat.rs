@@ -135,6 +135,19 @@ async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
     inbox.send(lead, draft).await.expect("queued");
     sync_online(&inbox, account).await;
     assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
+    // Shown with its file at once: Mercado Libre's answer to the post lists none.
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let sent = chat
+        .messages
+        .iter()
+        .find(|m| m.text == "Acá está")
+        .expect("sent");
+    assert_eq!(sent.attachments.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent.attachments[0].original_name.as_deref(),
+        Some("producto.png")
+    );
+    // Reading the conversation again keeps one copy of it.
     sync_online(&inbox, account).await;
     let chat = inbox.conversation(lead, None).await.expect("chat");
     let sent = chat

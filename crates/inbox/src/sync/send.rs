@@ -190,6 +190,7 @@ impl AccountSync {
 
         self.move_to(id, OutboxState::Sending, None, lead_id)
             .await?;
+        let sent_files = sent_attachments(&uploaded, &draft.files);
         let result = self.post(&item, &plan.route, uploaded).await;
         match result {
             Ok(Some(message)) => {
@@ -197,6 +198,16 @@ impl AccountSync {
                 // The answer may leave out `from` (its shape is undocumented): it is ours.
                 if raw.get("from").is_none_or(serde_json::Value::is_null) {
                     raw["from"] = json!({"user_id": self.seller_id.to_string()});
+                }
+                // Nor does it list the files (the published answer has none): they are the
+                // ones just uploaded, so the chat shows them at once rather than after the
+                // conversation is read again.
+                if raw
+                    .get("message_attachments")
+                    .is_none_or(|a| a.as_array().is_none_or(Vec::is_empty))
+                    && sent_files.as_array().is_some_and(|files| !files.is_empty())
+                {
+                    raw["message_attachments"] = sent_files;
                 }
                 let incoming =
                     IncomingConversation::from_api(&json!({"messages": [raw]}), self.seller_id);
@@ -331,6 +342,24 @@ fn option_request(choice: &GuideChoice, text: &str) -> OptionRequest {
         Some(template) => OptionRequest::template(option_id, template.clone()),
         None => OptionRequest::free_text(option_id, text),
     }
+}
+
+/// The uploaded files in the shape of a listed message's `message_attachments`.
+fn sent_attachments(uploaded: &[String], files: &[DraftFile]) -> serde_json::Value {
+    serde_json::Value::Array(
+        uploaded
+            .iter()
+            .zip(files)
+            .map(|(id, file)| {
+                json!({
+                    "filename": id,
+                    "original_filename": file.name,
+                    "type": mime_of(file),
+                    "size": file.size,
+                })
+            })
+            .collect(),
+    )
 }
 
 fn mime_of(file: &DraftFile) -> &'static str {

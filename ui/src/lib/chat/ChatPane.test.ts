@@ -81,9 +81,13 @@ describe("ChatPane", () => {
     expect(txt).toHaveAttribute("data-kind", "txt");
     expect(pdf!.querySelector(".icon")).toHaveTextContent("PDF");
     expect(txt!.querySelector(".icon")).toHaveTextContent("TXT");
-    expect(txt).toBeDisabled();
+    // Not in the cache yet: it still opens (the shell downloads it first), and says so.
+    expect(txt).toBeEnabled();
+    expect(txt).toHaveTextContent("Not downloaded yet");
     await fireEvent.click(screen.getByRole("button", { name: "Open factura.pdf" }));
     expect(onopenattachment).toHaveBeenCalledWith(1);
+    await fireEvent.click(txt!);
+    expect(onopenattachment).toHaveBeenCalledTimes(2);
   });
 
   it("marks drafts in the outbox as pending, and says why one failed", () => {

@@ -1,0 +1,216 @@
+//! Files dropped on the window: Mercado Libre's rules on attachments apply before anything
+//! leaves the machine, judged by what a file holds, not by its name.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use crate::chat::{open_by_search, sync_now, until_connected};
+use crate::harness::{free_port, test_id, App};
+use crate::sim::{Sim, SELLER_MLA};
+
+/// What Tauri's native handler emits when files are dragged over and dropped on the window.
+async fn drag(app: &App, event: &str, paths: &[&Path]) -> WebDriverResult<()> {
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    app.driver
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {
+                 event: arguments[0],
+                 payload: { paths: arguments[1], position: { x: 400, y: 300 } } });",
+            vec![json!(event), json!(paths)],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn drop_files(app: &App, paths: &[&Path]) -> WebDriverResult<()> {
+    drag(app, "tauri://drag-enter", paths).await?;
+    app.wait_for(&test_id("dropZone")).await?;
+    drag(app, "tauri://drag-drop", paths).await
+}
+
+/// The Send button once the rules have been asked about the draft: enabled or not.
+async fn send_enabled(app: &App, expect: bool) -> WebDriverResult<WebElement> {
+    let send = app.wait_for(&test_id("composerSend")).await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while send.is_enabled().await? != expect {
+        assert!(
+            Instant::now() < deadline,
+            "Send never became enabled={expect}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(send)
+}
+
+async fn reason(app: &App, code: &str) -> WebDriverResult<String> {
+    let css = format!("{}[data-code=\"{code}\"]", test_id("composerReason"));
+    app.wait_for(&css).await?.text().await
+}
+
+/// A chip's file name (shortened on screen when long; whole in its tooltip).
+async fn chip_name(app: &App, chip: &str) -> WebDriverResult<String> {
+    let name = app.wait_for(&format!("{chip} [title]")).await?;
+    Ok(name.attr("title").await?.unwrap_or_default())
+}
+
+async fn remove_chips(app: &App) -> WebDriverResult<()> {
+    for chip in app
+        .driver
+        .find_all(By::Css(test_id("composerFile")))
+        .await?
+    {
+        chip.find(By::Css("button")).await?.click().await?;
+    }
+    Ok(())
+}
+
+struct Files {
+    _dir: tempfile::TempDir,
+    invoice: PathBuf,
+    huge: PathBuf,
+    disguised: PathBuf,
+}
+
+fn files() -> Files {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let invoice = dir.path().join("factura-0001.pdf");
+    std::fs::write(
+        &invoice,
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )
+    .expect("pdf");
+    // A real PDF header, but 30 MB: over Mercado Libre's 25 MB.
+    let huge = dir.path().join("catalogo.pdf");
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.resize(30 * 1024 * 1024, b' ');
+    std::fs::write(&huge, bytes).expect("huge");
+    // A Windows program named like a picture.
+    let disguised = dir.path().join("foto-del-producto.png");
+    let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    exe.resize(4096, 0);
+    std::fs::write(&disguised, exe).expect("exe");
+    Files {
+        _dir: dir,
+        invoice,
+        huge,
+        disguised,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> {
+    let port = free_port();
+    let app = App::launch("files-drop", &["--demo", "--demo-port", &port.to_string()]).await?;
+    let sim = Sim::at_port(port);
+    let files = files();
+    app.run(async {
+        until_connected(&app).await?;
+        let conversation = sim.sale("paid").await;
+        let token = format!("comprobante{conversation}");
+        sim.buyer_writes(conversation, &format!("¿Me mandan el {token}?"))
+            .await;
+        sync_now(&app).await?;
+        open_by_search(&app, &token).await?;
+        app.wait_text(&test_id("chatPane"), |t| t.contains(&token))
+            .await?;
+
+        // Too large: refused, with the reason on the chip.
+        drop_files(&app, &[&files.huge]).await?;
+        let chip = format!("{}[data-rejected=\"size\"]", test_id("composerFile"));
+        let shown = app.wait_for(&chip).await?.text().await?;
+        assert_eq!(chip_name(&app, &chip).await?, "catalogo.pdf");
+        assert!(shown.contains("Larger than"), "chip: {shown}");
+        send_enabled(&app, false).await?;
+        remove_chips(&app).await?;
+
+        // A program renamed .png: refused by what it holds.
+        drop_files(&app, &[&files.disguised]).await?;
+        let chip = format!("{}[data-rejected=\"type\"]", test_id("composerFile"));
+        let shown = app.wait_for(&chip).await?.text().await?;
+        assert!(
+            shown.contains("Only .jpg, .png, .pdf and .txt"),
+            "chip: {shown}"
+        );
+        send_enabled(&app, false).await?;
+        remove_chips(&app).await?;
+
+        // A real PDF with a line of text goes out together.
+        drop_files(&app, &[&files.invoice]).await?;
+        let chip = app.wait_for(&test_id("composerFile")).await?;
+        assert_eq!(
+            chip_name(&app, &test_id("composerFile")).await?,
+            "factura-0001.pdf"
+        );
+        assert_eq!(chip.attr("data-rejected").await?, None);
+        let answer = "Te adjunto la factura.";
+        app.wait_for(&test_id("composerText"))
+            .await?
+            .send_keys(answer)
+            .await?;
+        send_enabled(&app, true).await?.click().await?;
+
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let posts = sim.seller_posts_to(conversation).await;
+            if !posts.is_empty() {
+                assert_eq!(posts.len(), 1, "sent more than once: {posts:?}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "the message never arrived");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let uploads = sim
+            .requests()
+            .await
+            .into_iter()
+            .filter(|r| r["method"] == "POST" && r["path"] == "/messages/attachments")
+            .filter(|r| r["status"].as_u64().is_some_and(|s| s < 300))
+            .count();
+        assert_eq!(uploads, 1, "the PDF was not uploaded once");
+        // Back from Mercado Libre: the message with its attachment, in the chat.
+        let attachment = app.wait_for(&test_id("chatAttachment")).await?;
+        let label = attachment.attr("aria-label").await?.unwrap_or_default();
+        assert!(label.contains("factura-0001.pdf"), "attachment: {label}");
+        assert_eq!(attachment.attr("data-kind").await?.as_deref(), Some("pdf"));
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_alone_cannot_open_a_conversation() -> WebDriverResult<()> {
+    let port = free_port();
+    let app = App::launch("files-first", &["--demo", "--demo-port", &port.to_string()]).await?;
+    let sim = Sim::at_port(port);
+    let files = files();
+    app.run(async {
+        until_connected(&app).await?;
+        // Shipped by the seller outside Mercado Envíos: the seller may write first.
+        let conversation = sim
+            .sale_with(json!({
+                "seller_id": SELLER_MLA,
+                "status": "paid",
+                "logistic_type": "custom",
+                "created_minutes_ago": 5,
+            }))
+            .await;
+        sync_now(&app).await?;
+        open_by_search(&app, &conversation.to_string()).await?;
+        app.wait_for(&test_id("composerText")).await?;
+
+        drop_files(&app, &[&files.invoice]).await?;
+        app.wait_for(&test_id("composerFile")).await?;
+        let shown = reason(&app, "file_only_first_message").await?;
+        assert!(shown.contains("first message"), "reason shown: {shown}");
+        send_enabled(&app, false).await?;
+        assert!(sim.seller_posts_to(conversation).await.is_empty());
+        Ok(())
+    })
+    .await
+}
