@@ -7,3 +7,4 @@ mod harness;
 mod settings;
 mod sim;
 mod smoke;
+mod stages;
