@@ -135,7 +135,19 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
     drop(app);
     until_app_exited(data.path()).await;
 
-    // Again on the same data: the cached board shows the lead in its stage at once, and the
+    // Without the demo: no keychain answers here, so the demo's tokens lived in memory and are
+    // gone; nothing syncs, and the board is the cache's, with the lead in its stage.
+    let app = App::launch_in("stages-cache-only", data.path(), &[]).await?;
+    app.run(async {
+        let kept = app.wait_for(&card_in(&stage_key, &lead_id)).await?;
+        kept.scroll_into_view().await?;
+        Ok(())
+    })
+    .await?;
+    drop(app);
+    until_app_exited(data.path()).await;
+
+    // With the demo again: the cached board shows the lead in its stage at once, and the
     // demo's new sync pass (Mercado Libre still says it is paid) keeps it there.
     let port = free_port();
     let app = App::launch_in(

@@ -138,6 +138,9 @@ describe("Board: moving leads", () => {
     expect(board.moveLead).toHaveBeenCalledWith(10, "custom:8");
     await vi.waitFor(() => expect(cardIds("custom:8")).toEqual([10, 30]));
     expect(screen.queryByRole("menu")).toBeNull();
+    // Focus follows the card to its new column.
+    await vi.waitFor(() => expect(document.activeElement).toHaveAttribute("data-lead-id", "10"));
+    expect(document.activeElement!.closest("[data-stage]")).toBe(columnOf("custom:8"));
   });
 
   it("closes the menu with Escape and gives focus back to the card", async () => {

@@ -130,11 +130,15 @@ export class CardDrag {
     window.addEventListener("pointerup", up);
     window.addEventListener("pointercancel", cancel);
     window.addEventListener("keydown", key);
+    // Released outside the window, the pointer's "up" never reaches us: leaving the window ends
+    // the drag instead of leaving a card stuck to the pointer.
+    window.addEventListener("blur", cancel);
     this.#stop = () => {
       window.removeEventListener("pointermove", move);
       window.removeEventListener("pointerup", up);
       window.removeEventListener("pointercancel", cancel);
       window.removeEventListener("keydown", key);
+      window.removeEventListener("blur", cancel);
     };
   }
 

@@ -93,6 +93,17 @@ describe("CardDrag", () => {
     expect(ondrop).not.toHaveBeenCalled();
   });
 
+  it("ends the drag when the window loses the pointer", async () => {
+    const ondrop = vi.fn(async () => true);
+    const drag = new CardDrag({ ondrop, hitTest: () => "custom:7" });
+    press(drag, card());
+    await fireEvent.pointerMove(window, { clientX: 300, clientY: 300, pointerId: 1 });
+    await fireEvent.blur(window);
+    expect(drag.dragged).toBeNull();
+    await fireEvent.pointerUp(window, { clientX: 300, clientY: 300, pointerId: 1 });
+    expect(ondrop).not.toHaveBeenCalled();
+  });
+
   it("ignores other buttons and other pointers", async () => {
     const drag = new CardDrag({ ondrop: async () => true, hitTest: () => "custom:7" });
     drag.press(new PointerEvent("pointerdown", { button: 2, clientX: 0, clientY: 0 }), lead(), "system:paid", card());
