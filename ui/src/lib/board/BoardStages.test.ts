@@ -193,6 +193,7 @@ describe("Board: the seller's stages", () => {
     await vi.waitFor(() => expect(document.activeElement).toBe(input));
     await fireEvent.keyDown(input, { key: "Escape" });
     expect(within(columnOf("custom:7")).queryByRole("textbox")).toBeNull();
+    await vi.waitFor(() => expect(document.activeElement).toBe(within(columnOf("custom:7")).getByTestId(testIds.stageMenu)));
     expect(board.renameStage).not.toHaveBeenCalled();
 
     await fireEvent.click(within(columnOf("custom:7")).getByTestId(testIds.stageMenu));
