@@ -59,6 +59,7 @@ async function dragTo(card: HTMLElement, target: string) {
 
 beforeAll(installPointerEvents);
 
+
 describe("Board: moving leads", () => {
   beforeEach(() => {
     i18n.locale = "en";
@@ -235,6 +236,38 @@ describe("Board: the seller's stages", () => {
       "“Invoiced” deleted: its leads (1) are back in Paid.",
     );
     expect(onchanged).toHaveBeenCalled();
+  });
+
+  it("reorders custom stages by dragging a column's header onto another", async () => {
+    const board = api();
+    render(Board, { columns: columns(), now: new Date(), api: board });
+    const header = columnOf("custom:7").querySelector("header")!;
+    document.elementFromPoint = () => columnOf("custom:8");
+    await fireEvent.pointerDown(header, { button: 0, clientX: 10, clientY: 10, pointerId: 1 });
+    await fireEvent.pointerMove(window, { clientX: 300, clientY: 10, pointerId: 1 });
+    expect(columnOf("custom:7")).toHaveClass("moving");
+    expect(columnOf("custom:8")).toHaveClass("droptarget");
+    await fireEvent.pointerUp(window, { clientX: 300, clientY: 10, pointerId: 1 });
+    expect(board.reorderStages).toHaveBeenCalledWith(["custom:8", "custom:7"]);
+
+    // Mercado Libre's columns are not places for a custom stage.
+    document.elementFromPoint = () => columnOf("system:canceled");
+    await fireEvent.pointerDown(header, { button: 0, clientX: 10, clientY: 10, pointerId: 1 });
+    await fireEvent.pointerMove(window, { clientX: 600, clientY: 10, pointerId: 1 });
+    expect(columnOf("system:canceled")).not.toHaveClass("droptarget");
+    await fireEvent.pointerUp(window, { clientX: 600, clientY: 10, pointerId: 1 });
+    expect(board.reorderStages).toHaveBeenCalledTimes(1);
+    // @ts-expect-error jsdom has none; this test added one.
+    delete document.elementFromPoint;
+  });
+
+  it("keeps the header's menu button a button, not a drag handle", async () => {
+    render(Board, { columns: columns(), now: new Date(), api: api() });
+    const button = within(columnOf("custom:7")).getByTestId(testIds.stageMenu);
+    await fireEvent.pointerDown(button, { button: 0, clientX: 10, clientY: 10, pointerId: 1 });
+    await fireEvent.pointerMove(window, { clientX: 300, clientY: 10, pointerId: 1 });
+    expect(columnOf("custom:7")).not.toHaveClass("moving");
+    await fireEvent.pointerUp(window, { clientX: 300, clientY: 10, pointerId: 1 });
   });
 
   it("offers no stage actions on Mercado Libre's stages", () => {

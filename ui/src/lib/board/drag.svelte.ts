@@ -1,8 +1,7 @@
-// Dragging a lead card with pointer events. HTML5 drag and drop is not an option: Tauri's
-// window handler for dropped files takes those events from the webview, and WebDriver cannot
-// drive them. A press only becomes a drag once the pointer travels past a threshold, so a
-// click still opens the lead.
-import type { LeadSummary } from "./types";
+// Dragging a lead card (or a custom stage's column) with pointer events. HTML5 drag and drop
+// is not an option: Tauri's window handler for dropped files takes those events from the
+// webview, and WebDriver cannot drive them. A press only becomes a drag once the pointer travels
+// past a threshold, so a click still opens the lead.
 
 /** How far (px) the pointer must travel with the button down before a press is a drag. */
 export const DRAG_THRESHOLD = 6;
@@ -33,9 +32,9 @@ export function stageAt(point: Point): string | null {
   return element?.closest<HTMLElement>("[data-stage]")?.dataset.stage ?? null;
 }
 
-export interface Dragged {
-  lead: LeadSummary;
-  /** The column the card was picked up from. */
+export interface Dragged<T> {
+  item: T;
+  /** The column the item was picked up from. */
   from: string;
   /** Where the card was on screen when picked up; a refused move returns the ghost there. */
   origin: Rect;
@@ -43,7 +42,7 @@ export interface Dragged {
   grip: Point;
 }
 
-interface Press extends Dragged {
+interface Press<T> extends Dragged<T> {
   start: Point;
   pointerId: number;
 }
@@ -52,9 +51,9 @@ interface Press extends Dragged {
  * One drag at a time over the whole board. `ondrop` decides what a drop does and resolves to
  * whether the move stood; when it did not, the ghost glides back to where the card came from.
  */
-export class CardDrag {
-  /** The card being dragged (past the threshold), or null. */
-  dragged = $state<Dragged | null>(null);
+export class PointerDrag<T> {
+  /** What is being dragged (past the threshold), or null. */
+  dragged = $state<Dragged<T> | null>(null);
   /** The ghost's top-left corner in the window. */
   position = $state<Point>({ x: 0, y: 0 });
   /** Where the pointer is, in the window (the board scrolls when it nears an edge). */
@@ -64,15 +63,15 @@ export class CardDrag {
   /** The ghost is on its way back after a refused move. */
   returning = $state(false);
 
-  #press: Press | null = null;
+  #press: Press<T> | null = null;
   #suppressClick = false;
   #hitTest: HitTest;
-  #ondrop: (dragged: Dragged, target: string) => Promise<boolean>;
+  #ondrop: (dragged: Dragged<T>, target: string) => Promise<boolean>;
   #returnMs: number;
   #stop: (() => void) | null = null;
 
   constructor(options: {
-    ondrop: (dragged: Dragged, target: string) => Promise<boolean>;
+    ondrop: (dragged: Dragged<T>, target: string) => Promise<boolean>;
     hitTest?: HitTest;
     /** How long the ghost takes to glide back (ms). */
     returnMs?: number;
@@ -82,12 +81,12 @@ export class CardDrag {
     this.#returnMs = options.returnMs ?? 220;
   }
 
-  /** A pointer went down on a card: watch whether it becomes a drag. */
-  press(event: PointerEvent, lead: LeadSummary, from: string, card: HTMLElement): void {
+  /** A pointer went down on `element` (showing `item`): watch whether it becomes a drag. */
+  press(event: PointerEvent, item: T, from: string, element: HTMLElement): void {
     if (event.button !== 0 || this.dragged || this.returning) return;
-    const box = card.getBoundingClientRect();
+    const box = element.getBoundingClientRect();
     this.#press = {
-      lead,
+      item,
       from,
       origin: { left: box.left, top: box.top, width: box.width, height: box.height },
       grip: { x: event.clientX - box.left, y: event.clientY - box.top },
@@ -98,8 +97,8 @@ export class CardDrag {
   }
 
   /**
-   * Whether a click that follows a drag should be ignored (the pointer came up over the card it
-   * started on). Reading it clears it.
+   * Whether a click that follows a drag should be ignored (the pointer came up over the element
+   * it started on). Reading it clears it.
    */
   takeClickSuppression(): boolean {
     const suppressed = this.#suppressClick;
@@ -184,7 +183,7 @@ export class CardDrag {
     await this.#glideBack(dragged);
   }
 
-  async #glideBack(dragged: Dragged) {
+  async #glideBack(dragged: Dragged<T>) {
     this.returning = true;
     this.position = { x: dragged.origin.left, y: dragged.origin.top };
     await new Promise((resolve) => setTimeout(resolve, this.#returnMs));

@@ -1,7 +1,8 @@
 import { fireEvent } from "@testing-library/svelte";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { CardDrag, DRAG_THRESHOLD, passedThreshold, type Dragged } from "./drag.svelte";
+import { PointerDrag, DRAG_THRESHOLD, passedThreshold, type Dragged } from "./drag.svelte";
 import { installPointerEvents, lead } from "./fixtures";
+import type { LeadSummary } from "./types";
 
 beforeAll(installPointerEvents);
 
@@ -22,15 +23,15 @@ function card(): HTMLElement {
   return el;
 }
 
-function press(drag: CardDrag, el: HTMLElement, x = 110, y = 60) {
+function press(drag: PointerDrag<LeadSummary>, el: HTMLElement, x = 110, y = 60) {
   const down = new PointerEvent("pointerdown", { button: 0, clientX: x, clientY: y, pointerId: 1 });
   drag.press(down, lead({ id: 42 }), "system:paid", el);
 }
 
-describe("CardDrag", () => {
+describe("PointerDrag", () => {
   it("does not start a drag below the threshold, so the click opens the lead", async () => {
     const ondrop = vi.fn(async () => true);
-    const drag = new CardDrag({ ondrop, hitTest: () => "custom:7" });
+    const drag = new PointerDrag<LeadSummary>({ ondrop, hitTest: () => "custom:7" });
     press(drag, card());
     await fireEvent.pointerMove(window, { clientX: 112, clientY: 61, pointerId: 1 });
     expect(drag.dragged).toBeNull();
@@ -40,8 +41,8 @@ describe("CardDrag", () => {
   });
 
   it("carries the card under the pointer, names the column below it, and drops there", async () => {
-    let dropped: [Dragged, string] | null = null;
-    const drag = new CardDrag({
+    let dropped: [Dragged<LeadSummary>, string] | null = null;
+    const drag = new PointerDrag<LeadSummary>({
       ondrop: async (d, target) => {
         dropped = [d, target];
         return true;
@@ -50,7 +51,7 @@ describe("CardDrag", () => {
     });
     press(drag, card());
     await fireEvent.pointerMove(window, { clientX: 300, clientY: 80, pointerId: 1 });
-    expect(drag.dragged?.lead.id).toBe(42);
+    expect(drag.dragged?.item.id).toBe(42);
     // Held 10 px right of and 10 px below the card's corner, it stays held there.
     expect(drag.position).toEqual({ x: 290, y: 70 });
     expect(drag.target).toBe("system:paid");
@@ -65,7 +66,7 @@ describe("CardDrag", () => {
   });
 
   it("glides back to where the card came from when the move is refused", async () => {
-    const drag = new CardDrag({ ondrop: async () => false, hitTest: () => "custom:7", returnMs: 20 });
+    const drag = new PointerDrag<LeadSummary>({ ondrop: async () => false, hitTest: () => "custom:7", returnMs: 20 });
     press(drag, card());
     await fireEvent.pointerMove(window, { clientX: 600, clientY: 300, pointerId: 1 });
     await fireEvent.pointerUp(window, { clientX: 600, clientY: 300, pointerId: 1 });
@@ -77,7 +78,7 @@ describe("CardDrag", () => {
 
   it("asks nothing when the card is dropped on its own column, and Escape cancels", async () => {
     const ondrop = vi.fn(async () => true);
-    const drag = new CardDrag({ ondrop, hitTest: () => "system:paid", returnMs: 0 });
+    const drag = new PointerDrag<LeadSummary>({ ondrop, hitTest: () => "system:paid", returnMs: 0 });
     press(drag, card());
     await fireEvent.pointerMove(window, { clientX: 200, clientY: 200, pointerId: 1 });
     await fireEvent.pointerUp(window, { clientX: 200, clientY: 200, pointerId: 1 });
@@ -95,7 +96,7 @@ describe("CardDrag", () => {
 
   it("ends the drag when the window loses the pointer", async () => {
     const ondrop = vi.fn(async () => true);
-    const drag = new CardDrag({ ondrop, hitTest: () => "custom:7" });
+    const drag = new PointerDrag<LeadSummary>({ ondrop, hitTest: () => "custom:7" });
     press(drag, card());
     await fireEvent.pointerMove(window, { clientX: 300, clientY: 300, pointerId: 1 });
     await fireEvent.blur(window);
@@ -105,7 +106,7 @@ describe("CardDrag", () => {
   });
 
   it("ignores other buttons and other pointers", async () => {
-    const drag = new CardDrag({ ondrop: async () => true, hitTest: () => "custom:7" });
+    const drag = new PointerDrag<LeadSummary>({ ondrop: async () => true, hitTest: () => "custom:7" });
     drag.press(new PointerEvent("pointerdown", { button: 2, clientX: 0, clientY: 0 }), lead(), "system:paid", card());
     await fireEvent.pointerMove(window, { clientX: 300, clientY: 300, pointerId: 1 });
     expect(drag.dragged).toBeNull();

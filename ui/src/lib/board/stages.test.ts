@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { CommandError } from "../api/commands";
 import { i18n } from "../i18n/index.svelte";
-import { columnTitle, customKeys, reasonOf, shifted } from "./stages";
+import { columnTitle, customKeys, placed, reasonOf, shifted } from "./stages";
 
 describe("stage helpers", () => {
   beforeEach(() => {
@@ -16,6 +16,14 @@ describe("stage helpers", () => {
     expect(shifted(keys, "custom:4", -1)).toBeNull();
     expect(shifted(keys, "custom:2", 1)).toBeNull();
     expect(shifted(keys, "system:paid", 1)).toBeNull();
+  });
+
+  it("puts a stage dropped on another in that one's place", () => {
+    const keys = ["custom:1", "custom:2", "custom:3"];
+    expect(placed(keys, "custom:1", "custom:3")).toEqual(["custom:2", "custom:3", "custom:1"]);
+    expect(placed(keys, "custom:3", "custom:1")).toEqual(["custom:3", "custom:1", "custom:2"]);
+    expect(placed(keys, "custom:2", "custom:2")).toBeNull();
+    expect(placed(keys, "custom:2", "system:paid")).toBeNull();
   });
 
   it("names system stages in the seller's language and custom stages as the seller did", () => {

@@ -36,6 +36,17 @@ export function shifted(keys: string[], key: string, step: -1 | 1): string[] | n
   return next;
 }
 
+/** The custom stages' order after dropping `key` onto the column `target`: it takes the
+ * target's place. Null when nothing changes or `target` is not a custom stage. */
+export function placed(keys: string[], key: string, target: string): string[] | null {
+  const from = keys.indexOf(key);
+  const to = keys.indexOf(target);
+  if (from < 0 || to < 0 || from === to) return null;
+  const next = keys.filter((k) => k !== key);
+  next.splice(to, 0, key);
+  return next;
+}
+
 /** Why the core refused a move or a change to the stages, as one sentence. */
 export function reasonOf(err: unknown): string {
   if (!(err instanceof CommandError)) return t("error.generic", { message: String(err) });
