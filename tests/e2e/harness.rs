@@ -102,23 +102,34 @@ pub struct App {
     pub driver: WebDriver,
     name: String,
     _driver_process: Driver,
-    _data_dir: tempfile::TempDir,
+    /// Removed with the app, unless the test owns it (see [`App::launch_in`]).
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 impl App {
     /// Launches the built app with a fresh data directory and extra command-line `args`.
     pub async fn launch(name: &str, args: &[&str]) -> WebDriverResult<App> {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut app = App::launch_in(name, data_dir.path(), args).await?;
+        app._data_dir = Some(data_dir);
+        Ok(app)
+    }
+
+    /// Launches the built app on the data directory `dir`, which the test keeps (to launch the
+    /// app again on the same data).
+    pub async fn launch_in(
+        name: &str,
+        dir: &std::path::Path,
+        args: &[&str],
+    ) -> WebDriverResult<App> {
         let binary = app_binary();
         assert!(
             binary.exists(),
             "{} is not built (cargo build --features custom-protocol)",
             binary.display()
         );
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut app_args: Vec<String> = vec![
-            "--data-dir".into(),
-            data_dir.path().to_string_lossy().into_owned(),
-        ];
+        let mut app_args: Vec<String> =
+            vec!["--data-dir".into(), dir.to_string_lossy().into_owned()];
         app_args.extend(args.iter().map(|a| a.to_string()));
 
         let (port, native_port) = free_ports();
@@ -134,7 +145,7 @@ impl App {
             driver,
             name: name.to_owned(),
             _driver_process: driver_process,
-            _data_dir: data_dir,
+            _data_dir: None,
         })
     }
 

@@ -10,4 +10,5 @@ mod search;
 mod settings;
 mod sim;
 mod smoke;
+mod stages;
 mod untrusted;

@@ -19,3 +19,16 @@ export function lead(overrides: Partial<LeadSummary> = {}): LeadSummary {
     ...overrides,
   };
 }
+
+/** jsdom has no PointerEvent: a mouse event with a pointer id stands in for it in tests. */
+export function installPointerEvents(): void {
+  if (typeof window.PointerEvent === "function") return;
+  class TestPointerEvent extends MouseEvent {
+    readonly pointerId: number;
+    constructor(type: string, init: PointerEventInit = {}) {
+      super(type, init);
+      this.pointerId = init.pointerId ?? 1;
+    }
+  }
+  window.PointerEvent = TestPointerEvent as unknown as typeof PointerEvent;
+}

@@ -1,10 +1,12 @@
 import type { Messages } from "./en";
 import { connectEs } from "./connect";
 import { shellEs } from "./shell";
+import { stagesEs } from "./stages";
 
 export const es = {
   ...connectEs,
   ...shellEs,
+  ...stagesEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

@@ -1,10 +1,12 @@
 import type { Messages } from "./en";
 import { connectPt } from "./connect";
 import { shellPt } from "./shell";
+import { stagesPt } from "./stages";
 
 export const pt = {
   ...connectPt,
   ...shellPt,
+  ...stagesPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",

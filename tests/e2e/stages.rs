@@ -1,0 +1,257 @@
+//! The seller's own stages: one is added on the board, a paid lead is dragged into it with the
+//! pointer, and it is still there after the app starts again on the same data.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+use crate::harness::{free_port, test_id, App};
+
+fn column(key: &str) -> String {
+    format!("{}[data-stage=\"{key}\"]", test_id("boardColumn"))
+}
+
+fn card_in(key: &str, lead: &str) -> String {
+    format!(
+        "{} {}[data-lead-id=\"{lead}\"]",
+        column(key),
+        test_id("leadCard")
+    )
+}
+
+/// The ids of the app's processes running on the data directory `dir`.
+fn app_processes(dir: &Path) -> Vec<String> {
+    let pattern = format!("mostrador --data-dir {}", dir.display());
+    std::process::Command::new("pgrep")
+        .args(["-f", "--", &pattern])
+        .output()
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits until no app runs on `dir` any more, so the next launch has the data (and its SQLite
+/// file) to itself. An app the ended session left running (it happens while the demo's import
+/// is under way) is asked to stop with SIGTERM, as a system shutdown would.
+async fn until_app_exited(dir: &Path) {
+    let mut deadline = Instant::now() + Duration::from_secs(15);
+    let mut asked = false;
+    loop {
+        let running = app_processes(dir);
+        if running.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            assert!(!asked, "the app ignored SIGTERM: {running:?}");
+            eprintln!("the app outlived its WebDriver session; stopping it: {running:?}");
+            for pid in &running {
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", pid])
+                    .status();
+            }
+            asked = true;
+            deadline = Instant::now() + Duration::from_secs(15);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> WebDriverResult<()>
+{
+    let data = tempfile::tempdir().expect("temp dir");
+    let stage_name = "Empacado";
+    let mut stage_key = String::new();
+    let mut lead_id = String::new();
+
+    let port = free_port();
+    let app = App::launch_in(
+        "stages-before-restart",
+        data.path(),
+        &["--demo", "--demo-port", &port.to_string()],
+    )
+    .await?;
+    app.run(async {
+        let paid_card = format!("{} {}", column("system:paid"), test_id("leadCard"));
+        app.wait_for(&paid_card).await?;
+
+        // The new stage, through the board's own controls.
+        let add = app.wait_for(&test_id("stageAdd")).await?;
+        add.scroll_into_view().await?;
+        add.click().await?;
+        let name = app.wait_for(&test_id("stageNameInput")).await?;
+        name.send_keys(stage_name).await?;
+        name.send_keys(Key::Enter).await?;
+        let custom = format!("{}[data-stage^=\"custom:\"]", test_id("boardColumn"));
+        let custom_column = app.wait_for(&custom).await?;
+        stage_key = custom_column.attr("data-stage").await?.expect("column key");
+        let title = custom_column.attr("aria-label").await?;
+        assert_eq!(title.as_deref(), Some(stage_name), "the new column's name");
+
+        // The board is wider than the window: bring the new column into view, then carry the
+        // first paid card onto it with the pointer.
+        custom_column.scroll_into_view().await?;
+        let card = app.wait_for(&paid_card).await?;
+        lead_id = card.attr("data-lead-id").await?.expect("lead id");
+        let card = app.wait_for(&card_in("system:paid", &lead_id)).await?;
+        let target = app.wait_for(&column(&stage_key)).await?;
+        app.driver
+            .action_chain()
+            .move_to_element_center(&card)
+            .click_and_hold()
+            .move_by_offset(24, 8)
+            .move_to_element_center(&target)
+            .release()
+            .perform()
+            .await?;
+
+        app.wait_for(&card_in(&stage_key, &lead_id)).await?;
+        let count = app
+            .wait_text(
+                &format!("{} {}", column(&stage_key), test_id("columnCount")),
+                |t| t == "1",
+            )
+            .await?;
+        assert_eq!(count, "1", "the custom stage's count");
+        let notice = app.wait_for(&test_id("boardNotice")).await?.text().await?;
+        assert!(
+            notice.contains(stage_name),
+            "the board says where the lead went: {notice:?}"
+        );
+        // A drag is not a click: no lead pane opened.
+        assert!(app
+            .driver
+            .find_all(By::Css(test_id("chatPane")))
+            .await?
+            .is_empty());
+        Ok(())
+    })
+    .await?;
+    drop(app);
+    until_app_exited(data.path()).await;
+
+    // Without the demo: no keychain answers here, so the demo's tokens lived in memory and are
+    // gone; nothing syncs, and the board is the cache's, with the lead in its stage.
+    let app = App::launch_in("stages-cache-only", data.path(), &[]).await?;
+    app.run(async {
+        let kept = app.wait_for(&card_in(&stage_key, &lead_id)).await?;
+        kept.scroll_into_view().await?;
+        Ok(())
+    })
+    .await?;
+    drop(app);
+    until_app_exited(data.path()).await;
+
+    // With the demo again: the cached board shows the lead in its stage at once, and the
+    // demo's new sync pass (Mercado Libre still says it is paid) keeps it there.
+    let port = free_port();
+    let app = App::launch_in(
+        "stages",
+        data.path(),
+        &["--demo", "--demo-port", &port.to_string()],
+    )
+    .await?;
+    app.run(async {
+        let kept = app.wait_for(&card_in(&stage_key, &lead_id)).await?;
+        kept.scroll_into_view().await?;
+        let title = app
+            .wait_for(&column(&stage_key))
+            .await?
+            .attr("aria-label")
+            .await?;
+        assert_eq!(
+            title.as_deref(),
+            Some(stage_name),
+            "the column after restart"
+        );
+
+        // The demo reconnects and finishes its import (a minute or two at Mercado Libre's
+        // request budget); every order it reads again still says paid.
+        let online = format!("{}[data-tone=\"ok\"]", test_id("syncStatus"));
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while app.driver.find_all(By::Css(&online)).await?.is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "the sync never came back up to date"
+            );
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        app.wait_for(&card_in(&stage_key, &lead_id)).await?;
+        assert!(app
+            .driver
+            .find_all(By::Css(card_in("system:paid", &lead_id)))
+            .await?
+            .is_empty());
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unpaid_lead_is_refused_by_a_custom_stage_with_the_reason_in_spanish(
+) -> WebDriverResult<()> {
+    let app = App::launch("stages-refused-es-dark", &["--demo"]).await?;
+    app.run(async {
+        let unpaid_card = format!(
+            "{} {}",
+            column("system:payment_required"),
+            test_id("leadCard")
+        );
+        app.wait_for(&unpaid_card).await?;
+
+        // Spanish and the dark theme, through Settings.
+        app.wait_for(&test_id("navSettings")).await?.click().await?;
+        app.wait_for(&test_id("settingsLanguage"))
+            .await?
+            .find(By::Css("option[value=\"es\"]"))
+            .await?
+            .click()
+            .await?;
+        let dark = format!("{} input[value=\"dark\"]", test_id("settingsTheme"));
+        app.wait_for(&dark).await?.click().await?;
+        app.wait_for(&test_id("navBoard")).await?.click().await?;
+
+        let add = app.wait_for(&test_id("stageAdd")).await?;
+        add.scroll_into_view().await?;
+        add.click().await?;
+        let name = app.wait_for(&test_id("stageNameInput")).await?;
+        name.send_keys("Facturado").await?;
+        name.send_keys(Key::Enter).await?;
+        let custom = format!("{}[data-stage^=\"custom:\"]", test_id("boardColumn"));
+        let stage_key = app
+            .wait_for(&custom)
+            .await?
+            .attr("data-stage")
+            .await?
+            .expect("column key");
+
+        // The keyboard way: "m" on a card opens its Move to… menu.
+        let card = app.wait_for(&unpaid_card).await?;
+        card.scroll_into_view().await?;
+        let lead_id = card.attr("data-lead-id").await?.expect("lead id");
+        card.send_keys("m").await?;
+        let item = format!("{} [data-target=\"{stage_key}\"]", test_id("boardMenu"));
+        app.wait_for(&item).await?.click().await?;
+
+        let refused = format!("{}[data-tone=\"error\"]", test_id("boardNotice"));
+        let reason = app.wait_for(&refused).await?.text().await?;
+        assert!(
+            reason.contains("Solo los leads pagados van a tus propias etapas"),
+            "the reason shown: {reason:?}"
+        );
+        app.wait_for(&card_in("system:payment_required", &lead_id))
+            .await?;
+        assert!(app
+            .driver
+            .find_all(By::Css(card_in(&stage_key, &lead_id)))
+            .await?
+            .is_empty());
+        Ok(())
+    })
+    .await
+}
