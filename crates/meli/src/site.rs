@@ -251,6 +251,22 @@ impl Site {
         self.info().language
     }
 
+    /// The sale's page in the seller's account on the site's web (`…/ventas/{id}/detalle`,
+    /// `…/vendas/{id}/detalhe` in Portuguese), `id` being the order or pack number. Global
+    /// Selling has no single storefront host, so it has none.
+    pub fn sale_page(self, id: &str) -> Option<String> {
+        if self == Site::GlobalSelling || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let web = self
+            .auth_host()
+            .replacen("https://auth.", "https://www.", 1);
+        Some(match self.language() {
+            Language::Portuguese => format!("{web}/vendas/{id}/detalhe"),
+            _ => format!("{web}/ventas/{id}/detalle"),
+        })
+    }
+
     /// ISO 4217 code of the site's usual currency.
     pub fn default_currency(self) -> &'static str {
         self.info().currency
@@ -335,5 +351,25 @@ mod tests {
         assert_eq!(Language::from_tag("pt-PT"), Language::Portuguese);
         assert_eq!(Language::from_tag("en_US"), Language::English);
         assert_eq!(Language::from_tag("es-419"), Language::Spanish);
+    }
+
+    #[test]
+    fn sale_pages_live_on_each_sites_web_in_its_language() {
+        assert_eq!(
+            Site::Argentina.sale_page("2000009000000388").as_deref(),
+            Some("https://www.mercadolibre.com.ar/ventas/2000009000000388/detalle")
+        );
+        assert_eq!(
+            Site::Brasil.sale_page("2000006100000040").as_deref(),
+            Some("https://www.mercadolivre.com.br/vendas/2000006100000040/detalhe")
+        );
+        assert_eq!(
+            Site::Chile.sale_page("1").as_deref(),
+            Some("https://www.mercadolibre.cl/ventas/1/detalle")
+        );
+        assert_eq!(Site::GlobalSelling.sale_page("1"), None);
+        // Only a number goes into the address.
+        assert_eq!(Site::Mexico.sale_page("1/../../x"), None);
+        assert_eq!(Site::Mexico.sale_page(""), None);
     }
 }

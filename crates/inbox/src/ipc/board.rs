@@ -123,6 +123,8 @@ pub struct LeadCard {
     pub conversation_substatus: Option<String>,
     /// The account was disconnected or revoked: the card and chat stay readable.
     pub source_disabled: bool,
+    /// The sale's page on the account's Mercado Libre site, to open in the browser.
+    pub sale_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -240,6 +240,7 @@ pub fn lead_card(conn: &Connection, lead_id: i64) -> Result<LeadCard> {
         conversation_status: status,
         conversation_substatus: substatus,
         source_disabled: account.state == SourceState::Disabled,
+        sale_url: meli::Site::from_id(&account.site_id).and_then(|s| s.sale_page(&summary.name)),
         summary,
     })
 }

@@ -20,4 +20,8 @@ conversationStatus: string | null, conversationSubstatus: string | null,
 /**
  * The account was disconnected or revoked: the card and chat stay readable.
  */
-sourceDisabled: boolean, };
+sourceDisabled: boolean, 
+/**
+ * The sale's page on the account's Mercado Libre site, to open in the browser.
+ */
+saleUrl: string | null, };

@@ -29,6 +29,7 @@ function card(overrides: Partial<LeadCard> = {}): LeadCard {
     conversationStatus: "active",
     conversationSubstatus: null,
     sourceDisabled: false,
+    saleUrl: null,
     ...overrides,
   };
 }
@@ -76,6 +77,13 @@ describe("LeadDetails", () => {
     render(LeadDetails, { card: card(), meliUrl: "https://www.mercadolibre.com.ar/ventas/4000001/detalle", onopenlink });
     await fireEvent.click(screen.getByTestId(testIds.leadOpenMeli));
     expect(onopenlink).toHaveBeenCalledWith("https://www.mercadolibre.com.ar/ventas/4000001/detalle");
+  });
+
+  it("opens the sale's page the core names for the account's site", async () => {
+    const onopenlink = vi.fn();
+    render(LeadDetails, { card: card({ saleUrl: "https://www.mercadolivre.com.br/vendas/2000006100000040/detalhe" }), onopenlink });
+    await fireEvent.click(screen.getByTestId(testIds.leadOpenMeli));
+    expect(onopenlink).toHaveBeenCalledWith("https://www.mercadolivre.com.br/vendas/2000006100000040/detalhe");
   });
 
   it("says when the lead's account is disconnected", () => {

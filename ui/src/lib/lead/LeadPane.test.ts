@@ -26,6 +26,7 @@ function leadCard(id: number, stage: LeadCard["systemStage"] = "paid"): LeadCard
     conversationStatus: null,
     conversationSubstatus: null,
     sourceDisabled: false,
+    saleUrl: null,
   };
 }
 
