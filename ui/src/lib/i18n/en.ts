@@ -23,7 +23,7 @@ export const en = {
   "stage.invalid": "Invalid",
   "board.label": "Leads by stage",
   "board.column.empty": "No leads here yet",
-  "board.column.count": "{count} leads",
+  "board.column.count": "{count} lead|{count} leads",
   "pane.label": "Lead",
   "pane.empty.title": "No lead selected",
   "pane.empty.body": "Pick a lead on the board to see its order and chat with the buyer.",

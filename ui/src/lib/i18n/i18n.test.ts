@@ -30,6 +30,21 @@ describe("t", () => {
     expect(t("sync.syncing", { done: 1 })).toBe("Syncing 1 of {total}");
   });
 
+  it("picks the singular or plural form by count, formatted or not", () => {
+    i18n.locale = "en";
+    expect(t("accounts.count", { count: 1 })).toBe("1 account");
+    expect(t("accounts.count", { count: 2 })).toBe("2 accounts");
+    expect(t("board.column.count", { count: "1,204" })).toBe("1,204 leads");
+    i18n.locale = "es";
+    expect(t("accounts.count", { count: 1 })).toBe("1 cuenta");
+    expect(t("guide.caps_left", { count: 1 })).toBe("Queda 1");
+    expect(t("guide.caps_left", { count: 0 })).toBe("Quedan 0");
+    i18n.locale = "pt-BR";
+    expect(t("accounts.count", { count: 3 })).toBe("3 contas");
+    expect(t("guide.caps_left", { count: 1 })).toBe("Resta 1");
+    i18n.locale = "en";
+  });
+
   it("every catalog has the same keys and no empty text", () => {
     const keys = Object.keys(en).sort();
     for (const catalog of [es, pt]) {

@@ -35,9 +35,20 @@ export const i18n = {
   },
 };
 
+/** A message with two forms, "{count} lead|{count} leads", picks one by `count` and the
+ * locale's plural rules (one / other, which is all es, pt-BR and en need). `count` may come
+ * already formatted ("1.234"): its digits are what counts. */
+function pluralForm(text: string, count: string | number | undefined): string {
+  const forms = text.split("|");
+  if (forms.length !== 2 || count === undefined) return text;
+  const n = typeof count === "number" ? count : Number(String(count).replace(/\D/g, ""));
+  if (!Number.isFinite(n)) return forms[1]!;
+  return new Intl.PluralRules(state.locale).select(n) === "one" ? forms[0]! : forms[1]!;
+}
+
 /** Translates `key`, filling `{name}` placeholders from `vars`. Reactive on the locale. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const text = catalogs[state.locale][key];
+  const text = pluralForm(catalogs[state.locale][key], vars.count);
   return text.replace(/\{(\w+)\}/g, (match, name: string) =>
     name in vars ? String(vars[name]) : match,
   );
