@@ -32,6 +32,7 @@ fn main() {
             "disconnect_account",
             "sync_now",
             "open_attachment",
+            "download_attachment",
             "action_guide",
         ]),
     ))

@@ -226,6 +226,16 @@ pub fn sync_now(state: State<'_, AppState>, account_id: Option<i64>) {
     state.inbox.sync_now(account_id);
 }
 
+/// Downloads an attachment once into the cache; returns where it is.
+#[tauri::command]
+pub async fn download_attachment(
+    state: State<'_, AppState>,
+    attachment_id: i64,
+) -> CommandResult<String> {
+    let path = state.inbox.download_attachment(attachment_id).await?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
 /// Downloads an attachment once into the cache and opens it with the system's viewer.
 #[tauri::command]
 pub async fn open_attachment(

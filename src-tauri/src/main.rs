@@ -38,6 +38,10 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let state = state::AppState::start(app.handle(), &options)?;
+            // Only the attachment cache is readable through the asset protocol (chat
+            // thumbnails); its place depends on --data-dir, so the scope is set here.
+            app.asset_protocol_scope()
+                .allow_directory(state.inbox.cache_dir(), false)?;
             app.manage(state);
             events::forward_inbox_events(app.handle().clone());
             let handle = app.handle().clone();
@@ -84,6 +88,7 @@ fn main() {
             commands::disconnect_account,
             commands::sync_now,
             commands::open_attachment,
+            commands::download_attachment,
             commands::action_guide,
         ])
         .build(tauri::generate_context!());

@@ -214,3 +214,56 @@ async fn a_file_alone_cannot_open_a_conversation() -> WebDriverResult<()> {
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
+    let port = free_port();
+    let app = App::launch(
+        "files-thumbnails",
+        &["--demo", "--demo-port", &port.to_string()],
+    )
+    .await?;
+    let sim = Sim::at_port(port);
+    app.run(async {
+        until_connected(&app).await?;
+        let summary = sim.summary().await;
+        let lead = summary["landmarks"]["with_attachments"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no with_attachments landmark: {summary}"));
+        open_by_search(&app, &lead.to_string()).await?;
+
+        // The photo is fetched when the chat opens and drawn from the cache.
+        let image = format!("{}[data-kind=\"image\"] img", test_id("chatAttachment"));
+        let thumb = app.wait_for(&image).await?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let loaded = app
+                .driver
+                .execute(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0;",
+                    vec![thumb.to_json()?],
+                )
+                .await?;
+            if loaded.json() == &json!(true) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the thumbnail never loaded");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // The invoice keeps its icon until opened.
+        let pdf = format!("{}[data-kind=\"pdf\"]", test_id("chatAttachment"));
+        let icon = app.wait_for(&pdf).await?;
+        assert!(icon.find_all(By::Css("img")).await?.is_empty());
+        // For the screenshot: the picture, not the newest message.
+        app.driver
+            .execute(
+                "const chat = arguments[0].closest('[role=log]');
+                 chat.scrollTop += arguments[0].getBoundingClientRect().top
+                     - chat.getBoundingClientRect().top - chat.clientHeight / 2;",
+                vec![thumb.to_json()?],
+            )
+            .await?;
+        Ok(())
+    })
+    .await
+}

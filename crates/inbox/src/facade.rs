@@ -130,11 +130,31 @@ impl Inbox {
         lead_id: i64,
         older_than: Option<String>,
     ) -> Result<ConversationPage> {
-        self.store
+        let mut page = self
+            .store
             .read_async(move |c| {
                 conversation::page(c, lead_id, older_than.as_deref(), conversation::PAGE_SIZE)
             })
-            .await
+            .await?;
+        for file in page
+            .messages
+            .iter_mut()
+            .flat_map(|m| m.attachments.iter_mut())
+        {
+            file.path = file.path.take().map(|name| {
+                self.paths
+                    .cache_dir
+                    .join(name)
+                    .to_string_lossy()
+                    .into_owned()
+            });
+        }
+        Ok(page)
+    }
+
+    /// Where cached attachments live (the shell lets the webview show images from there).
+    pub fn cache_dir(&self) -> &std::path::Path {
+        &self.paths.cache_dir
     }
 
     /// Marks the chat read here; returns whether anything was unread.

@@ -89,7 +89,7 @@ async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
         .flat_map(|m| m.attachments.clone())
         .collect();
     assert!(files.len() >= 2, "{files:?}");
-    assert!(files.iter().all(|f| !f.downloaded));
+    assert!(files.iter().all(|f| !f.downloaded && f.path.is_none()));
     let downloads_before = sim.control().requests().len();
     for file in &files {
         let path = inbox.download_attachment(file.id).await.expect("downloads");
@@ -114,6 +114,12 @@ async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
         .iter()
         .flat_map(|m| &m.attachments)
         .all(|f| f.downloaded));
+    // Each names its cached copy, for the chat's thumbnails.
+    for file in chat.messages.iter().flat_map(|m| &m.attachments) {
+        let path = std::path::Path::new(file.path.as_deref().expect("a path"));
+        assert!(path.starts_with(dir.path().join("cache")), "{path:?}");
+        assert!(path.exists(), "{path:?}");
+    }
 
     // A reply with a photo, in a chat the buyer opened.
     let sale = plain_sale(&sim, OrderStatus::Paid);

@@ -23,6 +23,8 @@ pub struct AttachmentDto {
     pub size: Option<i64>,
     /// The file is in the app's cache and can be opened.
     pub downloaded: bool,
+    /// Where the cached copy is, once downloaded (images show from it as thumbnails).
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

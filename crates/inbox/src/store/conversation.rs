@@ -89,6 +89,8 @@ fn attach_files(conn: &Connection, messages: &mut [(i64, MessageDto)]) -> Result
                 mime: r.get(3)?,
                 size: r.get(4)?,
                 downloaded: r.get::<_, Option<String>>(5)?.is_some(),
+                // The cache's file name; the facade, which knows the cache, makes it a path.
+                path: r.get(5)?,
             },
         ))
     })?;

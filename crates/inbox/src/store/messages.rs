@@ -71,7 +71,11 @@ pub fn apply_page(
     let lead = leads::load(conn, lead_id)?;
     let mut outcome = MessagesOutcome::default();
     let mut newest_buyer_message: Option<DateTime<Utc>> = None;
-    for message in &page.messages {
+    // Oldest first, so messages written within one millisecond take keys in the order they
+    // were written: Mercado Libre lists a conversation newest first.
+    let mut oldest_first: Vec<_> = page.messages.iter().rev().collect();
+    oldest_first.sort_by_key(|m| m.created_at);
+    for message in oldest_first {
         let text = clean_text(&message.text);
         let raw = raw_without_text(message, &text);
         let created = to_millis(message.created_at);

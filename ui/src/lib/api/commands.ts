@@ -84,6 +84,8 @@ export const commands = {
   syncNow: (accountId: number | null = null) => call<void>("sync_now", { accountId }),
   /** Downloads the attachment once and opens it with the system's viewer. */
   openAttachment: (attachmentId: number) => call<void>("open_attachment", { attachmentId }),
+  /** Fetches an attachment into the cache (once); its path. */
+  downloadAttachment: (attachmentId: number) => call<string>("download_attachment", { attachmentId }),
   /** The reasons to communicate this chat must start with; null: the seller writes freely. */
   actionGuide: (leadId: number) => call<GuideOptionDto[] | null>("action_guide", { leadId }),
 };

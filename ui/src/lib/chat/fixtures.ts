@@ -15,7 +15,7 @@ export function message(overrides: Partial<MessageView> = {}): MessageView {
 }
 
 export function attachment(overrides: Partial<AttachmentView> = {}): AttachmentView {
-  return { id: 1, originalName: "factura.pdf", mime: "application/pdf", size: 2_621_440, downloaded: true, ...overrides };
+  return { id: 1, originalName: "factura.pdf", mime: "application/pdf", size: 2_621_440, downloaded: true, path: "/cache/att-1.pdf", ...overrides };
 }
 
 export function draft(overrides: Partial<OutboxView> = {}): OutboxView {

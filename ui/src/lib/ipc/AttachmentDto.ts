@@ -8,4 +8,8 @@ originalName: string | null, mime: string | null, size: number | null,
 /**
  * The file is in the app's cache and can be opened.
  */
-downloaded: boolean, };
+downloaded: boolean, 
+/**
+ * Where the cached copy is, once downloaded (images show from it as thumbnails).
+ */
+path: string | null, };

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { lead } from "../board/fixtures";
-import { draft, message } from "../chat/fixtures";
+import { attachment, draft, message } from "../chat/fixtures";
 import { i18n } from "../i18n/index.svelte";
 import type { ConversationPage } from "../ipc/ConversationPage";
 import type { DraftDto } from "../ipc/DraftDto";
@@ -130,6 +130,37 @@ describe("LeadPane", () => {
     // It stops once the hit is loaded; the rest stays behind "Show earlier messages".
     expect(api.conversation).not.toHaveBeenCalledWith(1, "c3");
     expect(screen.getByRole("button", { name: "Show earlier messages" })).toBeInTheDocument();
+  });
+
+  it("fetches the chat's pictures and shows them as thumbnails; other files wait to be opened", async () => {
+    const api = fakeApi({
+      1: {
+        messages: [
+          message({
+            id: "p",
+            text: "Así llegó",
+            attachments: [
+              attachment({ id: 5, originalName: "caja.jpg", mime: "image/jpeg", size: 80_000, downloaded: false, path: null }),
+              attachment({ id: 6, originalName: "manual.pdf", mime: "application/pdf", size: 80_000, downloaded: false, path: null }),
+              attachment({ id: 7, originalName: "enorme.png", mime: "image/png", size: 20_000_000, downloaded: false, path: null }),
+            ],
+          }),
+        ],
+        olderCursor: null,
+        outbox: [],
+      },
+    });
+    const fetchAttachment = vi.fn(async (id: number) => `/cache/att-${id}.jpg`);
+    const props = { leadId: 1, api, watchDrops: noDrops, fetchAttachment, fileSrc: (p: string) => `asset://localhost${p}` };
+    const { rerender } = render(LeadPane, props);
+    await waitFor(() => expect(document.querySelector("img")).toHaveAttribute("src", "asset://localhost/cache/att-5.jpg"));
+    expect(fetchAttachment).toHaveBeenCalledTimes(1);
+    expect(fetchAttachment).toHaveBeenCalledWith(5);
+    // A reload read before the download was recorded keeps the picture on screen.
+    fetchAttachment.mockImplementation(() => new Promise(() => undefined));
+    await rerender({ ...props, revision: 1 });
+    await waitFor(() => expect(api.conversation).toHaveBeenCalledTimes(2));
+    expect(document.querySelector("img")).toHaveAttribute("src", "asset://localhost/cache/att-5.jpg");
   });
 
   it("reloads the chat when the inbox reports new messages, and re-asks the rules", async () => {

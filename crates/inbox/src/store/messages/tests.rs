@@ -187,9 +187,10 @@ fn messages_in_the_same_millisecond_keep_distinct_time_ordered_seqs() {
     apply(
         &store,
         lead,
+        // Newest first, as Mercado Libre lists them.
         vec![
-            api_message("a", true, "uno", 1),
             api_message("b", true, "dos", 1),
+            api_message("a", true, "uno", 1),
         ],
     );
     apply(&store, lead, vec![api_message("c", true, "antes", 0)]);
@@ -310,4 +311,27 @@ fn send_facts_follow_the_conversation() {
         .write(|tx| accounts::connect(tx, SELLER, "MLA", None, at_minute(6)).map(|_| ()))
         .expect("reconnects");
     assert!(check(&store).is_ok());
+}
+
+#[test]
+fn messages_of_the_same_millisecond_keep_the_order_they_were_written() {
+    let (_dir, store, lead) = setup();
+    // Newest first, as Mercado Libre lists them; all three in one millisecond.
+    apply(
+        &store,
+        lead,
+        vec![
+            api_message("c", true, "tercero", 1),
+            api_message("b", true, "segundo", 1),
+            api_message("a", true, "primero", 1),
+        ],
+    );
+    let shown: Vec<String> = store
+        .read(|c| conversation::page(c, lead, None, 50))
+        .expect("page")
+        .messages
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(shown, ["primero", "segundo", "tercero"]);
 }
