@@ -225,6 +225,96 @@ async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_reads_as_the_sites_text_and_a_cap_used_meanwhile_is_mercado_libres_refusal() {
+    let sim = sim(SimConfig::demo()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide_flex")
+        .expect("landmark");
+    let lead = lead_of(&inbox, account, conversation);
+
+    // The picker gets the template's text as Mercado Libre sends it on the seller's site (MLA).
+    let options = inbox
+        .action_guide(lead)
+        .await
+        .expect("guide")
+        .expect("required");
+    let billing = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .expect("billing reason");
+    assert_eq!(billing.cap_available, 1);
+    let template = billing.templates[0].clone();
+    let text = template.text.clone().expect("the site's text");
+    assert!(
+        text.starts_with("Para adjuntarte la factura") && text.contains("\n- DNI"),
+        "{text}"
+    );
+
+    // While the post is on its way, the cap is used elsewhere (Mercado Libre's site).
+    let option_path = format!("/messages/action_guide/packs/{conversation}/option");
+    sim.control().inject_fault(FaultRule {
+        path_prefix: option_path.clone(),
+        method: Some("POST".into()),
+        kind: FaultKind::Slow { delay_ms: 1500 },
+        times: Some(1),
+        rate_percent: None,
+    });
+    let mut choice = draft("");
+    choice.guide = Some(inbox::rules::GuideChoice {
+        option_id: billing.id.clone(),
+        template_id: Some(template.id.clone()),
+    });
+    inbox.send(lead, choice).await.expect("queued");
+    let watcher = {
+        let (inbox, control) = (inbox.clone(), sim.control());
+        tokio::spawn(async move {
+            for _ in 0..1000 {
+                let states = outbox_states(&inbox, lead);
+                if states.iter().any(|(state, _)| state == "sending") {
+                    control
+                        .set_cap(conversation, "REQUEST_BILLING_INFO", 0)
+                        .expect("cap");
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            false
+        })
+    };
+    sync_online(&inbox, account).await;
+    assert!(watcher.await.expect("watcher"), "the draft never went out");
+
+    assert_eq!(
+        outbox_states(&inbox, lead),
+        [("failed".to_owned(), Some("cap_exhausted".to_owned()))]
+    );
+    let refused: Vec<_> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == option_path)
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(refused, [403], "Mercado Libre itself refused it");
+    // The picker shows what is left: nothing for that reason.
+    let options = inbox
+        .action_guide(lead)
+        .await
+        .expect("guide")
+        .expect("required");
+    let billing = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .expect("billing reason");
+    assert_eq!(billing.cap_available, 0);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_once() {
     let sim = sim(SimConfig::empty()).await;
     let sale = plain_sale(&sim, OrderStatus::Paid);

@@ -70,6 +70,10 @@ pub enum OptionKind {
     /// Mercado Libre's fixed text, chosen by template id.
     Template {
         template_ids: Vec<String>,
+        /// Template id → the text Mercado Libre sends on the account's site, where the guide
+        /// gave it (guides stored before texts were kept have none).
+        #[serde(default)]
+        texts: std::collections::BTreeMap<String, String>,
     },
     FreeText {
         char_limit: u32,
@@ -242,7 +246,7 @@ fn choose_route(conversation: &ConversationFacts, draft: &Draft) -> Result<Route
             option_id: option.id.clone(),
         });
     }
-    if let OptionKind::Template { template_ids } = &option.kind {
+    if let OptionKind::Template { template_ids, .. } = &option.kind {
         let valid = choice
             .template_id
             .as_ref()

@@ -58,6 +58,7 @@ fn billing(cap: u32) -> GuideOption {
         enabled: true,
         kind: OptionKind::Template {
             template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()],
+            texts: Default::default(),
         },
         cap_available: cap,
     }

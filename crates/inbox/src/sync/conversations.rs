@@ -201,12 +201,15 @@ impl AccountSync {
         let guide = self
             .request(|| self.client.action_guide(conversation_id))
             .await?;
+        let site = self.client.site().id();
         let options = guide
             .options
             .iter()
             .map(|o| GuideOption {
                 id: o.id.as_str().to_owned(),
-                enabled: o.is_usable(),
+                // A cap of 0 stays visible as such (the seller waits for the buyer), apart from
+                // an option Mercado Libre switched off.
+                enabled: o.enabled != Some(false),
                 kind: match o.kind {
                     Some(meli::models::OptionKind::FreeText) => OptionKind::FreeText {
                         char_limit: o
@@ -216,6 +219,14 @@ impl AccountSync {
                     },
                     _ => OptionKind::Template {
                         template_ids: o.templates.iter().map(|t| t.id.clone()).collect(),
+                        texts: o
+                            .templates
+                            .iter()
+                            .filter_map(|t| {
+                                let text = crate::incoming::template_plain_text(t.text_for(site)?);
+                                Some((t.id.clone(), text))
+                            })
+                            .collect(),
                     },
                 },
                 cap_available: o
