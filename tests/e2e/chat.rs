@@ -9,13 +9,13 @@ use crate::harness::{free_port, test_id, App};
 use crate::sim::Sim;
 
 /// Waits until the demo's sellers are connected and their first leads are on the board.
-async fn until_connected(app: &App) -> WebDriverResult<()> {
+pub(crate) async fn until_connected(app: &App) -> WebDriverResult<()> {
     app.wait_for(&test_id("leadCard")).await?;
     Ok(())
 }
 
 /// Asks the engine for a pass now rather than at the next 30-second tick.
-async fn sync_now(app: &App) -> WebDriverResult<()> {
+pub(crate) async fn sync_now(app: &App) -> WebDriverResult<()> {
     app.driver
         .execute(
             "return window.__TAURI_INTERNALS__.invoke('sync_now', { accountId: null });",
@@ -28,7 +28,7 @@ async fn sync_now(app: &App) -> WebDriverResult<()> {
 /// Opens the lead whose chat holds `token`, through the search palette. The demo's first import
 /// keeps to Mercado Libre's request budget (a minute or two for its few hundred chats), and a new
 /// message arrives with the pass after it: allow for both.
-async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()> {
+pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()> {
     let deadline = Instant::now() + Duration::from_secs(240);
     app.wait_for(&test_id("searchButton"))
         .await?

@@ -3,6 +3,7 @@
 //! display and runs these; each test leaves a screenshot of its last state in `target/e2e/`.
 
 mod chat;
+mod guide;
 mod harness;
 mod settings;
 mod sim;

@@ -371,3 +371,68 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
     );
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_queued_during_the_first_import_goes_out_before_the_import_ends() {
+    let sim = sim(SimConfig::demo()).await;
+    // Every conversation read is slow, so the first import takes seconds.
+    sim.control().inject_fault(FaultRule {
+        path_prefix: "/messages/packs/".into(),
+        method: Some("GET".into()),
+        kind: FaultKind::Slow { delay_ms: 120 },
+        times: None,
+        rate_percent: Some(100),
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = inbox
+        .connect_with_client(client(&sim, MLA), sync_config())
+        .await
+        .expect("connects");
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    // Its conversation (paid, recent) is among the first the import reads.
+    let mut lead = None;
+    for _ in 0..300 {
+        lead = inbox
+            .store()
+            .read(|c| inbox::store::leads::find(c, account, conversation as i64))
+            .expect("reads");
+        if let Some(id) = lead {
+            if inbox.action_guide(id).await.expect("guide").is_some() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let lead = lead.expect("the lead was imported");
+    let mut reason = draft("Hola, ¿te llegó bien la factura?");
+    reason.guide = Some(inbox::rules::GuideChoice {
+        option_id: "OTHER".into(),
+        template_id: None,
+    });
+    inbox.send(lead, reason).await.expect("queued");
+    sync_online(&inbox, account).await;
+
+    assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
+    let log = sim.control().requests();
+    let posted = log
+        .iter()
+        .position(|r| r.method == "POST" && r.path.ends_with("/option"))
+        .expect("posted");
+    let conversations_read = |log: &[meli_sim::LoggedRequest]| {
+        log.iter()
+            .filter(|r| r.method == "GET" && r.path.starts_with("/messages/packs/"))
+            .map(|r| r.path.clone())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let (before, all) = (conversations_read(&log[..posted]), conversations_read(&log));
+    assert!(
+        before * 2 < all,
+        "the draft waited for the import: {before} of {all} conversations read before it went"
+    );
+    inbox.stop_sync().await;
+}

@@ -190,17 +190,17 @@ pub fn action_guide(conn: &Connection, lead_id: i64) -> Result<ActionGuide> {
 }
 
 /// Stores what the action guide said for this lead (the sync reads it when the seller must
-/// start the conversation through a reason to communicate).
-pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<()> {
+/// start the conversation through a reason to communicate). Returns whether it changed.
+pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<bool> {
     let json = match guide {
         ActionGuide::NotRequired => None,
         required => Some(serde_json::to_string(required)?),
     };
-    conn.execute(
+    let changed = conn.execute(
         "UPDATE leads SET action_guide_json = ?2 WHERE id = ?1 AND action_guide_json IS NOT ?2",
         params![lead_id, json],
     )?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 #[cfg(test)]
@@ -235,9 +235,13 @@ mod tests {
                 cap_available: 1,
             }],
         };
-        store
-            .write(|tx| set_action_guide(tx, lead, &guide))
-            .expect("stored");
+        let stored = |guide: &ActionGuide| {
+            store
+                .write(|tx| set_action_guide(tx, lead, guide))
+                .expect("stored")
+        };
+        assert!(stored(&guide), "a new guide is a change");
+        assert!(!stored(&guide), "the same guide again is not");
         assert_eq!(store.read(|c| action_guide(c, lead)).expect("read"), guide);
 
         // A guide stored before texts were kept still reads, with no text.

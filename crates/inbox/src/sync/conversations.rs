@@ -161,7 +161,8 @@ impl AccountSync {
                         outcome.lead_changed |=
                             sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
                     }
-                    conversation::set_action_guide(tx, lead_id, guide)?;
+                    // A changed guide (caps used elsewhere, say) redraws the open lead.
+                    outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
                 }
                 sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
                 let notes = if outcome.new_from_buyer > 0 {
