@@ -36,6 +36,17 @@ async fn text_of(app: &App, css: &str) -> WebDriverResult<String> {
     }
 }
 
+/// A picture of a middle step, for review beside the final one (when `E2E_OUT` is set).
+async fn snapshot(app: &App, name: &str) -> WebDriverResult<()> {
+    if let Some(dir) = std::env::var_os("E2E_OUT") {
+        // WebKit may hand back the frame before the last change is painted.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let shot = std::path::Path::new(&dir).join(format!("{name}.png"));
+        app.driver.screenshot(&shot).await?;
+    }
+    Ok(())
+}
+
 /// Opens the sale's lead (by its order number) and waits for its reasons to communicate.
 async fn open_guide(app: &App, sale: u64) -> WebDriverResult<()> {
     open_by_search(app, &sale.to_string()).await?;
@@ -81,11 +92,7 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
                 && preview.contains("DNI"),
             "template preview: {preview}"
         );
-        if let Some(dir) = std::env::var_os("E2E_OUT") {
-            // The template's preview, for review beside the final state.
-            let shot = std::path::Path::new(&dir).join("guide-template.png");
-            app.driver.screenshot(&shot).await?;
-        }
+        snapshot(&app, "guide-template").await?;
         assert!(
             app.driver
                 .find_all(By::Css(format!("{} textarea", test_id("actionGuide"))))
@@ -140,6 +147,7 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
                 .await?
         );
         assert!(sim.option_posts(flex_sale).await.is_empty());
+        snapshot(&app, "guide-limit").await?;
 
         // The reason used up elsewhere shows 0 and cannot be picked.
         let used = app
@@ -190,6 +198,28 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
             })
             .await?;
         assert!(billing.contains("0 left"), "refused reason: {billing}");
+        // Nothing reached the buyer, so another reason with messages left may still start it.
+        until(
+            15,
+            "the refused reason still made the seller wait",
+            || async {
+                Ok(app
+                    .driver
+                    .find_all(By::Css(test_id("actionGuideWaiting")))
+                    .await?
+                    .is_empty())
+            },
+        )
+        .await?;
+        assert!(
+            app.wait_for(&format!("{} input", option("OTHER")))
+                .await?
+                .is_enabled()
+                .await?,
+            "another reason stays available"
+        );
+        // The window's picture can trail the page by a frame or two.
+        tokio::time::sleep(Duration::from_millis(500)).await;
         Ok(())
     })
     .await

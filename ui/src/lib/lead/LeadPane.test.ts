@@ -217,6 +217,26 @@ describe("LeadPane with reasons to communicate", () => {
     expect(screen.queryByTestId(testIds.actionGuideError)).toBeNull();
   });
 
+  it("stops waiting once Mercado Libre refused the reason that was on its way", async () => {
+    const page: ConversationPage = {
+      messages: [],
+      olderCursor: null,
+      outbox: [draft({ id: 5, leadId: 3, text: "", state: "sending", guideOptionId: "REQUEST_BILLING_INFO" })],
+    };
+    const api = fakeApi({ 3: page });
+    // Like the core: a draft still on its way makes the seller wait.
+    api.checkSend.mockImplementation(async () => ({
+      refusal: page.outbox.some((item) => item.state !== "failed") ? { code: "awaiting_buyer_reply" } : { code: "action_guide_required" },
+      heldBack: null,
+    }));
+    const { rerender } = render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide, revision: 0 });
+    await screen.findByTestId(testIds.actionGuideWaiting);
+    page.outbox = [{ ...page.outbox[0]!, state: "failed", reason: "cap_exhausted" }];
+    await rerender({ revision: 1 });
+    await screen.findByTestId(testIds.actionGuideError);
+    await waitFor(() => expect(screen.queryByTestId(testIds.actionGuideWaiting)).toBeNull());
+  });
+
   it("a conversation the seller may write freely keeps the composer", async () => {
     const api = fakeApi(pages);
     render(LeadPane, { leadId: 1, api, watchDrops: noDrops, loadGuide: async () => null });
