@@ -163,6 +163,23 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
                 .await?
         );
 
+        // The delivery promise takes times this app cannot fill in yet: it points to Mercado Libre.
+        let promise = app
+            .wait_text(&format!("{} .cap", option("DELIVERY_PROMISE")), |t| {
+                t.contains("Mercado Libre")
+            })
+            .await?;
+        assert!(
+            promise.contains("Send it on Mercado Libre"),
+            "delivery promise: {promise}"
+        );
+        assert!(
+            !app.wait_for(&format!("{} input", option("DELIVERY_PROMISE")))
+                .await?
+                .is_enabled()
+                .await?
+        );
+
         // A reason used up while its post is on the way: Mercado Libre refuses it, the refusal
         // reads as a sentence, and the reason shows 0.
         let option_path = format!("/messages/action_guide/packs/{flex_sale}/option");

@@ -239,6 +239,7 @@ pub fn action_guide_from_api(options: &Value, caps: Option<&Value>) -> crate::ru
                         OptionKind::Template {
                             template_ids,
                             texts: Default::default(),
+                            needs_values: Vec::new(),
                         }
                     } else {
                         let limit = id_of(o.get("char_limit")).unwrap_or(350);
@@ -304,6 +305,7 @@ mod guide_tests {
             OptionKind::Template {
                 template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()],
                 texts: Default::default(),
+                needs_values: Vec::new(),
             }
         );
         assert_eq!(options[3].id, "OTHER");

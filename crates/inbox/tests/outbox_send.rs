@@ -247,6 +247,15 @@ async fn a_template_reads_as_the_sites_text_and_a_cap_used_meanwhile_is_mercado_
         .find(|o| o.id == "REQUEST_BILLING_INFO")
         .expect("billing reason");
     assert_eq!(billing.cap_available, 1);
+    let promise = options
+        .iter()
+        .find(|o| o.id == "DELIVERY_PROMISE")
+        .expect("Flex offers the delivery promise");
+    assert!(
+        promise.templates[0].needs_values,
+        "its times cannot be filled here"
+    );
+    assert!(!billing.templates[0].needs_values);
     let template = billing.templates[0].clone();
     let text = template.text.clone().expect("the site's text");
     assert!(

@@ -36,6 +36,9 @@ pub struct GuideOptionDto {
 pub struct GuideTemplateDto {
     pub id: String,
     pub text: Option<String>,
+    /// Its text takes values (the delivery promise's times) Mostrador cannot fill yet: the
+    /// seller sends it on Mercado Libre.
+    pub needs_values: bool,
 }
 
 /// The picker's options when the conversation must start through the action guide; `None`
@@ -51,6 +54,7 @@ pub fn guide_options(guide: &ActionGuide) -> Option<Vec<GuideOptionDto>> {
                         OptionKind::Template {
                             template_ids,
                             texts,
+                            needs_values,
                         } => (
                             GuideKind::Template,
                             None,
@@ -59,6 +63,7 @@ pub fn guide_options(guide: &ActionGuide) -> Option<Vec<GuideOptionDto>> {
                                 .map(|id| GuideTemplateDto {
                                     id: id.clone(),
                                     text: texts.get(id).cloned(),
+                                    needs_values: needs_values.contains(id),
                                 })
                                 .collect(),
                         ),
@@ -107,6 +112,7 @@ mod tests {
                             "Para adjuntarte la factura…".to_owned(),
                         )]
                         .into(),
+                        needs_values: vec!["TEMPLATE___REQUEST_BILLING_INFO___2".into()],
                     },
                     cap_available: 1,
                 },
@@ -126,10 +132,12 @@ mod tests {
                 GuideTemplateDto {
                     id: "TEMPLATE___REQUEST_BILLING_INFO___1".into(),
                     text: Some("Para adjuntarte la factura…".into()),
+                    needs_values: false,
                 },
                 GuideTemplateDto {
                     id: "TEMPLATE___REQUEST_BILLING_INFO___2".into(),
                     text: None,
+                    needs_values: true,
                 },
             ]
         );

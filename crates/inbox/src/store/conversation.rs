@@ -231,6 +231,7 @@ mod tests {
                         "Para adjuntarte la factura…\n- DNI".to_owned(),
                     )]
                     .into(),
+                    needs_values: Vec::new(),
                 },
                 cap_available: 1,
             }],
@@ -264,6 +265,7 @@ mod tests {
             OptionKind::Template {
                 template_ids: vec!["T1".into()],
                 texts: Default::default(),
+                needs_values: Vec::new(),
             }
         );
         assert_eq!(options[0].cap_available, 0);

@@ -228,6 +228,17 @@ impl AccountSync {
                                 Some((t.id.clone(), text))
                             })
                             .collect(),
+                        needs_values: o
+                            .templates
+                            .iter()
+                            .filter(|t| {
+                                t.vars
+                                    .as_ref()
+                                    .and_then(serde_json::Value::as_array)
+                                    .is_some_and(|vars| !vars.is_empty())
+                            })
+                            .map(|t| t.id.clone())
+                            .collect(),
                     },
                 },
                 cap_available: o

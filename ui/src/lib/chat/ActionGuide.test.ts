@@ -13,7 +13,7 @@ const options: GuideOptionView[] = [
     kind: "template",
     capAvailable: 1,
     charLimit: null,
-    templates: [{ id: "TEMPLATE___REQUEST_BILLING_INFO___1", text: "Hola. Necesito tus datos de facturación." }],
+    templates: [{ id: "TEMPLATE___REQUEST_BILLING_INFO___1", text: "Hola. Necesito tus datos de facturación.", needsValues: false }],
   },
   { id: "OTHER", enabled: true, kind: "free_text", capAvailable: 1, charLimit: 350, templates: [] },
   { id: "SEND_INVOICE_LINK", enabled: true, kind: "free_text", capAvailable: 0, charLimit: 350, templates: [] },
@@ -60,8 +60,23 @@ describe("ActionGuide", () => {
     expect(within(option("OTHER")).getByRole("radio")).toBeDisabled();
   });
 
+  it("keeps a reason whose template takes values out of reach, and says where to send it", () => {
+    const promise: GuideOptionView = {
+      id: "DELIVERY_PROMISE",
+      enabled: true,
+      kind: "template",
+      capAvailable: 1,
+      charLimit: null,
+      templates: [{ id: "TEMPLATE___DELIVERY_PROMISE___1", text: "Hola,Entregaremos tu compra %s entre las %d y las %d hs.", needsValues: true }],
+    };
+    render(ActionGuide, { options: [promise, options[0]!] });
+    expect(option("DELIVERY_PROMISE")).toHaveTextContent("Send it on Mercado Libre");
+    expect(within(option("DELIVERY_PROMISE")).getByRole("radio")).toBeDisabled();
+    expect(within(option("REQUEST_BILLING_INFO")).getByRole("radio")).toBeEnabled();
+  });
+
   it("says so when Mercado Libre did not share a template's text", async () => {
-    render(ActionGuide, { options: [{ ...options[0]!, templates: [{ id: "T", text: null }] }] });
+    render(ActionGuide, { options: [{ ...options[0]!, templates: [{ id: "T", text: null, needsValues: false }] }] });
     await fireEvent.click(screen.getByRole("radio"));
     expect(screen.getByTestId(testIds.actionGuideTemplate)).toHaveTextContent("Mercado Libre sends its own fixed text for this reason");
     expect(screen.getByTestId(testIds.actionGuideSend)).toBeEnabled();
@@ -144,7 +159,7 @@ describe("ActionGuide", () => {
   it("lets the seller pick among several templates by their text", async () => {
     const onsend = vi.fn();
     const several: GuideOptionView[] = [
-      { ...options[0]!, templates: [{ id: "T1", text: "Hola, ¿me pasás tus datos?" }, { id: "T2", text: "Necesito tu CUIT para la factura." }] },
+      { ...options[0]!, templates: [{ id: "T1", text: "Hola, ¿me pasás tus datos?", needsValues: false }, { id: "T2", text: "Necesito tu CUIT para la factura.", needsValues: false }] },
     ];
     render(ActionGuide, { options: several, onsend });
     await fireEvent.click(within(option("REQUEST_BILLING_INFO")).getByRole("radio"));
@@ -157,7 +172,7 @@ describe("ActionGuide", () => {
 
   it("renders a template's text as text", async () => {
     const hostile: GuideOptionView[] = [
-      { ...options[0]!, templates: [{ id: "T", text: "<img src=x onerror=alert(1)>" }] },
+      { ...options[0]!, templates: [{ id: "T", text: "<img src=x onerror=alert(1)>", needsValues: false }] },
     ];
     render(ActionGuide, { options: hostile });
     await fireEvent.click(screen.getByRole("radio"));

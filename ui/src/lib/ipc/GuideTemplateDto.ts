@@ -4,4 +4,9 @@
  * A template of a reason: its id (sent back when chosen) and the text Mercado Libre will send
  * on the seller's site, read-only; `null` when the guide did not give it.
  */
-export type GuideTemplateDto = { id: string, text: string | null, };
+export type GuideTemplateDto = { id: string, text: string | null, 
+/**
+ * Its text takes values (the delivery promise's times) Mostrador cannot fill yet: the
+ * seller sends it on Mercado Libre.
+ */
+needsValues: boolean, };

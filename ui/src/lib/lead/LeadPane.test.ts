@@ -170,7 +170,7 @@ describe("LeadPane with reasons to communicate", () => {
   });
 
   const guide = [
-    { id: "REQUEST_BILLING_INFO", enabled: true, kind: "template" as const, capAvailable: 1, charLimit: null, templates: [{ id: "TEMPLATE___REQUEST_BILLING_INFO___1", text: "Para adjuntarte la factura necesito tus datos." }] },
+    { id: "REQUEST_BILLING_INFO", enabled: true, kind: "template" as const, capAvailable: 1, charLimit: null, templates: [{ id: "TEMPLATE___REQUEST_BILLING_INFO___1", text: "Para adjuntarte la factura necesito tus datos.", needsValues: false }] },
     { id: "OTHER", enabled: true, kind: "free_text" as const, capAvailable: 1, charLimit: 350, templates: [] },
   ];
 
