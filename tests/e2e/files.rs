@@ -226,10 +226,7 @@ async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
     let sim = Sim::at_port(port);
     app.run(async {
         until_connected(&app).await?;
-        let summary = sim.summary().await;
-        let lead = summary["landmarks"]["with_attachments"]
-            .as_u64()
-            .unwrap_or_else(|| panic!("no with_attachments landmark: {summary}"));
+        let lead = sim.landmark("with_attachments").await;
         open_by_search(&app, &lead.to_string()).await?;
 
         // The photo is fetched when the chat opens and drawn from the cache.

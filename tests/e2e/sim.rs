@@ -186,4 +186,46 @@ impl Sim {
         }
         orders
     }
+
+    /// A named sale of the demo (`meli_sim::Landmarks`), e.g. `needs_action_guide`.
+    pub async fn landmark(&self, name: &str) -> u64 {
+        let summary = self.summary().await;
+        summary["landmarks"][name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no landmark {name} in {summary}"))
+    }
+
+    /// Messages left for an action-guide option, as if the seller had used it elsewhere.
+    pub async fn set_cap(&self, conversation: u64, option_id: &str, cap: u8) {
+        self.post(
+            &format!("/_sim/packs/{conversation}/caps"),
+            json!({ "option_id": option_id, "cap_available": cap }),
+        )
+        .await;
+    }
+
+    /// The next request under `path_prefix` with `method` is served `delay_ms` late.
+    pub async fn slow_next(&self, method: &str, path_prefix: &str, delay_ms: u64) {
+        self.post(
+            "/_sim/faults",
+            json!({
+                "path_prefix": path_prefix,
+                "method": method,
+                "kind": { "kind": "slow", "delay_ms": delay_ms },
+                "times": 1,
+            }),
+        )
+        .await;
+    }
+
+    /// Statuses of the reasons to communicate posted for this conversation, oldest first.
+    pub async fn option_posts(&self, conversation: u64) -> Vec<u16> {
+        let path = format!("/messages/action_guide/packs/{conversation}/option");
+        self.requests()
+            .await
+            .into_iter()
+            .filter(|r| r["method"] == "POST" && r["path"] == path.as_str())
+            .filter_map(|r| r["status"].as_u64().and_then(|s| u16::try_from(s).ok()))
+            .collect()
+    }
 }

@@ -178,6 +178,41 @@ mod tests {
     }
 }
 
+/// A template's published `html` as the plain text the buyer reads: line breaks kept, tags
+/// dropped, the few entities Mercado Libre's texts use decoded. The UI shows it as text only.
+pub fn template_plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let tag = rest[start + 1..start + len].trim().to_ascii_lowercase();
+        let closing = tag.starts_with('/');
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap_or("");
+        out.push_str(match (name, closing) {
+            ("br", _) | ("p" | "div", true) => "\n",
+            ("li", false) => "\n- ",
+            _ => "",
+        });
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
 /// The action guide for a pack (`GET /messages/action_guide/packs/{id}`), with the caps of
 /// `…/caps_available` when the sync read them (they are fresher than the options' own).
 pub fn action_guide_from_api(options: &Value, caps: Option<&Value>) -> crate::rules::ActionGuide {
@@ -201,7 +236,11 @@ pub fn action_guide_from_api(options: &Value, caps: Option<&Value>) -> crate::ru
                             .and_then(Value::as_array)
                             .map(|t| t.iter().filter_map(|t| text_at(t, &["id"])).collect())
                             .unwrap_or_default();
-                        OptionKind::Template { template_ids }
+                        OptionKind::Template {
+                            template_ids,
+                            texts: Default::default(),
+                            needs_values: Vec::new(),
+                        }
                     } else {
                         let limit = id_of(o.get("char_limit")).unwrap_or(350);
                         OptionKind::FreeText {
@@ -230,6 +269,25 @@ mod guide_tests {
     use crate::rules::{ActionGuide, OptionKind};
 
     #[test]
+    fn template_html_reads_as_plain_text() {
+        assert_eq!(
+            template_plain_text("Hola,Entregaremos tu compra %s entre las %d y las %d hs."),
+            "Hola,Entregaremos tu compra %s entre las %d y las %d hs."
+        );
+        assert_eq!(
+            template_plain_text(
+                "<p>Necesito:</p><ul><li>Nombre</li><li>DNI &amp; domicilio</li></ul>"
+            ),
+            "Necesito:\n\n- Nombre\n- DNI & domicilio"
+        );
+        assert_eq!(
+            template_plain_text("Hola<br/>chau <b>x</b>"),
+            "Hola\nchau x"
+        );
+        assert_eq!(template_plain_text("a < b"), "a < b", "a lone < is text");
+    }
+
+    #[test]
     fn parses_the_published_options_with_fresher_caps() {
         let options: Value =
             serde_json::from_str(include_str!("../fixtures/action_guide_options.json"))
@@ -245,7 +303,9 @@ mod guide_tests {
         assert_eq!(
             options[1].kind,
             OptionKind::Template {
-                template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()]
+                template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()],
+                texts: Default::default(),
+                needs_values: Vec::new(),
             }
         );
         assert_eq!(options[3].id, "OTHER");

@@ -225,6 +225,105 @@ async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_reads_as_the_sites_text_and_a_cap_used_meanwhile_is_mercado_libres_refusal() {
+    let sim = sim(SimConfig::demo()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide_flex")
+        .expect("landmark");
+    let lead = lead_of(&inbox, account, conversation);
+
+    // The picker gets the template's text as Mercado Libre sends it on the seller's site (MLA).
+    let options = inbox
+        .action_guide(lead)
+        .await
+        .expect("guide")
+        .expect("required");
+    let billing = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .expect("billing reason");
+    assert_eq!(billing.cap_available, 1);
+    let promise = options
+        .iter()
+        .find(|o| o.id == "DELIVERY_PROMISE")
+        .expect("Flex offers the delivery promise");
+    assert!(
+        promise.templates[0].needs_values,
+        "its times cannot be filled here"
+    );
+    assert!(!billing.templates[0].needs_values);
+    let template = billing.templates[0].clone();
+    let text = template.text.clone().expect("the site's text");
+    assert!(
+        text.starts_with("Para adjuntarte la factura") && text.contains("\n- DNI"),
+        "{text}"
+    );
+
+    // While the post is on its way, the cap is used elsewhere (Mercado Libre's site).
+    let option_path = format!("/messages/action_guide/packs/{conversation}/option");
+    sim.control().inject_fault(FaultRule {
+        path_prefix: option_path.clone(),
+        method: Some("POST".into()),
+        kind: FaultKind::Slow { delay_ms: 1500 },
+        times: Some(1),
+        rate_percent: None,
+    });
+    let mut choice = draft("");
+    choice.guide = Some(inbox::rules::GuideChoice {
+        option_id: billing.id.clone(),
+        template_id: Some(template.id.clone()),
+    });
+    inbox.send(lead, choice).await.expect("queued");
+    let watcher = {
+        let (inbox, control) = (inbox.clone(), sim.control());
+        tokio::spawn(async move {
+            for _ in 0..1000 {
+                let states = outbox_states(&inbox, lead);
+                if states.iter().any(|(state, _)| state == "sending") {
+                    control
+                        .set_cap(conversation, "REQUEST_BILLING_INFO", 0)
+                        .expect("cap");
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            false
+        })
+    };
+    sync_online(&inbox, account).await;
+    assert!(watcher.await.expect("watcher"), "the draft never went out");
+
+    assert_eq!(
+        outbox_states(&inbox, lead),
+        [("failed".to_owned(), Some("cap_exhausted".to_owned()))]
+    );
+    let refused: Vec<_> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == option_path)
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(refused, [403], "Mercado Libre itself refused it");
+    // The picker shows what is left: nothing for that reason.
+    let options = inbox
+        .action_guide(lead)
+        .await
+        .expect("guide")
+        .expect("required");
+    let billing = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .expect("billing reason");
+    assert_eq!(billing.cap_available, 0);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_once() {
     let sim = sim(SimConfig::empty()).await;
     let sale = plain_sale(&sim, OrderStatus::Paid);
@@ -278,6 +377,71 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
         buyer_sees(&sim, sale.conversation_id, text),
         1,
         "exactly once"
+    );
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_queued_during_the_first_import_goes_out_before_the_import_ends() {
+    let sim = sim(SimConfig::demo()).await;
+    // Every conversation read is slow, so the first import takes seconds.
+    sim.control().inject_fault(FaultRule {
+        path_prefix: "/messages/packs/".into(),
+        method: Some("GET".into()),
+        kind: FaultKind::Slow { delay_ms: 120 },
+        times: None,
+        rate_percent: Some(100),
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = inbox
+        .connect_with_client(client(&sim, MLA), sync_config())
+        .await
+        .expect("connects");
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    // Its conversation (paid, recent) is among the first the import reads.
+    let mut lead = None;
+    for _ in 0..300 {
+        lead = inbox
+            .store()
+            .read(|c| inbox::store::leads::find(c, account, conversation as i64))
+            .expect("reads");
+        if let Some(id) = lead {
+            if inbox.action_guide(id).await.expect("guide").is_some() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let lead = lead.expect("the lead was imported");
+    let mut reason = draft("Hola, ¿te llegó bien la factura?");
+    reason.guide = Some(inbox::rules::GuideChoice {
+        option_id: "OTHER".into(),
+        template_id: None,
+    });
+    inbox.send(lead, reason).await.expect("queued");
+    sync_online(&inbox, account).await;
+
+    assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
+    let log = sim.control().requests();
+    let posted = log
+        .iter()
+        .position(|r| r.method == "POST" && r.path.ends_with("/option"))
+        .expect("posted");
+    let conversations_read = |log: &[meli_sim::LoggedRequest]| {
+        log.iter()
+            .filter(|r| r.method == "GET" && r.path.starts_with("/messages/packs/"))
+            .map(|r| r.path.clone())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let (before, all) = (conversations_read(&log[..posted]), conversations_read(&log));
+    assert!(
+        before * 2 < all,
+        "the draft waited for the import: {before} of {all} conversations read before it went"
     );
     inbox.stop_sync().await;
 }

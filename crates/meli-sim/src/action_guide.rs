@@ -38,17 +38,45 @@ fn template_id(option: &str, site: &Site) -> String {
     format!("TEMPLATE___{option}___{}", site.id)
 }
 
-/// The fixed text of a template in the site's language.
+/// The fixed text of a template on a site, as Mercado Libre publishes it ("Templates
+/// disponibles según el país"); where a site has none published, the text of its language.
 fn template_text(option: &str, site: &Site) -> &'static str {
-    match (option, site.portuguese) {
-        ("REQUEST_VARIANTS", false) => "Hola, si necesitás especificar algo sobre la opción del producto que compraste, decímelo ahora así lo preparo antes de enviarlo. Gracias",
-        ("REQUEST_VARIANTS", true) => "Olá, se precisar especificar algo sobre a opção do produto que você comprou, me diga agora para que eu possa prepará-lo antes do envio. Obrigado",
-        ("REQUEST_BILLING_INFO", false) => "Hola, para adjuntar la factura de tu compra necesito los siguientes datos: - Nombre y apellido - Documento - Domicilio - Código postal",
-        ("REQUEST_BILLING_INFO", true) => "Olá, para anexar a nota fiscal da sua compra preciso dos seguintes dados: - Nome e sobrenome - CPF - Endereço - CEP",
-        ("DELIVERY_PROMISE", false) => "Hola, tu compra llegará entre el {INIT} y el {LIMIT}.",
-        ("DELIVERY_PROMISE", true) => "Olá, sua compra chegará entre {INIT} e {LIMIT}.",
+    const VARIANTS_ES: &str = "Hola, por favor confirma las características que quieres del producto que compraste, así podemos concretar el envío.";
+    macro_rules! billing {
+        ($list:literal) => {
+            concat!(
+                "Para adjuntarte la factura de tu compra necesito los siguientes datos:",
+                $list
+            )
+        };
+    }
+    match (option, site.id) {
+        ("REQUEST_VARIANTS", "MLB") => "Olá! Por favor, confirme as características que quer para o produto que você comprou, assim, podemos fazer o envio.",
+        ("REQUEST_VARIANTS", _) => VARIANTS_ES,
+        ("REQUEST_BILLING_INFO", "MLB") => "Olá, para anexar a nota fiscal da sua compra preciso dos seguintes dados:\n- Nome e sobrenome\n- CPF\n- Endereço\n- CEP",
+        ("REQUEST_BILLING_INFO", "MLM") => billing!("\n- Nombre y apellido\n- RFC\n- Domicilio\n- Código postal"),
+        ("REQUEST_BILLING_INFO", "MCO") => billing!("\n- Nombre y apellido\n- Tipo y número de documento\n- Email\n- Domicilio\n- Código postal\n- Código de municipio\n- Código de departamento"),
+        ("REQUEST_BILLING_INFO", "MLU") => billing!("\n- Nombre y apellido\n- Cédula"),
+        ("REQUEST_BILLING_INFO", "MEC") => billing!("\n- Nombre y apellido\n- Tipo y número de documento\n- Domicilio\n- Código postal"),
+        ("REQUEST_BILLING_INFO", _) => billing!("\n- Nombre y apellido\n- DNI\n- Domicilio\n- Código postal"),
+        ("DELIVERY_PROMISE", "MLB") => "Olá, sua compra chegará entre {INIT} e {LIMIT}.",
+        ("DELIVERY_PROMISE", _) => "Hola, tu compra llegará entre el {INIT} y el {LIMIT}.",
         _ => "",
     }
+}
+
+/// `templates[].texts` as published: every site's text, keyed by the site id in lower case.
+fn texts_json(option: &str) -> Value {
+    let texts: serde_json::Map<String, Value> = crate::model::SITES
+        .iter()
+        .map(|site| {
+            (
+                site.id.to_lowercase(),
+                json!({ "html": template_text(option, site) }),
+            )
+        })
+        .collect();
+    Value::Object(texts)
 }
 
 /// The options this sale offers, by index into [`OPTIONS`].
@@ -139,7 +167,7 @@ pub async fn options(
                 o["templates"] = json!([{
                     "id": template_id(option, site),
                     "vars": vars,
-                    "texts": [template_text(option, site)],
+                    "texts": texts_json(option),
                 }]);
             }
             o

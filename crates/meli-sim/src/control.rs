@@ -308,6 +308,24 @@ impl Control {
         Ok(())
     }
 
+    /// Sets how many messages are left for an action-guide option on a sale, as Mercado Libre
+    /// would after the seller used it elsewhere (its site, another app): `0` makes the next
+    /// `POST …/option` for it answer 403 `limit_exceeded`.
+    pub fn set_cap(&self, pack_or_order: u64, option_id: &str, cap: u8) -> Result<(), SimError> {
+        let index = crate::action_guide::OPTIONS
+            .iter()
+            .position(|o| *o == option_id)
+            .ok_or_else(|| SimError::InvalidControl(format!("unknown option {option_id}")))?;
+        let key = self.key(pack_or_order)?;
+        let mut world = self.shared.world();
+        let conversation = world
+            .conversations
+            .get_mut(&key)
+            .ok_or(SimError::UnknownPack(key))?;
+        conversation.caps[index] = cap;
+        Ok(())
+    }
+
     /// Texts the buyer can see, oldest first: moderated seller messages never reach them.
     pub fn buyer_sees(&self, pack_or_order: u64) -> Result<Vec<String>, SimError> {
         let key = self.key(pack_or_order)?;

@@ -47,6 +47,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/packs/{id}/seller_messages", post(seller_writes))
         .route("/_sim/packs/{id}/block", post(block).delete(unblock))
         .route("/_sim/packs/{id}/flags", post(flags))
+        .route("/_sim/packs/{id}/caps", post(caps))
         .route("/_sim/revoke", post(revoke))
         .route("/_sim/login", post(login))
         .route("/_sim/pkce", post(pkce))
@@ -174,6 +175,17 @@ struct FlagsBody {
 
 async fn flags(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<FlagsBody>) -> Done {
     control(s).set_flags(id, body.excepted_case, body.buyer_deactivated)?;
+    ok()
+}
+
+#[derive(Deserialize)]
+struct CapBody {
+    option_id: String,
+    cap_available: u8,
+}
+
+async fn caps(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<CapBody>) -> Done {
+    control(s).set_cap(id, &body.option_id, body.cap_available)?;
     ok()
 }
 

@@ -61,6 +61,7 @@
 //! | `POST /_sim/packs/{id}/seller_messages` `{"text"}` | [`Control::seller_writes_on_site`] |
 //! | `POST /_sim/packs/{id}/block` `{"substatus"}` / `DELETE` | [`Control::block_conversation`] / [`Control::unblock_conversation`] |
 //! | `POST /_sim/packs/{id}/flags` `{"excepted_case","buyer_deactivated"}` | [`Control::set_flags`] |
+//! | `POST /_sim/packs/{id}/caps` `{"option_id","cap_available"}` | [`Control::set_cap`] (an action-guide option's messages left) |
 //! | `POST /_sim/revoke` `{"user_id"}` | [`Control::revoke_app`] |
 //! | `POST /_sim/login` `{"user_id"}` | [`Control::log_in_as`] (who the consent page authorizes) |
 //! | `POST /_sim/pkce` `{"required"}` | [`Control::set_pkce_required`] |

@@ -371,3 +371,54 @@ async fn the_mlb_seller_gets_portuguese_templates() {
     assert_eq!(status, 201);
     assert!(sent["text"].as_str().expect("text").contains("nota fiscal"));
 }
+
+#[tokio::test]
+async fn templates_carry_each_sites_text_and_send_the_sellers() {
+    let h = demo().await;
+    let key = landmark(&h, "needs_action_guide");
+    let (_, body) = send(h.get(&format!("/messages/action_guide/packs/{key}?tag=post_sale"))).await;
+    let template = &body["options"][1]["templates"][0];
+    let mla = template["texts"]["mla"]["html"].as_str().expect("mla text");
+    assert!(mla.contains("- DNI"), "{mla}");
+    let mlm = template["texts"]["mlm"]["html"].as_str().expect("mlm text");
+    assert!(mlm.contains("- RFC"), "{mlm}");
+    let mlb = template["texts"]["mlb"]["html"].as_str().expect("mlb text");
+    assert!(mlb.contains("nota fiscal"), "{mlb}");
+
+    let (status, sent) = post_option(
+        &h,
+        key,
+        &json!({ "option_id": "REQUEST_BILLING_INFO", "template_id": template["id"] }),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(
+        sent["text"], mla,
+        "the message is the text the guide showed"
+    );
+}
+
+#[tokio::test]
+async fn a_cap_used_elsewhere_is_refused_as_limit_exceeded() {
+    let h = demo().await;
+    let key = landmark(&h, "needs_action_guide_flex");
+    h.sim
+        .control()
+        .set_cap(key, "REQUEST_BILLING_INFO", 0)
+        .expect("cap");
+    let (_, caps) = send(h.get(&format!(
+        "/messages/action_guide/packs/{key}/caps_available?tag=post_sale"
+    )))
+    .await;
+    assert_eq!(
+        caps[0],
+        json!({ "option_id": "REQUEST_BILLING_INFO", "cap_available": 0 })
+    );
+    expect_error(
+        post_option(&h, key, &json!({ "option_id": "REQUEST_BILLING_INFO", "template_id": "TEMPLATE___REQUEST_BILLING_INFO___MLA" })).await,
+        403,
+        "limit_exceeded",
+        "You are not allowed to execute the option REQUEST_BILLING_INFO again",
+    );
+    assert!(h.sim.control().set_cap(key, "SAY_HELLO", 1).is_err());
+}

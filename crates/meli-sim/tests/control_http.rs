@@ -151,3 +151,40 @@ async fn live_buyers_act_on_a_timer() {
         "nothing happened"
     );
 }
+
+#[tokio::test]
+async fn an_action_guide_cap_is_set_over_http() {
+    let h = Harness::start(SimConfig::demo()).await;
+    let key = h
+        .sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    control(
+        &h,
+        &format!("/_sim/packs/{key}/caps"),
+        json!({ "option_id": "OTHER", "cap_available": 0 }),
+    )
+    .await;
+    let (_, caps) = send(h.get(&format!(
+        "/messages/action_guide/packs/{key}/caps_available?tag=post_sale"
+    )))
+    .await;
+    let other = caps
+        .as_array()
+        .expect("caps")
+        .iter()
+        .find(|c| c["option_id"] == "OTHER")
+        .cloned();
+    assert_eq!(
+        other,
+        Some(json!({ "option_id": "OTHER", "cap_available": 0 }))
+    );
+    let (status, _) = send(
+        h.http
+            .post(h.url(&format!("/_sim/packs/{key}/caps")))
+            .json(&json!({ "option_id": "NOPE", "cap_available": 1 })),
+    )
+    .await;
+    assert_eq!(status, 400);
+}

@@ -101,6 +101,9 @@ pub struct OutboxItem {
     pub state: OutboxState,
     pub reason: Option<String>,
     pub created_at: String,
+    /// The reason to communicate it goes through, when it starts the conversation that way
+    /// (a template's draft has no text of its own).
+    pub guide_option_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

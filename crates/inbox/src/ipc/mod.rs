@@ -16,7 +16,7 @@ pub use board::{
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use connect::{ConnectForm, ConnectProgress, SiteOption};
-pub use guide::{guide_options, GuideKind, GuideOptionDto};
+pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};

@@ -70,6 +70,14 @@ pub enum OptionKind {
     /// Mercado Libre's fixed text, chosen by template id.
     Template {
         template_ids: Vec<String>,
+        /// Template id → the text Mercado Libre sends on the account's site, where the guide
+        /// gave it (guides stored before texts were kept have none).
+        #[serde(default)]
+        texts: std::collections::BTreeMap<String, String>,
+        /// Template ids whose text takes values (the delivery promise's times), which Mostrador
+        /// cannot fill yet: Mercado Libre refuses them without.
+        #[serde(default)]
+        needs_values: Vec<String>,
     },
     FreeText {
         char_limit: u32,
@@ -242,13 +250,27 @@ fn choose_route(conversation: &ConversationFacts, draft: &Draft) -> Result<Route
             option_id: option.id.clone(),
         });
     }
-    if let OptionKind::Template { template_ids } = &option.kind {
+    if let OptionKind::Template {
+        template_ids,
+        needs_values,
+        ..
+    } = &option.kind
+    {
         let valid = choice
             .template_id
             .as_ref()
             .is_some_and(|t| template_ids.contains(t));
         if !valid {
             return Err(Refusal::TemplateRequired {
+                option_id: option.id.clone(),
+            });
+        }
+        if choice
+            .template_id
+            .as_ref()
+            .is_some_and(|t| needs_values.contains(t))
+        {
+            return Err(Refusal::TemplateNeedsValues {
                 option_id: option.id.clone(),
             });
         }

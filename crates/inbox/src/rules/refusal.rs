@@ -44,6 +44,8 @@ pub enum Refusal {
     TemplateRequired { option_id: String },
     #[error("This reason sends Mercado Libre's fixed text; clear your text to send it")]
     TemplateTextFixed { option_id: String },
+    #[error("This reason needs values Mostrador cannot fill yet; send it on Mercado Libre")]
+    TemplateNeedsValues { option_id: String },
     #[error("Write a message")]
     TextEmpty,
     #[error("The message is too long: {chars} characters, at most {max}")]
@@ -84,6 +86,7 @@ impl Refusal {
             Refusal::CapExhausted { .. } => "cap_exhausted",
             Refusal::TemplateRequired { .. } => "template_required",
             Refusal::TemplateTextFixed { .. } => "template_text_fixed",
+            Refusal::TemplateNeedsValues { .. } => "template_needs_values",
             Refusal::TextEmpty => "text_empty",
             Refusal::TextTooLong { .. } => "text_too_long",
             Refusal::TextCharset { .. } => "text_charset",
@@ -140,6 +143,9 @@ mod tests {
             },
             Refusal::TemplateTextFixed {
                 option_id: "X".into(),
+            },
+            Refusal::TemplateNeedsValues {
+                option_id: "DELIVERY_PROMISE".into(),
             },
             Refusal::TextEmpty,
             Refusal::TextTooLong {

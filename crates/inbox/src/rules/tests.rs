@@ -58,6 +58,8 @@ fn billing(cap: u32) -> GuideOption {
         enabled: true,
         kind: OptionKind::Template {
             template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___1".into()],
+            texts: Default::default(),
+            needs_values: Vec::new(),
         },
         cap_available: cap,
     }
@@ -408,6 +410,45 @@ fn unknown_or_disabled_options_are_unavailable() {
             &choose("OTHER", None, "x")
         )),
         "option_unavailable"
+    );
+}
+
+#[test]
+fn a_template_that_takes_values_is_refused_until_they_can_be_filled() {
+    let promise = GuideOption {
+        id: "DELIVERY_PROMISE".into(),
+        enabled: true,
+        kind: OptionKind::Template {
+            template_ids: vec!["TEMPLATE___DELIVERY_PROMISE___1".into()],
+            texts: Default::default(),
+            needs_values: vec!["TEMPLATE___DELIVERY_PROMISE___1".into()],
+        },
+        cap_available: 1,
+    };
+    let conversation = guide(vec![promise, billing(1)]);
+    assert_eq!(
+        code(may_send(
+            &paid(),
+            &conversation,
+            &choose(
+                "DELIVERY_PROMISE",
+                Some("TEMPLATE___DELIVERY_PROMISE___1"),
+                ""
+            )
+        )),
+        "template_needs_values"
+    );
+    assert_eq!(
+        code(may_send(
+            &paid(),
+            &conversation,
+            &choose(
+                "REQUEST_BILLING_INFO",
+                Some("TEMPLATE___REQUEST_BILLING_INFO___1"),
+                ""
+            )
+        )),
+        "ok"
     );
 }
 

@@ -192,15 +192,84 @@ pub fn action_guide(conn: &Connection, lead_id: i64) -> Result<ActionGuide> {
 }
 
 /// Stores what the action guide said for this lead (the sync reads it when the seller must
-/// start the conversation through a reason to communicate).
-pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<()> {
+/// start the conversation through a reason to communicate). Returns whether it changed.
+pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) -> Result<bool> {
     let json = match guide {
         ActionGuide::NotRequired => None,
         required => Some(serde_json::to_string(required)?),
     };
-    conn.execute(
+    let changed = conn.execute(
         "UPDATE leads SET action_guide_json = ?2 WHERE id = ?1 AND action_guide_json IS NOT ?2",
         params![lead_id, json],
     )?;
-    Ok(())
+    Ok(changed > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{GuideOption, OptionKind};
+    use crate::store::testing::{api_order, now, temp_store, SELLER};
+    use crate::store::{accounts, orders};
+
+    #[test]
+    fn the_stored_guide_keeps_template_texts_and_reads_guides_stored_without_them() {
+        let (_dir, store) = temp_store();
+        let lead = store
+            .write(|tx| {
+                let account = accounts::connect(tx, SELLER, "MLA", None, now())?;
+                orders::apply_page(tx, account, &[api_order(1, None, "paid", "Mate")], now())?;
+                Ok(leads::find(tx, account, 1)?.expect("lead"))
+            })
+            .expect("setup");
+        let guide = ActionGuide::Required {
+            options: vec![GuideOption {
+                id: "REQUEST_BILLING_INFO".into(),
+                enabled: true,
+                kind: OptionKind::Template {
+                    template_ids: vec!["TEMPLATE___REQUEST_BILLING_INFO___MLA".into()],
+                    texts: [(
+                        "TEMPLATE___REQUEST_BILLING_INFO___MLA".to_owned(),
+                        "Para adjuntarte la factura…\n- DNI".to_owned(),
+                    )]
+                    .into(),
+                    needs_values: Vec::new(),
+                },
+                cap_available: 1,
+            }],
+        };
+        let stored = |guide: &ActionGuide| {
+            store
+                .write(|tx| set_action_guide(tx, lead, guide))
+                .expect("stored")
+        };
+        assert!(stored(&guide), "a new guide is a change");
+        assert!(!stored(&guide), "the same guide again is not");
+        assert_eq!(store.read(|c| action_guide(c, lead)).expect("read"), guide);
+
+        // A guide stored before texts were kept still reads, with no text.
+        store
+            .write(|tx| {
+                tx.execute(
+                    r#"UPDATE leads SET action_guide_json = '{"Required":{"options":[{"id":"OTHER","enabled":true,"kind":{"Template":{"template_ids":["T1"]}},"cap_available":0}]}}' WHERE id = ?1"#,
+                    [lead],
+                )?;
+                Ok(())
+            })
+            .expect("old json");
+        let ActionGuide::Required { options } =
+            store.read(|c| action_guide(c, lead)).expect("read")
+        else {
+            panic!("required");
+        };
+        assert_eq!(
+            options[0].kind,
+            OptionKind::Template {
+                template_ids: vec!["T1".into()],
+                texts: Default::default(),
+                needs_values: Vec::new(),
+            }
+        );
+        assert_eq!(options[0].cap_available, 0);
+    }
 }

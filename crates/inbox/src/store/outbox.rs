@@ -202,12 +202,13 @@ pub fn has_queued(conn: &Connection, lead_id: i64) -> Result<bool> {
 /// The lead's drafts not sent yet (including failed ones, with their reason), for the chat.
 pub fn unsent_for_lead(conn: &Connection, lead_id: i64) -> Result<Vec<OutboxItem>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, lead_id, text, files_json, state, reason, created_at FROM outbox
+        "SELECT id, lead_id, text, files_json, state, reason, created_at, guide_json FROM outbox
          WHERE lead_id = ?1 AND state <> 'sent' ORDER BY id",
     )?;
     let rows = stmt.query_map([lead_id], |r| {
         let files: String = r.get(3)?;
         let state: String = r.get(4)?;
+        let guide: Option<String> = r.get(7)?;
         Ok((
             OutboxItem {
                 id: r.get(0)?,
@@ -217,15 +218,21 @@ pub fn unsent_for_lead(conn: &Connection, lead_id: i64) -> Result<Vec<OutboxItem
                 state: OutboxState::from_key(&state).unwrap_or(OutboxState::Failed),
                 reason: r.get(5)?,
                 created_at: millis_to_text(r.get(6)?).unwrap_or_default(),
+                guide_option_id: None,
             },
             files,
+            guide,
         ))
     })?;
     let mut items = Vec::new();
     for row in rows {
-        let (mut item, files) = row?;
+        let (mut item, files, guide) = row?;
         let files: Vec<QueuedFile> = serde_json::from_str(&files)?;
         item.files = files.into_iter().map(|f| f.name).collect();
+        item.guide_option_id = guide
+            .map(|g| serde_json::from_str::<GuideChoice>(&g))
+            .transpose()?
+            .map(|g| g.option_id);
         items.push(item);
     }
     Ok(items)

@@ -161,7 +161,8 @@ impl AccountSync {
                         outcome.lead_changed |=
                             sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
                     }
-                    conversation::set_action_guide(tx, lead_id, guide)?;
+                    // A changed guide (caps used elsewhere, say) redraws the open lead.
+                    outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
                 }
                 sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
                 let notes = if outcome.new_from_buyer > 0 {
@@ -201,12 +202,15 @@ impl AccountSync {
         let guide = self
             .request(|| self.client.action_guide(conversation_id))
             .await?;
+        let site = self.client.site().id();
         let options = guide
             .options
             .iter()
             .map(|o| GuideOption {
                 id: o.id.as_str().to_owned(),
-                enabled: o.is_usable(),
+                // A cap of 0 stays visible as such (the seller waits for the buyer), apart from
+                // an option Mercado Libre switched off.
+                enabled: o.enabled != Some(false),
                 kind: match o.kind {
                     Some(meli::models::OptionKind::FreeText) => OptionKind::FreeText {
                         char_limit: o
@@ -216,6 +220,25 @@ impl AccountSync {
                     },
                     _ => OptionKind::Template {
                         template_ids: o.templates.iter().map(|t| t.id.clone()).collect(),
+                        texts: o
+                            .templates
+                            .iter()
+                            .filter_map(|t| {
+                                let text = crate::incoming::template_plain_text(t.text_for(site)?);
+                                Some((t.id.clone(), text))
+                            })
+                            .collect(),
+                        needs_values: o
+                            .templates
+                            .iter()
+                            .filter(|t| {
+                                t.vars
+                                    .as_ref()
+                                    .and_then(serde_json::Value::as_array)
+                                    .is_some_and(|vars| !vars.is_empty())
+                            })
+                            .map(|t| t.id.clone())
+                            .collect(),
                     },
                 },
                 cap_available: o

@@ -153,6 +153,9 @@ impl AccountSync {
             done = done.saturating_add(1);
             self.report(AccountState::Syncing { done, total });
             self.flush(false);
+            // The seller's drafts go before the rest of the history: a first import takes
+            // minutes, and the seller's actions come first.
+            self.send_outbox().await?;
         }
         Ok(())
     }

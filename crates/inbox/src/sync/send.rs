@@ -265,6 +265,14 @@ impl AccountSync {
                     code = err.code(),
                     "Mercado Libre refused the draft"
                 );
+                if matches!(plan.route, Route::ActionGuide(_)) {
+                    // A refused reason means the guide changed under us (its cap used
+                    // elsewhere, the buyer wrote, a block): read it again before the failure is
+                    // shown, so the picker shows what is left with it.
+                    if let Err(refresh) = self.refresh_conversation(lead_id).await {
+                        tracing::info!(%refresh, lead_id, "could not re-read the action guide");
+                    }
+                }
                 self.move_to(id, OutboxState::Failed, Some(err.code().into()), lead_id)
                     .await?;
                 Ok(false)

@@ -27,6 +27,7 @@ export function draft(overrides: Partial<OutboxView> = {}): OutboxView {
     state: "pending",
     reason: null,
     createdAt: "2025-03-04T10:00:00Z",
+    guideOptionId: null,
     ...overrides,
   };
 }

@@ -30,6 +30,15 @@ export function describeRefusal(refusal: Refusal): string {
   }
 }
 
+/**
+ * A refusal known by its code alone (a draft's failure reason, a command's error code): Mercado
+ * Libre's answers read as the action guide's sentences, the rules' own as theirs, anything else
+ * as a generic sentence rather than a code.
+ */
+export function describeFailure(code: string): string {
+  return tOr(`guide.error.${code}`, tOr(`refusal.${code}`, t("guide.error.generic")));
+}
+
 /** Characters as Mercado Libre counts them (code points, as Rust's `chars()`), not UTF-16 units. */
 export function charCount(text: string): number {
   let count = 0;

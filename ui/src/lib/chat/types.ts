@@ -21,8 +21,10 @@ export type SendVerdict = SendCheck | null;
 /** One of Mercado Libre's fixed texts for a reason to communicate. */
 export interface GuideTemplate {
   id: string;
-  /** The text as Mercado Libre will send it (read-only for the seller). */
-  text: string;
+  /** The text as Mercado Libre will send it (read-only for the seller); `null` when the guide did not give it. */
+  text: string | null;
+  /** Its text takes values (the delivery promise's times) Mostrador cannot fill yet. */
+  needsValues: boolean;
 }
 
 /** A reason to communicate as the action guide lists it for this sale. */

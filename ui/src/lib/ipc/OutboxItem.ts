@@ -8,4 +8,9 @@ export type OutboxItem = { id: number, leadId: number, text: string,
 /**
  * The names of the files it carries.
  */
-files: Array<string>, state: OutboxState, reason: string | null, createdAt: string, };
+files: Array<string>, state: OutboxState, reason: string | null, createdAt: string, 
+/**
+ * The reason to communicate it goes through, when it starts the conversation that way
+ * (a template's draft has no text of its own).
+ */
+guideOptionId: string | null, };

@@ -218,8 +218,8 @@ describe("LeadPane with reasons to communicate", () => {
   });
 
   const guide = [
-    { id: "REQUEST_BILLING_INFO", enabled: true, kind: "template" as const, capAvailable: 1, charLimit: null, templateIds: ["TEMPLATE___REQUEST_BILLING_INFO___1"] },
-    { id: "OTHER", enabled: true, kind: "free_text" as const, capAvailable: 1, charLimit: 350, templateIds: [] },
+    { id: "REQUEST_BILLING_INFO", enabled: true, kind: "template" as const, capAvailable: 1, charLimit: null, templates: [{ id: "TEMPLATE___REQUEST_BILLING_INFO___1", text: "Para adjuntarte la factura necesito tus datos.", needsValues: false }] },
+    { id: "OTHER", enabled: true, kind: "free_text" as const, capAvailable: 1, charLimit: 350, templates: [] },
   ];
 
   it("starts the conversation through the picker instead of the composer", async () => {
@@ -245,6 +245,44 @@ describe("LeadPane with reasons to communicate", () => {
         guide: { optionId: "OTHER", templateId: null },
       }),
     );
+  });
+
+  it("shows Mercado Libre's refusal of the reason sent, from the outbox, as a sentence", async () => {
+    const refused = draft({ id: 5, leadId: 3, text: "", state: "failed", reason: "cap_exhausted", guideOptionId: "REQUEST_BILLING_INFO" });
+    const api = fakeApi({ 3: { messages: [], olderCursor: null, outbox: [refused] } });
+    render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide });
+    const error = await screen.findByTestId(testIds.actionGuideError);
+    expect(error).toHaveTextContent("This reason was already used. Wait for the buyer's reply.");
+    expect(screen.getByTestId(testIds.chatOutbox)).toHaveTextContent("Reason to communicate: Ask for billing details");
+  });
+
+  it("a reason sent and waiting for the buyer stops the picker and says why", async () => {
+    const api = fakeApi({ 3: { messages: [], olderCursor: null, outbox: [] } });
+    api.checkSend.mockImplementation(async () => ({ refusal: { code: "awaiting_buyer_reply" }, heldBack: null }));
+    render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide });
+    const waiting = await screen.findByTestId(testIds.actionGuideWaiting);
+    expect(waiting).toHaveTextContent("Mercado Libre lets you start this conversation once. Wait for the buyer's reply to write again.");
+    expect(screen.queryByTestId(testIds.actionGuideError)).toBeNull();
+  });
+
+  it("stops waiting once Mercado Libre refused the reason that was on its way", async () => {
+    const page: ConversationPage = {
+      messages: [],
+      olderCursor: null,
+      outbox: [draft({ id: 5, leadId: 3, text: "", state: "sending", guideOptionId: "REQUEST_BILLING_INFO" })],
+    };
+    const api = fakeApi({ 3: page });
+    // Like the core: a draft still on its way makes the seller wait.
+    api.checkSend.mockImplementation(async () => ({
+      refusal: page.outbox.some((item) => item.state !== "failed") ? { code: "awaiting_buyer_reply" } : { code: "action_guide_required" },
+      heldBack: null,
+    }));
+    const { rerender } = render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide, revision: 0 });
+    await screen.findByTestId(testIds.actionGuideWaiting);
+    page.outbox = [{ ...page.outbox[0]!, state: "failed", reason: "cap_exhausted" }];
+    await rerender({ revision: 1 });
+    await screen.findByTestId(testIds.actionGuideError);
+    await waitFor(() => expect(screen.queryByTestId(testIds.actionGuideWaiting)).toBeNull());
   });
 
   it("a conversation the seller may write freely keeps the composer", async () => {

@@ -195,3 +195,24 @@ fn a_queued_draft_makes_the_next_one_wait_for_the_buyer() {
     store.write(|tx| discard(tx, id)).expect("discards");
     assert!(check(&store).is_ok());
 }
+
+#[test]
+fn a_reasons_draft_shows_which_reason_it_goes_through() {
+    let (_dir, store, lead) = setup();
+    let choice = GuideChoice {
+        option_id: "REQUEST_BILLING_INFO".into(),
+        template_id: Some("TEMPLATE___REQUEST_BILLING_INFO___MLA".into()),
+    };
+    store
+        .write(|tx| enqueue(tx, lead, "", &[], Some(&choice), now()))
+        .expect("queues");
+    store
+        .write(|tx| enqueue(tx, lead, "Hola", &[], None, now()))
+        .expect("queues");
+    let shown = store.read(|c| unsent_for_lead(c, lead)).expect("lists");
+    assert_eq!(
+        shown[0].guide_option_id.as_deref(),
+        Some("REQUEST_BILLING_INFO")
+    );
+    assert_eq!(shown[1].guide_option_id, None);
+}
