@@ -129,19 +129,36 @@ describe("ChatPane", () => {
     expect(file).toHaveTextContent("<img src=x onerror=alert(1)>.pdf");
   });
 
-  it("brings the message opened from search into view and marks it", () => {
-    const scrolled: string[] = [];
-    const original = Element.prototype.scrollIntoView;
-    Element.prototype.scrollIntoView = function (this: Element) {
-      scrolled.push((this as HTMLElement).dataset.messageId ?? "");
+  it("brings the message opened from search into view and marks it, scrolling only the chat", () => {
+    const rect = (top: number) => ({ top, bottom: top + 40, left: 0, right: 0, width: 0, height: 40, x: 0, y: top, toJSON: () => ({}) });
+    const original = {
+      rect: Element.prototype.getBoundingClientRect,
+      into: Element.prototype.scrollIntoView,
+      height: Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight"),
     };
+    const ancestors: string[] = [];
+    Element.prototype.scrollIntoView = () => ancestors.push("scrollIntoView");
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      const el = this as HTMLElement;
+      return el.dataset.messageId === "x2" ? rect(900) : rect(100);
+    };
+    Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.getAttribute("role") === "log" ? 400 : 40;
+      },
+    });
     try {
       render(ChatPane, { messages: [message({ id: "x1" }), message({ id: "x2" }), message({ id: "x3" })], highlight: "x2" });
       const marked = screen.getAllByTestId(testIds.chatMessage).filter((m) => m.dataset.highlighted);
       expect(marked.map((m) => m.dataset.messageId)).toEqual(["x2"]);
-      expect(scrolled).toEqual(["x2"]);
+      // 800 px below the top of the chat, centred in its 400 px: 800 - (400 - 40) / 2.
+      expect(screen.getByRole("log").scrollTop).toBe(620);
+      expect(ancestors).toEqual([]);
     } finally {
-      Element.prototype.scrollIntoView = original;
+      Element.prototype.getBoundingClientRect = original.rect;
+      Element.prototype.scrollIntoView = original.into;
+      if (original.height) Object.defineProperty(HTMLElement.prototype, "clientHeight", original.height);
     }
   });
 
