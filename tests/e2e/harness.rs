@@ -1,7 +1,7 @@
 //! Starting the app under WebDriver with a fresh data directory, and stopping it cleanly.
 
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -97,11 +97,53 @@ fn start_driver(port: u16, native_port: u16) -> Driver {
     driver
 }
 
+/// The ids of the app's processes running on the data directory `dir`.
+fn app_processes(dir: &Path) -> Vec<String> {
+    let pattern = format!("mostrador --data-dir {}", dir.display());
+    std::process::Command::new("pgrep")
+        .args(["-f", "--", &pattern])
+        .output()
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits until no app runs on `dir` any more, so the next launch has the data (and its SQLite
+/// file) to itself. An app the ended session left running (it happens while the demo's import
+/// is under way) is asked to stop with SIGTERM, as a system shutdown would.
+pub async fn until_app_exited(dir: &Path) {
+    let mut deadline = Instant::now() + Duration::from_secs(15);
+    let mut asked = false;
+    loop {
+        let running = app_processes(dir);
+        if running.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            assert!(!asked, "the app ignored SIGTERM: {running:?}");
+            eprintln!("the app outlived its WebDriver session; stopping it: {running:?}");
+            for pid in &running {
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", pid])
+                    .status();
+            }
+            asked = true;
+            deadline = Instant::now() + Duration::from_secs(15);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// One running app: its WebDriver session, its driver process and its data directory.
 pub struct App {
     pub driver: WebDriver,
     name: String,
     _driver_process: Driver,
+    data_path: PathBuf,
     /// Removed with the app, unless the test owns it (see [`App::launch_in`]).
     _data_dir: Option<tempfile::TempDir>,
 }
@@ -145,6 +187,7 @@ impl App {
             driver,
             name: name.to_owned(),
             _driver_process: driver_process,
+            data_path: dir.to_path_buf(),
             _data_dir: None,
         })
     }
@@ -187,7 +230,7 @@ impl App {
     }
 
     /// Runs a test body against this app, then saves a screenshot of the window to
-    /// `target/e2e/<test>.png` and ends the session — also when the body fails or panics, so a
+    /// `target/e2e/<test>.png` and ends the session, and the app with it — also when the body fails or panics, so a
     /// failing test always leaves its picture. A panic is re-raised afterwards.
     pub async fn run<'a, F>(&'a self, body: F) -> WebDriverResult<()>
     where
@@ -203,6 +246,9 @@ impl App {
             .screenshot(&dir.join(format!("{}.png", self.name)))
             .await;
         let quit = self.driver.clone().quit().await;
+        // Gone for good before the next test (or a restart on the same data) begins: a stray
+        // app would keep syncing on the machine's two cores.
+        until_app_exited(&self.data_path).await;
         match outcome {
             Ok(result) => result.and(shot).and(quit),
             Err(panic) => std::panic::resume_unwind(panic),

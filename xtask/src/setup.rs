@@ -29,6 +29,8 @@ const APT_PACKAGES: &[&str] = &[
     "at-spi2-core",
     // headless browser for the relay page's tests
     "chromium",
+    // pgrep, with which the end-to-end tests make sure each app they started has exited
+    "procps",
 ];
 
 pub struct Installed {
