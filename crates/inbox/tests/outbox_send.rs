@@ -58,8 +58,10 @@ async fn refusals_clear_when_the_situation_does() {
         .expect_err("refused");
     assert_eq!(refused.code(), "payment_not_confirmed");
 
-    // The buyer pays; Mercado Libre unblocks; the ME2 buyer writes first.
-    sim.control().advance_clock(Duration::from_secs(60));
+    // The buyer pays; Mercado Libre unblocks; the ME2 buyer writes first. An unblocking shows
+    // only in the chat itself, which polls read again every few minutes (and opening it, at once).
+    sim.control()
+        .advance_clock(inbox::sync::SyncConfig::default().recent_every);
     sim.control().buyer_pays(unpaid.order_ids[0]).expect("pays");
     sim.control()
         .unblock_conversation(blocked.conversation_id)

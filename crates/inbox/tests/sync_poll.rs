@@ -65,11 +65,15 @@ async fn one_poll_brings_payments_cancellations_and_messages() {
         .iter()
         .any(|n| n.lead_id == unpaid_lead && n.excerpt.contains("despachan")));
 
-    // The seller answers on Mercado Libre's own site: it shows up too, still unread there.
+    // The seller answers on Mercado Libre's own site: only a re-read of the chat shows it,
+    // which the poll does for the recent chats every few minutes (not at the next poll).
     sim.control().advance_clock(Duration::from_secs(60));
     sim.control()
         .seller_writes_on_site(unpaid.conversation_id, "Mañana a primera hora")
         .expect("seller writes");
+    sync_online(&inbox, account).await;
+    sim.control()
+        .advance_clock(inbox::sync::SyncConfig::default().recent_every);
     sync_online(&inbox, account).await;
     let chat = inbox.conversation(unpaid_lead, None).await.expect("chat");
     let last = chat.messages.last().expect("a message");
@@ -139,4 +143,36 @@ async fn the_engine_polls_by_itself_and_stops_cleanly() {
         before,
         "no poll after shutdown"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_poll_asks_for_orders_and_unread_chats_only() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    for _ in 0..5 {
+        let sale = plain_sale(&sim, OrderStatus::Paid);
+        sim.control()
+            .buyer_writes(sale.conversation_id, "¿Hay stock?", None)
+            .expect("writes");
+    }
+    let account = connected(&sim, &inbox, MLA).await;
+    // One poll re-reads the recent chats; the next ones, a minute apart, do not.
+    sync_online(&inbox, account).await;
+    sim.control().advance_clock(Duration::from_secs(60));
+    sim.control().clear_requests();
+    sync_online(&inbox, account).await;
+    let mut endpoints: Vec<String> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .map(|r| r.endpoint)
+        .collect();
+    endpoints.sort();
+    assert_eq!(
+        endpoints,
+        ["GET /messages/unread", "GET /orders/search"],
+        "an idle poll"
+    );
+    inbox.stop_sync().await;
 }

@@ -42,6 +42,10 @@ pub struct SyncConfig {
     /// Conversations of the most recently active leads re-read on every poll (how messages the
     /// seller wrote on Mercado Libre's own site show up).
     pub recent_conversations: u32,
+    /// How often those recent conversations are read again: what only a re-read shows (a
+    /// message the seller wrote on Mercado Libre's site, the buyer reading ours) can wait this
+    /// long, so an idle poll costs two requests (orders, unread) rather than twenty more.
+    pub recent_every: Duration,
     /// Buyers looked up by `GET /users/{id}` per pass, when orders lack their names.
     pub names_per_pass: u32,
     /// First wait after a failed pass; doubles per failure up to `backoff_max`, with jitter.
@@ -67,6 +71,7 @@ impl Default for SyncConfig {
             history_days: 90,
             interval: Duration::from_secs(30),
             recent_conversations: 20,
+            recent_every: Duration::from_secs(300),
             names_per_pass: 50,
             backoff_base: Duration::from_secs(2),
             backoff_max: Duration::from_secs(60),
@@ -86,4 +91,6 @@ pub(crate) mod cursor {
     pub const IMPORT_DONE: &str = "import.done";
     /// RFC 3339: polls ask for orders updated since this, less an hour.
     pub const POLL_ORDERS: &str = "poll.orders";
+    /// RFC 3339: when the most recently active conversations were last read again.
+    pub const POLL_RECENT: &str = "poll.recent";
 }

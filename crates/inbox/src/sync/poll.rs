@@ -1,6 +1,7 @@
 //! Incremental polls: orders updated since the last poll (less an hour, because the API's
 //! date filters drop the minutes), conversations with unread messages, conversations of the
-//! most recently active leads, and any lead whose conversation was never fetched.
+//! most recently active leads (every few minutes, not every poll), and any lead whose
+//! conversation was never fetched.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -32,7 +33,19 @@ impl AccountSync {
             .iter()
             .filter_map(|r| Some((r.pack_id()?, r.count)))
             .collect();
-        let recent_limit = self.config.recent_conversations;
+        let last_recent = self
+            .store
+            .read_async(move |c| cursors::get(c, account, cursor::POLL_RECENT))
+            .await?
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let every = Duration::from_std(self.config.recent_every).unwrap_or(Duration::MAX);
+        let reread_recent = last_recent.is_none_or(|t| started - t >= every || t > started);
+        let recent_limit = if reread_recent {
+            self.config.recent_conversations
+        } else {
+            0
+        };
         let changed: Vec<i64> = changed_leads.into_iter().collect();
         let targets = self
             .store
@@ -67,6 +80,14 @@ impl AccountSync {
         for (target, full) in &targets {
             added += self.fetch_conversation(target, *full).await?.added;
             self.flush(false);
+        }
+        if reread_recent {
+            let now = self.now();
+            self.store
+                .write_async(move |tx| {
+                    cursors::set(tx, account, cursor::POLL_RECENT, &started.to_rfc3339(), now)
+                })
+                .await?;
         }
         self.fill_buyer_names().await?;
         Ok(added)
