@@ -87,7 +87,9 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
     };
     // A few untimed runs first: the figures are about a warm app, not the first page read.
     let mut board = || {
-        rt.inbox.block_on(inbox.board(None)).expect("the board");
+        rt.inbox
+            .block_on(inbox.board(None, Default::default()))
+            .expect("the board");
     };
     for _ in 0..5 {
         board();
