@@ -4,6 +4,7 @@
 
 mod chat;
 mod files;
+mod filters;
 mod harness;
 mod offline;
 mod search;
