@@ -87,6 +87,19 @@ pub fn column_page(
     cursor: Option<ColumnCursor>,
     limit: u32,
 ) -> Result<ColumnPage> {
+    FilterSql::match_text(conn, filter)?;
+    page(conn, column, account, filter, cursor, limit)
+}
+
+/// [`column_page`] once the filter's text is matched.
+fn page(
+    conn: &Connection,
+    column: Column,
+    account: Option<i64>,
+    filter: &BoardFilter,
+    cursor: Option<ColumnCursor>,
+    limit: u32,
+) -> Result<ColumnPage> {
     let (after_at, after_id) = cursor.map_or((i64::MAX, i64::MAX), |c| (c.activity_at, c.id));
     let where_ = FilterSql::new(account, filter, 5);
     let sql = format!(
@@ -137,11 +150,12 @@ pub fn board(
     let counts = if filter.is_empty() {
         counts_by_stage(conn, account)?
     } else {
+        FilterSql::match_text(conn, filter)?;
         filtered_counts(conn, account, filter)?
     };
     let mut columns = Vec::new();
     for stage in stages::board_order(conn)? {
-        let page = column_page(conn, stage.column(), account, filter, None, page_size)?;
+        let page = page(conn, stage.column(), account, filter, None, page_size)?;
         columns.push(stage_column(&stage, &counts, page));
     }
     Ok(columns)

@@ -5,10 +5,13 @@
 //! `leads_unread`), which holds only the leads that pass, so a narrow filter costs what it
 //! finds, not the column's size. Otherwise tags and text pick `leads_filtered`, which carries
 //! the tags and the search key: a lead's row is read only once it passes. Text goes through
-//! `leads_fts` once per query, as the search palette's lead search does.
+//! `leads_fts` once per board, as the search palette's lead search does (see
+//! [`FilterSql::match_text`]).
 
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
+use crate::error::Result;
 use crate::ipc::BoardFilter;
 use crate::store::search::{fts_query, Prefix};
 
@@ -74,14 +77,29 @@ impl FilterSql {
                 first_param,
             );
         }
-        if let Some(query) = text {
-            sql.push(
-                " AND l.search_key IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)",
-                Value::Text(query),
-                first_param,
-            );
+        if text.is_some() {
+            sql.terms
+                .push_str(" AND l.search_key IN temp.board_text_keys");
         }
         sql
+    }
+
+    /// Fills `temp.board_text_keys` with the leads the filter's text matches, once for all
+    /// the queries of a board (each would otherwise run the FTS query again). The table lives
+    /// in the reading connection's own temporary database.
+    pub fn match_text(conn: &Connection, filter: &BoardFilter) -> Result<()> {
+        let Some(query) = fts_query(&filter.text, Prefix::Every) else {
+            return Ok(());
+        };
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS board_text_keys (key INTEGER PRIMARY KEY);
+             DELETE FROM temp.board_text_keys;",
+        )?;
+        conn.prepare_cached(
+            "INSERT INTO temp.board_text_keys SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1",
+        )?
+        .execute([query])?;
+        Ok(())
     }
 
     /// Appends `term`, whose one `?` becomes the next numbered parameter.

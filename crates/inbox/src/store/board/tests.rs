@@ -524,10 +524,10 @@ fn a_filtered_column_pages_through_its_matches_once() {
     assert_eq!((seen.len(), unique.len()), (25, 25));
 }
 
-/// "Waiting for you" and "Unread only" walk their partial indexes in order, and count from
-/// them without reading the leads' rows.
+/// "Waiting for you" and "Unread only" walk their partial indexes in order, tags and text
+/// walk `leads_filtered`, and each counts from its index without reading the leads' rows.
 #[test]
-fn flag_filters_use_their_partial_indexes() {
+fn filters_use_their_indexes() {
     let (_dir, store, _account) = setup(vec![]);
     store
         .read(|c| {
@@ -546,20 +546,28 @@ fn flag_filters_use_their_partial_indexes() {
                     },
                     "leads_unread",
                 ),
+                (
+                    BoardFilter {
+                        tags: vec!["paid".into()],
+                        text: "mate".into(),
+                        ..BoardFilter::default()
+                    },
+                    "leads_filtered",
+                ),
             ] {
+                FilterSql::match_text(c, &filter)?;
                 let where_ = FilterSql::new(Some(1), &filter, 1);
                 assert_eq!(where_.column_index, index);
-                let with_values = |sql: &str| sql.replace("?1", "1");
+                // the account, then the tag
+                let terms = where_.terms.replace("?1", "1").replace("?2", "'\"paid\"'");
                 let page = plan(
                     c,
-                    &with_values(&format!(
+                    &format!(
                         "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
                          WHERE l.stage_id = 3 AND l.archived_at IS NULL
-                           AND (l.activity_at, l.id) < (9, 9) {}
-                         ORDER BY l.activity_at DESC, l.id DESC LIMIT 31",
-                        where_.terms.replace("?1", "?9")
-                    ))
-                    .replace("?9", "1"),
+                           AND (l.activity_at, l.id) < (9, 9) {terms}
+                         ORDER BY l.activity_at DESC, l.id DESC LIMIT 31"
+                    ),
                 );
                 assert!(
                     page.contains(&format!("INDEX {index} (stage_id=?")),
@@ -568,11 +576,10 @@ fn flag_filters_use_their_partial_indexes() {
                 assert!(!page.contains("TEMP B-TREE"), "{page}");
                 let counts = plan(
                     c,
-                    &with_values(&format!(
+                    &format!(
                         "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
-                         WHERE l.archived_at IS NULL {} GROUP BY l.stage_id",
-                        where_.terms
-                    )),
+                         WHERE l.archived_at IS NULL {terms} GROUP BY l.stage_id"
+                    ),
                 );
                 assert!(
                     counts.contains(&format!("COVERING INDEX {index}")),
