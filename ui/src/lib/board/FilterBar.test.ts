@@ -91,6 +91,22 @@ describe("FilterBar", () => {
     expect(screen.queryByTestId(testIds.filterClear)).toBeNull();
   });
 
+  it("keeps the filters when the bar is shown again, with text typed just before it left", async () => {
+    vi.useFakeTimers();
+    const filters = new BoardFilters();
+    const first = render(FilterBar, { filters, debounceMs: 250 });
+    await fireEvent.click(screen.getByTestId(testIds.filterUnread));
+    await fireEvent.click(tagChip("pack_order"));
+    await fireEvent.input(screen.getByTestId(testIds.filterText), { target: { value: "Gómez" } });
+    first.unmount();
+    expect(filters.text).toBe("Gómez");
+
+    render(FilterBar, { filters });
+    expect(screen.getByTestId(testIds.filterText)).toHaveValue("Gómez");
+    expect(screen.getByTestId(testIds.filterUnread)).toHaveAttribute("aria-pressed", "true");
+    expect(tagChip("pack_order")).toHaveAttribute("aria-pressed", "true");
+  });
+
   it("counts blank text as no filter", () => {
     const filters = new BoardFilters();
     filters.text = "   ";
