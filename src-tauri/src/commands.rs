@@ -2,9 +2,9 @@
 //! query lives here.
 
 use inbox::ipc::{
-    AccountDto, AppInfo, ColumnPage, ConnectForm, ConversationPage, DraftDto, GuideOptionDto,
-    LeadCard, OutboxItem, Queued, SearchResults, SendCheck, Settings, SiteOption, StageColumn,
-    Stats, SyncStatus,
+    AccountDto, AppInfo, BoardFilter, ColumnPage, ConnectForm, ConversationPage, DraftDto,
+    GuideOptionDto, LeadCard, OutboxItem, Queued, SearchResults, SendCheck, Settings, SiteOption,
+    StageColumn, Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -30,8 +30,12 @@ pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
 pub async fn board(
     state: State<'_, AppState>,
     account: Option<i64>,
+    filter: Option<BoardFilter>,
 ) -> CommandResult<Vec<StageColumn>> {
-    Ok(state.inbox.board(account).await?)
+    Ok(state
+        .inbox
+        .board(account, filter.unwrap_or_default())
+        .await?)
 }
 
 #[tauri::command]
@@ -39,9 +43,13 @@ pub async fn column_page(
     state: State<'_, AppState>,
     key: String,
     account: Option<i64>,
+    filter: Option<BoardFilter>,
     cursor: Option<String>,
 ) -> CommandResult<ColumnPage> {
-    Ok(state.inbox.column_page(key, account, cursor).await?)
+    Ok(state
+        .inbox
+        .column_page(key, account, filter.unwrap_or_default(), cursor)
+        .await?)
 }
 
 #[tauri::command]

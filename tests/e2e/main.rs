@@ -4,6 +4,7 @@
 
 mod chat;
 mod files;
+mod filters;
 mod guide;
 mod harness;
 mod offline;

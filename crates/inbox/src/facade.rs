@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use crate::error::{InboxError, Result};
 use crate::events::{EventBus, InboxEvents};
 use crate::ipc::{
-    ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued, SearchResults, SendCheck,
-    StageColumn, Stats,
+    BoardFilter, ColumnPage, ConversationPage, DraftDto, LeadCard, OutboxItem, Queued,
+    SearchResults, SendCheck, StageColumn, Stats,
 };
 use crate::rules::{self, Draft, DraftFile};
 use crate::store::board::{self, ColumnCursor};
@@ -96,24 +96,31 @@ impl Inbox {
         (self.clock)()
     }
 
-    /// Every column with its count and first page, for one account or all.
-    pub async fn board(&self, account: Option<i64>) -> Result<Vec<StageColumn>> {
+    /// Every column with its count and first page, for one account or all, narrowed by the
+    /// filter.
+    pub async fn board(
+        &self,
+        account: Option<i64>,
+        filter: BoardFilter,
+    ) -> Result<Vec<StageColumn>> {
         self.store
-            .read_async(move |c| board::board(c, account, board::DEFAULT_PAGE))
+            .read_async(move |c| board::board(c, account, &filter, board::DEFAULT_PAGE))
             .await
     }
 
+    /// A column's next page; pass the filter its board was fetched with.
     pub async fn column_page(
         &self,
         key: String,
         account: Option<i64>,
+        filter: BoardFilter,
         cursor: Option<String>,
     ) -> Result<ColumnPage> {
         let column = parse_column_key(&key)?;
         let cursor = cursor.as_deref().map(ColumnCursor::decode).transpose()?;
         self.store
             .read_async(move |c| {
-                board::column_page(c, column, account, cursor, board::DEFAULT_PAGE)
+                board::column_page(c, column, account, &filter, cursor, board::DEFAULT_PAGE)
             })
             .await
     }

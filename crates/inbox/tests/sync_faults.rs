@@ -55,7 +55,10 @@ async fn offline_keeps_the_cache_readable_and_the_draft_goes_out_once_when_back(
         }
     }
     let (lead, open) = chosen.expect("a chat the seller may answer");
-    let board_before = inbox.board(Some(account)).await.expect("board");
+    let board_before = inbox
+        .board(Some(account), Default::default())
+        .await
+        .expect("board");
     let chat_before = inbox.conversation(lead, None).await.expect("chat");
     let word = chat_before
         .messages
@@ -71,7 +74,10 @@ async fn offline_keeps_the_cache_readable_and_the_draft_goes_out_once_when_back(
     assert!(matches!(state, AccountState::Offline { .. }), "{state:?}");
     assert!(matches!(inbox.sync_status(), SyncStatus::Offline { .. }));
     assert_eq!(
-        inbox.board(Some(account)).await.expect("board"),
+        inbox
+            .board(Some(account), Default::default())
+            .await
+            .expect("board"),
         board_before
     );
     assert_eq!(
@@ -140,7 +146,10 @@ async fn a_revoked_authorization_disables_the_account_and_keeps_its_chats() {
     let chat = inbox.conversation(lead, None).await.expect("cached chat");
     assert_eq!(chat.messages.len(), 1);
     assert_eq!(chat.messages[0].text, "¿Tienen factura A?");
-    let board = inbox.board(Some(account)).await.expect("board");
+    let board = inbox
+        .board(Some(account), Default::default())
+        .await
+        .expect("board");
     assert_eq!(board.iter().map(|c| c.lead_count).sum::<u32>(), 1);
 }
 

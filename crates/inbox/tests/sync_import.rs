@@ -27,7 +27,10 @@ async fn importing_the_demo_gives_the_simulators_counts() {
     );
 
     // The board shows the same counts.
-    let board = inbox.board(Some(account)).await.expect("board");
+    let board = inbox
+        .board(Some(account), Default::default())
+        .await
+        .expect("board");
     for column in &board {
         let stage = column.system.expect("system columns only");
         assert_eq!(

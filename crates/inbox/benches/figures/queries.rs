@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use inbox::ipc::BoardFilter;
 use meli::Site;
 
 use crate::report::{median_p99, Figure};
@@ -87,7 +88,9 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
     };
     // A few untimed runs first: the figures are about a warm app, not the first page read.
     let mut board = || {
-        rt.inbox.block_on(inbox.board(None)).expect("the board");
+        rt.inbox
+            .block_on(inbox.board(None, Default::default()))
+            .expect("the board");
     };
     for _ in 0..5 {
         board();
@@ -101,6 +104,33 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         30.0,
         format!(
             "{leads} leads, every column's count and first page; median {median:.2} ms over {} runs",
+            samples.len()
+        ),
+    ));
+
+    let filters = board_filters();
+    let mut n = 0;
+    let mut filtered = || {
+        n += 1;
+        let filter = filters[n % filters.len()].clone();
+        rt.inbox
+            .block_on(inbox.board(None, filter))
+            .expect("a filtered board");
+    };
+    for _ in 0..filters.len() {
+        filtered();
+    }
+    let samples: Vec<f64> = (0..sizes.runs).map(|_| time(&mut filtered)).collect();
+    let (median, p99) = median_p99(&samples);
+    figures.push(Figure::at_most(
+        "filtered board query p99",
+        p99,
+        "ms",
+        30.0,
+        format!(
+            "{leads} leads, {} filters in turn (waiting, unread, tags, text, all at once); \
+             median {median:.2} ms over {} runs",
+            filters.len(),
             samples.len()
         ),
     ));
@@ -172,6 +202,43 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
             raw as f64 / 1e6
         ),
     ));
+}
+
+/// Filters of the kind a seller sets on the board bar, from narrow to broad.
+fn board_filters() -> Vec<BoardFilter> {
+    let tags = |tags: &[&str]| tags.iter().map(|t| (*t).to_owned()).collect();
+    vec![
+        BoardFilter {
+            waiting_for_you: true,
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            unread_only: true,
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            tags: tags(&["paid", "not_delivered"]),
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            tags: tags(&["delivered"]),
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            text: "zapatillas".into(),
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            text: "gonz".into(),
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            tags: tags(&["paid"]),
+            unread_only: true,
+            waiting_for_you: true,
+            text: "a".into(),
+        },
+    ]
 }
 
 /// Each query's own time, to name the slowest.

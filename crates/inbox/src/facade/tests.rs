@@ -47,17 +47,17 @@ fn text(t: &str) -> DraftDto {
 #[tokio::test]
 async fn board_card_and_columns_through_the_facade() {
     let (_dir, inbox, paid, _) = inbox();
-    let board = inbox.board(None).await.expect("board");
+    let board = inbox.board(None, Default::default()).await.expect("board");
     assert_eq!(board.len(), 5);
     assert_eq!(board[2].leads[0].id, paid);
     let page = inbox
-        .column_page("system:paid".into(), None, None)
+        .column_page("system:paid".into(), None, Default::default(), None)
         .await
         .expect("page");
     assert_eq!(page.leads.len(), 1);
     assert_eq!(inbox.lead_card(paid).await.expect("card").summary.name, "1");
     let bad = inbox
-        .column_page("nope".into(), None, None)
+        .column_page("nope".into(), None, Default::default(), None)
         .await
         .expect_err("bad key");
     assert_eq!(bad.code(), "invalid_input");
@@ -83,7 +83,7 @@ async fn stages_crud_and_moves_by_column_key() {
         .expect_err("unpaid");
     assert_eq!(refused.code(), "not_paid");
     let keys: Vec<_> = inbox
-        .board(None)
+        .board(None, Default::default())
         .await
         .expect("board")
         .into_iter()

@@ -149,3 +149,26 @@ pub struct Stats {
     /// Conversations where the buyer wrote last.
     pub waiting_for_seller: u32,
 }
+
+/// What narrows the board besides the account: every set condition must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "BoardFilter.ts")]
+pub struct BoardFilter {
+    /// Order tags as the cards show them (`paid`, `not_delivered`, …); a lead carries them all.
+    pub tags: Vec<String>,
+    pub unread_only: bool,
+    /// The buyer wrote last.
+    pub waiting_for_you: bool,
+    /// Words matched as prefixes of the lead's pack and order numbers, buyer and item titles.
+    pub text: String,
+}
+
+impl BoardFilter {
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+            && !self.unread_only
+            && !self.waiting_for_you
+            && self.text.trim().is_empty()
+    }
+}

@@ -11,8 +11,8 @@ mod send;
 mod settings;
 
 pub use board::{
-    AccountDto, CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto,
-    StageCount, Stats,
+    AccountDto, BoardFilter, CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine,
+    ShipmentDto, StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use connect::{ConnectForm, ConnectProgress, SiteOption};

@@ -2,15 +2,20 @@
 //!
 //! Columns are sorted by last activity, newest first, and paged by keyset
 //! (`activity_at`, `id`), served by the partial indexes `leads_by_column` and
-//! `leads_by_account_column` (archived leads are not in them).
+//! `leads_by_account_column` (archived leads are not in them), or by a filter's own
+//! (see [`filter`]).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+use filter::FilterSql;
 
 use super::stages::{self, column_id, column_key, Stage};
 use super::{accounts, millis_to_text};
 use crate::error::{InboxError, Result};
 use crate::ipc::{
-    CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto, StageColumn,
+    BoardFilter, CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine, ShipmentDto,
+    StageColumn,
 };
 use crate::pipeline::{CardData, Column, Money, SystemStage};
 use crate::rules::SourceState;
@@ -73,40 +78,48 @@ pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary
     Ok((summary, r.get(15)?))
 }
 
-/// Leads of one column, newest activity first, after `cursor`.
+/// Leads of one column that pass the filter, newest activity first, after `cursor`.
 pub fn column_page(
     conn: &Connection,
     column: Column,
     account: Option<i64>,
+    filter: &BoardFilter,
+    cursor: Option<ColumnCursor>,
+    limit: u32,
+) -> Result<ColumnPage> {
+    FilterSql::match_text(conn, filter)?;
+    page(conn, column, account, filter, cursor, limit)
+}
+
+/// [`column_page`] once the filter's text is matched.
+fn page(
+    conn: &Connection,
+    column: Column,
+    account: Option<i64>,
+    filter: &BoardFilter,
     cursor: Option<ColumnCursor>,
     limit: u32,
 ) -> Result<ColumnPage> {
     let (after_at, after_id) = cursor.map_or((i64::MAX, i64::MAX), |c| (c.activity_at, c.id));
-    // Two statements so each has its own index; the account filter leads its index.
-    let sql = if account.is_some() {
-        format!(
-            "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY leads_by_account_column
-             WHERE l.account_id = ?5 AND l.stage_id = ?1 AND l.archived_at IS NULL
-               AND (l.activity_at, l.id) < (?2, ?3)
-             ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4"
-        )
-    } else {
-        format!(
-            "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY leads_by_column
-             WHERE l.stage_id = ?1 AND l.archived_at IS NULL AND (l.activity_at, l.id) < (?2, ?3)
-             ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4"
-        )
-    };
+    let where_ = FilterSql::new(account, filter, 5);
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
+         WHERE l.stage_id = ?1 AND l.archived_at IS NULL AND (l.activity_at, l.id) < (?2, ?3)
+           {terms}
+         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4",
+        index = where_.column_index,
+        terms = where_.terms,
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let fetch = i64::from(limit) + 1;
-    let stage = column_id(column);
-    let rows = match account {
-        Some(account) => stmt.query_map(
-            params![stage, after_at, after_id, fetch, account],
-            row_to_summary,
-        )?,
-        None => stmt.query_map(params![stage, after_at, after_id, fetch], row_to_summary)?,
-    };
+    let mut values = vec![
+        Value::Integer(column_id(column)),
+        Value::Integer(after_at),
+        Value::Integer(after_id),
+        Value::Integer(fetch),
+    ];
+    values.extend(where_.values);
+    let rows = stmt.query_map(params_from_iter(values), row_to_summary)?;
     let mut leads: Vec<(LeadSummary, i64)> = rows.collect::<rusqlite::Result<_>>()?;
     let next_cursor = if leads.len() > limit as usize {
         leads.truncate(limit as usize);
@@ -126,15 +139,45 @@ pub fn column_page(
     })
 }
 
-/// Every column in board order with its count and first `page_size` leads.
-pub fn board(conn: &Connection, account: Option<i64>, page_size: u32) -> Result<Vec<StageColumn>> {
-    let counts = counts_by_stage(conn, account)?;
+/// Every column in board order with its count of leads that pass the filter and its first
+/// `page_size` of them.
+pub fn board(
+    conn: &Connection,
+    account: Option<i64>,
+    filter: &BoardFilter,
+    page_size: u32,
+) -> Result<Vec<StageColumn>> {
+    let counts = if filter.is_empty() {
+        counts_by_stage(conn, account)?
+    } else {
+        FilterSql::match_text(conn, filter)?;
+        filtered_counts(conn, account, filter)?
+    };
     let mut columns = Vec::new();
     for stage in stages::board_order(conn)? {
-        let page = column_page(conn, stage.column(), account, None, page_size)?;
+        let page = page(conn, stage.column(), account, filter, None, page_size)?;
         columns.push(stage_column(&stage, &counts, page));
     }
     Ok(columns)
+}
+
+fn filtered_counts(
+    conn: &Connection,
+    account: Option<i64>,
+    filter: &BoardFilter,
+) -> Result<Vec<(i64, u32)>> {
+    let where_ = FilterSql::new(account, filter, 1);
+    let sql = format!(
+        "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
+         WHERE l.archived_at IS NULL {terms} GROUP BY l.stage_id",
+        index = where_.count_index,
+        terms = where_.terms,
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(where_.values), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn stage_column(stage: &Stage, counts: &[(i64, u32)], page: ColumnPage) -> StageColumn {
@@ -244,6 +287,8 @@ pub fn lead_card(conn: &Connection, lead_id: i64) -> Result<LeadCard> {
         summary,
     })
 }
+
+mod filter;
 
 #[cfg(test)]
 mod tests;

@@ -177,8 +177,26 @@ CREATE TABLE sync_cursors (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+// The board's "Waiting for you" and "Unread only" filters walk these instead of a whole
+// column: they hold only the leads that pass. The account and both flags sit beside the sort
+// key so combined filters are checked, and columns counted, without reading the lead's row
+// (SQLite counts a column of the index's own condition as one it must read).
+const V2: &str = r#"
+CREATE INDEX leads_waiting ON leads
+    (stage_id, activity_at DESC, id DESC, account_id, unread_count, last_from_buyer, archived_at)
+    WHERE archived_at IS NULL AND last_from_buyer = 1;
+CREATE INDEX leads_unread ON leads
+    (stage_id, activity_at DESC, id DESC, account_id, last_from_buyer, unread_count, archived_at)
+    WHERE archived_at IS NULL AND unread_count > 0;
+-- Tags and text filters are checked on this index's entries: a lead's row is read only when
+-- it passes, and the counts per column never read rows.
+CREATE INDEX leads_filtered ON leads
+    (stage_id, activity_at DESC, id DESC, account_id, tags, search_key, archived_at)
+    WHERE archived_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1).foreign_key_check()])
+    Migrations::new(vec![M::up(V1).foreign_key_check(), M::up(V2)])
 }
 
 #[cfg(test)]

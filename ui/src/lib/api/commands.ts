@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AccountDto } from "../ipc/AccountDto";
 import type { AppInfo } from "../ipc/AppInfo";
+import type { BoardFilter } from "../ipc/BoardFilter";
 import type { ConnectForm } from "../ipc/ConnectForm";
 import type { SiteOption } from "../ipc/SiteOption";
 import type { ColumnPage } from "../ipc/ColumnPage";
@@ -50,9 +51,12 @@ type Account = number | null;
 export const commands = {
   appInfo: () => call<AppInfo>("app_info"),
   syncStatus: () => call<SyncStatus>("sync_status"),
-  board: (account: Account = null) => call<StageColumn[]>("board", { account }),
-  columnPage: (key: string, account: Account, cursor: string | null) =>
-    call<ColumnPage>("column_page", { key, account, cursor }),
+  /** Every column; `filter` narrows the leads and the counts (null: none). */
+  board: (account: Account = null, filter: BoardFilter | null = null) =>
+    call<StageColumn[]>("board", { account, filter }),
+  /** A column's next page: pass the filter its board was fetched with. */
+  columnPage: (key: string, account: Account, cursor: string | null, filter: BoardFilter | null = null) =>
+    call<ColumnPage>("column_page", { key, account, cursor, filter }),
   leadCard: (leadId: number) => call<LeadCard>("lead_card", { leadId }),
   conversation: (leadId: number, olderThan: string | null = null) =>
     call<ConversationPage>("conversation", { leadId, olderThan }),

@@ -59,17 +59,18 @@ describe("Board", () => {
 });
 
 describe("Board paging", () => {
-  it("loads a column's next page when its end comes into view, each lead once", async () => {
+  it("loads a column's next page, with the board's filter, when its end comes into view, each lead once", async () => {
     i18n.locale = "en";
     const first = { ...column("system:paid", [1, 2, 3]), leadCount: 5, nextCursor: "c1" };
     const loadPage = vi.fn(async () => ({
       leads: [lead({ id: 3 }), lead({ id: 4 }), lead({ id: 5 })],
       nextCursor: null,
     }));
-    render(Board, { columns: [first], now: new Date("2025-03-03T12:10:00Z"), account: 9, loadPage });
+    const filter = { tags: ["paid"], unreadOnly: false, waitingForYou: true, text: "mate" };
+    render(Board, { columns: [first], now: new Date("2025-03-03T12:10:00Z"), account: 9, filter, loadPage });
     await vi.waitFor(() => expect(screen.getAllByTestId(testIds.leadCard)).toHaveLength(5));
     expect(loadPage).toHaveBeenCalledTimes(1);
-    expect(loadPage).toHaveBeenCalledWith("system:paid", 9, "c1");
+    expect(loadPage).toHaveBeenCalledWith("system:paid", 9, "c1", filter);
     expect(screen.getAllByTestId(testIds.leadCard).map((c) => c.dataset.leadId)).toEqual(["1", "2", "3", "4", "5"]);
   });
 

@@ -1,12 +1,14 @@
 // The source of truth for message keys: es and pt must provide every one of them.
 import { connectEn } from "./connect";
 import { shellEn } from "./shell";
+import { filtersEn } from "./filters";
 import { stagesEn } from "./stages";
 
 export const en = {
   ...connectEn,
   ...shellEn,
   ...stagesEn,
+  ...filtersEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

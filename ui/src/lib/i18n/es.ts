@@ -1,12 +1,14 @@
 import type { Messages } from "./en";
 import { connectEs } from "./connect";
 import { shellEs } from "./shell";
+import { filtersEs } from "./filters";
 import { stagesEs } from "./stages";
 
 export const es = {
   ...connectEs,
   ...shellEs,
   ...stagesEs,
+  ...filtersEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

@@ -1,12 +1,14 @@
 import type { Messages } from "./en";
 import { connectPt } from "./connect";
 import { shellPt } from "./shell";
+import { filtersPt } from "./filters";
 import { stagesPt } from "./stages";
 
 export const pt = {
   ...connectPt,
   ...shellPt,
   ...stagesPt,
+  ...filtersPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",

@@ -1,3 +1,4 @@
+use super::filter::FilterSql;
 use super::*;
 use crate::incoming::IncomingConversation;
 use crate::store::testing::{api_conversation, api_message, api_order, now, temp_store, SELLER};
@@ -31,7 +32,9 @@ fn board_lists_every_column_with_counts_and_first_page() {
     page.push(api_order(1, None, "payment_required", "Yerba"));
     page.push(api_order(2, None, "cancelled", "Bombilla"));
     let (_dir, store, account) = setup(page);
-    let columns = store.read(|c| board(c, None, 2)).expect("board");
+    let columns = store
+        .read(|c| board(c, None, &BoardFilter::default(), 2))
+        .expect("board");
     let counts: Vec<(String, u32, usize)> = columns
         .iter()
         .map(|c| (c.key.clone(), c.lead_count, c.leads.len()))
@@ -47,10 +50,12 @@ fn board_lists_every_column_with_counts_and_first_page() {
         ]
     );
     assert!(columns[2].next_cursor.is_some());
-    let per_account = store.read(|c| board(c, Some(account), 2)).expect("board");
+    let per_account = store
+        .read(|c| board(c, Some(account), &BoardFilter::default(), 2))
+        .expect("board");
     assert_eq!(per_account[2].lead_count, 3);
     let other = store
-        .read(|c| board(c, Some(account + 1), 2))
+        .read(|c| board(c, Some(account + 1), &BoardFilter::default(), 2))
         .expect("board");
     assert!(other.iter().all(|c| c.lead_count == 0));
 }
@@ -68,7 +73,9 @@ fn card_fields_on_the_board() {
     store
         .write(|tx| messages::apply_page(tx, lead, &conversation))
         .expect("messages");
-    let columns = store.read(|c| board(c, None, 10)).expect("board");
+    let columns = store
+        .read(|c| board(c, None, &BoardFilter::default(), 10))
+        .expect("board");
     let card = &columns[2].leads[0];
     assert_eq!(card.name, "1");
     assert_eq!(card.buyer.as_deref(), Some("María Pérez"));
@@ -97,7 +104,16 @@ fn column_pages_walk_every_lead_once_newest_first() {
     let mut cursor = None;
     loop {
         let page = store
-            .read(|c| column_page(c, Column::System(SystemStage::Paid), None, cursor, 20))
+            .read(|c| {
+                column_page(
+                    c,
+                    Column::System(SystemStage::Paid),
+                    None,
+                    &BoardFilter::default(),
+                    cursor,
+                    20,
+                )
+            })
             .expect("page");
         seen.extend(page.leads.iter().map(|l| l.id));
         match page.next_cursor {
@@ -135,7 +151,9 @@ fn archived_leads_leave_the_board_and_stats_still_count_their_sale() {
     store
         .write(|tx| leads::archive(tx, lead, now()))
         .expect("archives");
-    let columns = store.read(|c| board(c, None, 10)).expect("board");
+    let columns = store
+        .read(|c| board(c, None, &BoardFilter::default(), 10))
+        .expect("board");
     assert_eq!(columns[2].lead_count, 1);
     assert!(columns[2].leads.iter().all(|l| l.id != lead));
     let stats = store.read(|c| stats::stats(c, None)).expect("stats");
@@ -271,6 +289,304 @@ fn hot_queries_use_their_indexes_without_sorting() {
             );
             assert!(search.contains("VIRTUAL TABLE INDEX"), "{search}");
             assert!(!search.contains("TEMP B-TREE"), "{search}");
+            Ok(())
+        })
+        .expect("plans");
+}
+
+/// Four leads: #1 "Mate imperial" paid and not delivered, the buyer waiting with one unread;
+/// #2 "Yerba" paid, answered by the seller; #3 "Bombilla" unpaid; #4 "Mate" paid and
+/// delivered. Returns the lead ids by order number.
+fn filter_world() -> (tempfile::TempDir, Store, i64, [i64; 4]) {
+    let mut delivered = api_order(4, None, "paid", "Mate");
+    delivered["tags"] = serde_json::json!(["delivered", "paid"]);
+    let (dir, store, account) = setup(vec![
+        api_order(1, None, "paid", "Mate imperial"),
+        api_order(2, None, "paid", "Yerba"),
+        api_order(3, None, "payment_required", "Bombilla"),
+        delivered,
+    ]);
+    let ids = [1, 2, 3, 4].map(|order| {
+        store
+            .read(|c| leads::find(c, account, order))
+            .expect("finds")
+            .expect("lead")
+    });
+    let chats = [
+        (ids[0], vec![api_message("a1", true, "¿Llega hoy?", 10)]),
+        (
+            ids[1],
+            vec![
+                api_message("b1", true, "Hola", 5),
+                api_message("b2", false, "Hola, sí", 6),
+            ],
+        ),
+    ];
+    for (lead, list) in chats {
+        let conversation = IncomingConversation::from_api(&api_conversation(list), SELLER);
+        store
+            .write(|tx| messages::apply_page(tx, lead, &conversation))
+            .expect("messages");
+    }
+    (dir, store, account, ids)
+}
+
+/// The ids on the board and the count of each column, for one filter.
+fn filtered(store: &Store, account: Option<i64>, filter: &BoardFilter) -> (Vec<i64>, u32) {
+    let columns = store
+        .read(|c| board(c, account, filter, 10))
+        .expect("board");
+    let mut ids: Vec<i64> = columns
+        .iter()
+        .flat_map(|c| c.leads.iter().map(|l| l.id))
+        .collect();
+    ids.sort_unstable();
+    for column in &columns {
+        assert_eq!(
+            column.lead_count as usize,
+            column.leads.len(),
+            "{}",
+            column.key
+        );
+    }
+    (ids, columns.iter().map(|c| c.lead_count).sum())
+}
+
+#[test]
+fn each_filter_narrows_the_board_and_its_counts() {
+    let (_dir, store, _account, [mate_imperial, yerba, bombilla, mate]) = filter_world();
+    let summary = |id| store.read(|c| lead_summary(c, id)).expect("summary");
+    assert!(summary(mate_imperial).waiting_for_you && summary(mate_imperial).unread_count > 0);
+    assert!(!summary(yerba).waiting_for_you);
+
+    let all = BoardFilter::default();
+    assert_eq!(filtered(&store, None, &all).1, 4);
+    let waiting = BoardFilter {
+        waiting_for_you: true,
+        ..all.clone()
+    };
+    assert_eq!(filtered(&store, None, &waiting), (vec![mate_imperial], 1));
+    let unread = BoardFilter {
+        unread_only: true,
+        ..all.clone()
+    };
+    let (unread_ids, _) = filtered(&store, None, &unread);
+    assert!(unread_ids.contains(&mate_imperial), "{unread_ids:?}");
+    assert!(!unread_ids.contains(&bombilla) && !unread_ids.contains(&mate));
+    let tag = |tags: &[&str]| BoardFilter {
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        ..all.clone()
+    };
+    // "paid" is a whole tag: leads tagged only "not_paid" stay out.
+    assert_eq!(
+        filtered(&store, None, &tag(&["paid"])),
+        (vec![mate_imperial, yerba, mate], 3)
+    );
+    assert_eq!(
+        filtered(&store, None, &tag(&["not_paid"])),
+        (vec![bombilla], 1)
+    );
+    assert_eq!(
+        filtered(&store, None, &tag(&["paid", "delivered"])),
+        (vec![mate], 1)
+    );
+    assert_eq!(
+        filtered(&store, None, &tag(&["not_paid", "paid"])),
+        (vec![], 0)
+    );
+    let text = |text: &str| BoardFilter {
+        text: text.to_owned(),
+        ..all.clone()
+    };
+    assert_eq!(
+        filtered(&store, None, &text("mat")),
+        (vec![mate_imperial, mate], 2)
+    );
+    assert_eq!(
+        filtered(&store, None, &text("bombilla")),
+        (vec![bombilla], 1)
+    );
+    // order numbers, buyer names without their accents, and FTS5 syntax taken as text
+    let (by_number, _) = filtered(&store, None, &text("3"));
+    assert_eq!(by_number, [bombilla]);
+    assert_eq!(filtered(&store, None, &text("maria perez")).1, 4);
+    assert_eq!(filtered(&store, None, &text("mate NOT imperial")).1, 0);
+    assert_eq!(
+        filtered(&store, None, &text("\" * ( -")).1,
+        4,
+        "nothing to match"
+    );
+}
+
+#[test]
+fn filters_combine_with_each_other_and_the_account() {
+    let (_dir, store, account, [mate_imperial, _yerba, _bombilla, mate]) = filter_world();
+    let every = BoardFilter {
+        tags: vec!["paid".into(), "not_delivered".into()],
+        unread_only: true,
+        waiting_for_you: true,
+        text: "mate".into(),
+    };
+    assert_eq!(filtered(&store, None, &every), (vec![mate_imperial], 1));
+    assert_eq!(
+        filtered(&store, Some(account), &every),
+        (vec![mate_imperial], 1)
+    );
+    assert_eq!(filtered(&store, Some(account + 1), &every), (vec![], 0));
+    let delivered_mate = BoardFilter {
+        tags: vec!["delivered".into()],
+        text: "mate".into(),
+        ..BoardFilter::default()
+    };
+    assert_eq!(
+        filtered(&store, Some(account), &delivered_mate),
+        (vec![mate], 1)
+    );
+    let waiting_delivered = BoardFilter {
+        tags: vec!["delivered".into()],
+        waiting_for_you: true,
+        ..BoardFilter::default()
+    };
+    assert_eq!(
+        filtered(&store, Some(account), &waiting_delivered),
+        (vec![], 0)
+    );
+}
+
+#[test]
+fn archived_leads_stay_out_of_filtered_boards() {
+    let (_dir, store, _account, [mate_imperial, ..]) = filter_world();
+    store
+        .write(|tx| leads::archive(tx, mate_imperial, now()))
+        .expect("archives");
+    for filter in [
+        BoardFilter {
+            waiting_for_you: true,
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            unread_only: true,
+            ..BoardFilter::default()
+        },
+        BoardFilter {
+            text: "imperial".into(),
+            ..BoardFilter::default()
+        },
+    ] {
+        let (ids, _) = filtered(&store, None, &filter);
+        assert!(!ids.contains(&mate_imperial), "{filter:?}: {ids:?}");
+    }
+}
+
+#[test]
+fn a_filtered_column_pages_through_its_matches_once() {
+    let mut page = many_paid(75);
+    for (i, order) in page.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            order["tags"] = serde_json::json!(["delivered", "paid"]);
+        }
+    }
+    let (_dir, store, account) = setup(page);
+    let filter = BoardFilter {
+        tags: vec!["delivered".into()],
+        ..BoardFilter::default()
+    };
+    let columns = store
+        .read(|c| board(c, Some(account), &filter, 7))
+        .expect("board");
+    assert_eq!(columns[2].lead_count, 25);
+    let mut seen: Vec<i64> = columns[2].leads.iter().map(|l| l.id).collect();
+    let mut cursor = columns[2].next_cursor.clone();
+    while let Some(next) = cursor {
+        let next = ColumnCursor::decode(&next).expect("cursor");
+        let page = store
+            .read(|c| {
+                column_page(
+                    c,
+                    Column::System(SystemStage::Paid),
+                    Some(account),
+                    &filter,
+                    Some(next),
+                    7,
+                )
+            })
+            .expect("page");
+        assert!(page
+            .leads
+            .iter()
+            .all(|l| l.tags.contains(&"delivered".to_owned())));
+        seen.extend(page.leads.iter().map(|l| l.id));
+        cursor = page.next_cursor;
+    }
+    let mut unique = seen.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (25, 25));
+}
+
+/// "Waiting for you" and "Unread only" walk their partial indexes in order, tags and text
+/// walk `leads_filtered`, and each counts from its index without reading the leads' rows.
+#[test]
+fn filters_use_their_indexes() {
+    let (_dir, store, _account) = setup(vec![]);
+    store
+        .read(|c| {
+            for (filter, index) in [
+                (
+                    BoardFilter {
+                        waiting_for_you: true,
+                        ..BoardFilter::default()
+                    },
+                    "leads_waiting",
+                ),
+                (
+                    BoardFilter {
+                        unread_only: true,
+                        ..BoardFilter::default()
+                    },
+                    "leads_unread",
+                ),
+                (
+                    BoardFilter {
+                        tags: vec!["paid".into()],
+                        text: "mate".into(),
+                        ..BoardFilter::default()
+                    },
+                    "leads_filtered",
+                ),
+            ] {
+                FilterSql::match_text(c, &filter)?;
+                let where_ = FilterSql::new(Some(1), &filter, 1);
+                assert_eq!(where_.column_index, index);
+                // the account, then the tag
+                let terms = where_.terms.replace("?1", "1").replace("?2", "'\"paid\"'");
+                let page = plan(
+                    c,
+                    &format!(
+                        "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
+                         WHERE l.stage_id = 3 AND l.archived_at IS NULL
+                           AND (l.activity_at, l.id) < (9, 9) {terms}
+                         ORDER BY l.activity_at DESC, l.id DESC LIMIT 31"
+                    ),
+                );
+                assert!(
+                    page.contains(&format!("INDEX {index} (stage_id=?")),
+                    "{page}"
+                );
+                assert!(!page.contains("TEMP B-TREE"), "{page}");
+                let counts = plan(
+                    c,
+                    &format!(
+                        "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
+                         WHERE l.archived_at IS NULL {terms} GROUP BY l.stage_id"
+                    ),
+                );
+                assert!(
+                    counts.contains(&format!("COVERING INDEX {index}")),
+                    "{counts}"
+                );
+                assert!(!counts.contains("TEMP B-TREE"), "{counts}");
+            }
             Ok(())
         })
         .expect("plans");

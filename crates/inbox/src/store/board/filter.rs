@@ -1,0 +1,112 @@
+//! The board's filters as SQL: extra terms on `leads l`, their values, and the index each
+//! query walks.
+//!
+//! "Waiting for you" and "Unread only" pick their partial index (`leads_waiting`,
+//! `leads_unread`), which holds only the leads that pass, so a narrow filter costs what it
+//! finds, not the column's size. Otherwise tags and text pick `leads_filtered`, which carries
+//! the tags and the search key: a lead's row is read only once it passes. Text goes through
+//! `leads_fts` once per board, as the search palette's lead search does (see
+//! [`FilterSql::match_text`]).
+
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::ipc::BoardFilter;
+use crate::store::search::{fts_query, Prefix};
+
+pub(crate) struct FilterSql {
+    /// ` AND …` terms, numbered from the first free parameter given to [`FilterSql::new`].
+    pub terms: String,
+    pub values: Vec<Value>,
+    /// For a column's page, ordered by (stage, activity, id).
+    pub column_index: &'static str,
+    /// For the counts per stage: `GROUP BY stage_id` reads it in order.
+    pub count_index: &'static str,
+}
+
+impl FilterSql {
+    pub fn new(account: Option<i64>, filter: &BoardFilter, first_param: usize) -> FilterSql {
+        let mut sql = FilterSql {
+            terms: String::new(),
+            values: Vec::new(),
+            column_index: "leads_by_column",
+            count_index: "leads_by_column",
+        };
+        if let Some(account) = account {
+            sql.push(
+                " AND l.account_id = ?",
+                Value::Integer(account),
+                first_param,
+            );
+            sql.column_index = "leads_by_account_column";
+            sql.count_index = "leads_account_stage_counts";
+        }
+        let text = fts_query(&filter.text, Prefix::Every);
+        if !filter.tags.is_empty() || text.is_some() {
+            sql.column_index = "leads_filtered";
+            sql.count_index = "leads_filtered";
+        }
+        // The partial indexes' own conditions, written as in their definitions so SQLite
+        // sees that the query implies them.
+        if filter.unread_only {
+            sql.terms.push_str(" AND l.unread_count > 0");
+            sql.column_index = "leads_unread";
+            sql.count_index = "leads_unread";
+        }
+        if filter.waiting_for_you {
+            sql.terms.push_str(" AND l.last_from_buyer = 1");
+            sql.column_index = "leads_waiting";
+            sql.count_index = "leads_waiting";
+        }
+        let mut tags: Vec<&str> = filter
+            .tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        for tag in tags {
+            // `tags` is a JSON array of strings: a tag quoted as JSON matches only whole tags
+            // (`"paid"` is not inside `"not_paid"`).
+            let quoted = serde_json::Value::from(tag).to_string();
+            sql.push(
+                " AND instr(l.tags, ?) > 0",
+                Value::Text(quoted),
+                first_param,
+            );
+        }
+        if text.is_some() {
+            sql.terms
+                .push_str(" AND l.search_key IN temp.board_text_keys");
+        }
+        sql
+    }
+
+    /// Fills `temp.board_text_keys` with the leads the filter's text matches, once for all
+    /// the queries of a board (each would otherwise run the FTS query again). The table lives
+    /// in the reading connection's own temporary database.
+    pub fn match_text(conn: &Connection, filter: &BoardFilter) -> Result<()> {
+        let Some(query) = fts_query(&filter.text, Prefix::Every) else {
+            return Ok(());
+        };
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS board_text_keys (key INTEGER PRIMARY KEY);
+             DELETE FROM temp.board_text_keys;",
+        )?;
+        conn.prepare_cached(
+            "INSERT INTO temp.board_text_keys SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1",
+        )?
+        .execute([query])?;
+        Ok(())
+    }
+
+    /// Appends `term`, whose one `?` becomes the next numbered parameter.
+    fn push(&mut self, term: &str, value: Value, first_param: usize) {
+        let number = first_param + self.values.len();
+        self.terms
+            .push_str(&term.replace('?', &format!("?{number}")));
+        self.values.push(value);
+    }
+}
