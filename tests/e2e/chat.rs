@@ -5,8 +5,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{free_port, test_id, App};
-use crate::sim::Sim;
+use crate::harness::{test_id, App};
 
 /// Waits until the demo's sellers are connected and their first leads are on the board.
 pub(crate) async fn until_connected(app: &App) -> WebDriverResult<()> {
@@ -55,9 +54,7 @@ pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("chat-send", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("chat-send").await?;
     app.run(async {
         until_connected(&app).await?;
         let conversation = sim.sale("paid").await;
@@ -131,9 +128,7 @@ async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unpaid_lead_cannot_be_messaged() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("chat-unpaid", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("chat-unpaid").await?;
     app.run(async {
         until_connected(&app).await?;
         let conversation = sim.sale("payment_required").await;

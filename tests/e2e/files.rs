@@ -8,8 +8,8 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, sync_now, until_connected};
-use crate::harness::{free_port, test_id, App};
-use crate::sim::{Sim, SELLER_MLA};
+use crate::harness::{test_id, App};
+use crate::sim::SELLER_MLA;
 
 /// What Tauri's native handler emits when files are dragged over and dropped on the window.
 async fn drag(app: &App, event: &str, paths: &[&Path]) -> WebDriverResult<()> {
@@ -105,9 +105,7 @@ fn files() -> Files {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("files-drop", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("files-drop").await?;
     let files = files();
     app.run(async {
         until_connected(&app).await?;
@@ -185,9 +183,7 @@ async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_alone_cannot_open_a_conversation() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("files-first", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("files-first").await?;
     let files = files();
     app.run(async {
         until_connected(&app).await?;
@@ -217,13 +213,7 @@ async fn a_file_alone_cannot_open_a_conversation() -> WebDriverResult<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch(
-        "files-thumbnails",
-        &["--demo", "--demo-port", &port.to_string()],
-    )
-    .await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("files-thumbnails").await?;
     app.run(async {
         until_connected(&app).await?;
         let lead = sim.landmark("with_attachments").await;

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{free_port, test_id, App};
+use crate::harness::{test_id, App};
 
 /// Leads on the board per the columns' counts.
 async fn counted(app: &App) -> WebDriverResult<usize> {
@@ -36,12 +36,7 @@ async fn cards_waiting(app: &App) -> Option<Vec<(String, bool)>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn waiting_for_you_leaves_only_leads_the_buyer_wrote_last() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch(
-        "filters-waiting",
-        &["--demo", "--demo-port", &port.to_string()],
-    )
-    .await?;
+    let app = App::launch("filters-waiting", &["--demo"]).await?;
     app.run(async {
         // Some buyer waits for an answer, and some lead does not: the filter has work to do.
         app.wait_for(&test_id("leadWaiting")).await?;
@@ -124,12 +119,7 @@ async fn waiting_for_you_leaves_only_leads_the_buyer_wrote_last() -> WebDriverRe
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_filter_nothing_matches_says_so_and_clears_from_there() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch(
-        "filters-empty-dark",
-        &["--demo", "--demo-port", &port.to_string()],
-    )
-    .await?;
+    let app = App::launch("filters-empty-dark", &["--demo"]).await?;
     app.run(async {
         app.wait_for(&test_id("leadCard")).await?;
         // The dark theme, for the screenshot of the empty board.

@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, until_connected};
-use crate::harness::{free_port, test_id, App};
-use crate::sim::Sim;
+use crate::harness::{test_id, App};
 
 fn option(id: &str) -> String {
     format!("{}[data-option-id=\"{id}\"]", test_id("actionGuideOption"))
@@ -71,9 +70,7 @@ async fn send_when_enabled(app: &App) -> WebDriverResult<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("guide", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("guide").await?;
     app.run(async {
         let template_sale = sim.landmark("needs_action_guide").await;
         let flex_sale = sim.landmark("needs_action_guide_flex").await;

@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use thirtyfour::prelude::*;
 
+use crate::sim::Sim;
+
 /// How long a test waits for the UI: the demo's first import runs on a loaded 2-core CI machine.
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -155,6 +157,14 @@ impl App {
         let mut app = App::launch_in(name, data_dir.path(), args).await?;
         app._data_dir = Some(data_dir);
         Ok(app)
+    }
+
+    /// Launches the app on the demo, its simulator on a port of its own, and returns the
+    /// app with the simulator's control API, to steer it as a test steers Mercado Libre.
+    pub async fn launch_demo(name: &str) -> WebDriverResult<(App, Sim)> {
+        let port = free_port();
+        let app = App::launch(name, &["--demo", "--demo-port", &port.to_string()]).await?;
+        Ok((app, Sim::at_port(port)))
     }
 
     /// Launches the built app on the data directory `dir`, which the test keeps (to launch the

@@ -6,8 +6,7 @@ use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, sync_now, until_connected};
-use crate::harness::{free_port, test_id, App};
-use crate::sim::Sim;
+use crate::harness::{test_id, App};
 
 /// Posts Mercado Libre accepted (a dropped connection never reached its handler).
 fn delivered(posts: &[serde_json::Value]) -> usize {
@@ -19,9 +18,7 @@ fn delivered(posts: &[serde_json::Value]) -> usize {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn offline_the_cache_works_and_a_message_waits_then_goes_once() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("offline", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("offline").await?;
     app.run(async {
         until_connected(&app).await?;
         let conversation = sim.sale("paid").await;

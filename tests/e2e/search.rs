@@ -3,17 +3,14 @@
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, sync_now, until_connected};
-use crate::harness::{free_port, test_id, App};
-use crate::sim::Sim;
+use crate::harness::{test_id, App};
 
 /// More than a page of the chat (50 messages), so the match is not among those a lead opens with.
 const LATER_MESSAGES: usize = 70;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_finds_an_old_message_and_opens_the_chat_at_it() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch("search-old", &["--demo", "--demo-port", &port.to_string()]).await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("search-old").await?;
     app.run(async {
         until_connected(&app).await?;
         let conversation = sim.sale("paid").await;

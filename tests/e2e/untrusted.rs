@@ -6,18 +6,11 @@ use std::time::Duration;
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, sync_now, until_connected};
-use crate::harness::{free_port, test_id, App};
-use crate::sim::Sim;
+use crate::harness::{test_id, App};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_buyer_text_shows_literally_and_runs_nothing() -> WebDriverResult<()> {
-    let port = free_port();
-    let app = App::launch(
-        "untrusted-text",
-        &["--demo", "--demo-port", &port.to_string()],
-    )
-    .await?;
-    let sim = Sim::at_port(port);
+    let (app, sim) = App::launch_demo("untrusted-text").await?;
     app.run(async {
         until_connected(&app).await?;
         let conversation = sim.sale("paid").await;
