@@ -1,5 +1,6 @@
 //! Buyers' names from `GET /users/{id}`, cached: orders often lack them.
 
+use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde_json::Value;
@@ -20,7 +21,7 @@ pub fn remember(conn: &Connection, user: &Value, now: DateTime<Utc>) -> Result<V
             .filter(|s| !s.is_empty())
     };
     let (nickname, first, last) = (text("nickname"), text("first_name"), text("last_name"));
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO buyers (buyer_id, nickname, first_name, last_name, fetched_at, raw_json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (buyer_id) DO UPDATE SET nickname = excluded.nickname, first_name = excluded.first_name,

@@ -1,5 +1,6 @@
 //! Where each sync stream of an account stopped, so an interrupted import resumes.
 
+use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -24,7 +25,7 @@ pub fn set(
     value: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO sync_cursors (account_id, name, value, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
          WHERE value IS NOT excluded.value",

@@ -1,6 +1,7 @@
 //! Leads in the store: created and re-derived from their orders, moved and archived by the
 //! seller. Every write compares first, so replaying a sync page writes nothing.
 
+use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -64,7 +65,7 @@ fn row_to_lead(r: &rusqlite::Row) -> rusqlite::Result<LeadRow> {
 }
 
 pub(crate) fn load(conn: &Connection, lead_id: i64) -> Result<LeadRow> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {ROW_COLUMNS} FROM leads WHERE id = ?1"),
         [lead_id],
         row_to_lead,
@@ -98,7 +99,7 @@ pub(crate) fn find_or_create(
     }
     let stage = crate::pipeline::status::lead_stage([first.status.as_str()], None);
     let activity = first.last_updated.or(first.date_created).unwrap_or(now);
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "INSERT INTO leads (account_id, conversation_id, is_pack, buyer_id, system_stage, stage_id, activity_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![
@@ -216,7 +217,7 @@ pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> 
     if next == row {
         return Ok(fts_changed);
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE leads SET buyer_id = ?2, buyer_nickname = ?3, buyer_name = ?4, system_stage = ?5,
              stage_id = ?6, tags = ?7, total_cents = ?8, currency = ?9, card_json = ?10,
              created_at = ?11, orders_updated_at = ?12, activity_at = ?13, archived_at = ?14
@@ -243,7 +244,7 @@ pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> 
 
 /// A lead left without orders (its order joined a pack). It goes unless it has a conversation.
 fn remove_if_orphan(conn: &Connection, row: &LeadRow) -> Result<bool> {
-    let has_history: bool = conn.query_row(
+    let has_history: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM messages WHERE lead_id = ?1)
              OR EXISTS (SELECT 1 FROM outbox WHERE lead_id = ?1)",
         [row.id],
@@ -252,17 +253,17 @@ fn remove_if_orphan(conn: &Connection, row: &LeadRow) -> Result<bool> {
     if has_history {
         return Ok(false);
     }
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM leads_fts WHERE rowid = (SELECT search_key FROM leads WHERE id = ?1)",
         [row.id],
     )?;
-    conn.execute("DELETE FROM leads WHERE id = ?1", [row.id])?;
+    conn.execute_cached("DELETE FROM leads WHERE id = ?1", [row.id])?;
     Ok(true)
 }
 
 /// The lead's key in `leads_fts`, allocated once from the sale's time.
 fn search_key(conn: &Connection, lead: &LeadRow) -> Result<i64> {
-    let existing: Option<i64> = conn.query_row(
+    let existing: Option<i64> = conn.query_row_cached(
         "SELECT search_key FROM leads WHERE id = ?1",
         [lead.id],
         |r| r.get(0),
@@ -272,7 +273,7 @@ fn search_key(conn: &Connection, lead: &LeadRow) -> Result<i64> {
     }
     let at = lead.created_at.unwrap_or(lead.activity_at);
     let key = super::time_key::next(conn, super::time_key::LEAD_SEARCH, at)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE leads SET search_key = ?2 WHERE id = ?1",
         params![lead.id, key],
     )?;
@@ -315,9 +316,9 @@ pub(crate) fn index_for_search(
         return Ok(false);
     }
     if current.is_some() {
-        conn.execute("DELETE FROM leads_fts WHERE rowid = ?1", [key])?;
+        conn.execute_cached("DELETE FROM leads_fts WHERE rowid = ?1", [key])?;
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO leads_fts (rowid, numbers, buyer, items) VALUES (?1, ?2, ?3, ?4)",
         params![key, wanted.0, wanted.1, wanted.2],
     )?;
@@ -340,7 +341,7 @@ pub(crate) fn current_column(stage_id: i64, system: SystemStage) -> Column {
 pub fn move_to(conn: &Connection, lead_id: i64, target: Column) -> Result<()> {
     let row = load(conn, lead_id)?;
     if let Column::Custom(id) = target {
-        let custom: bool = conn.query_row(
+        let custom: bool = conn.query_row_cached(
             "SELECT EXISTS (SELECT 1 FROM stages WHERE id = ?1 AND system_key IS NULL)",
             [id],
             |r| r.get(0),
@@ -350,7 +351,7 @@ pub fn move_to(conn: &Connection, lead_id: i64, target: Column) -> Result<()> {
         }
     }
     let column = check_move(row.system_stage, target)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE leads SET stage_id = ?2 WHERE id = ?1 AND stage_id <> ?2",
         params![lead_id, column_id(column)],
     )?;
@@ -360,7 +361,7 @@ pub fn move_to(conn: &Connection, lead_id: i64, target: Column) -> Result<()> {
 /// Archives a lead: it leaves the board, keeps its history, and comes back on new activity.
 pub fn archive(conn: &Connection, lead_id: i64, now: DateTime<Utc>) -> Result<()> {
     load(conn, lead_id)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE leads SET archived_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
         params![lead_id, to_millis(now)],
     )?;
@@ -369,7 +370,7 @@ pub fn archive(conn: &Connection, lead_id: i64, now: DateTime<Utc>) -> Result<()
 
 pub fn unarchive(conn: &Connection, lead_id: i64) -> Result<()> {
     load(conn, lead_id)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE leads SET archived_at = NULL WHERE id = ?1",
         [lead_id],
     )?;

@@ -1,5 +1,6 @@
 //! Messages from a sync page, folded into their lead's conversation.
 
+use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -89,7 +90,7 @@ pub fn apply_page(
             .optional()?;
         let seq = match existing {
             Some(seq) => {
-                conn.execute(
+                conn.execute_cached(
                     "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
                          moderation_reason = ?5, text = ?6, raw_json = ?7
                      WHERE seq = ?1 AND (read_at IS NOT ?2 OR status IS NOT ?3 OR moderation_status IS NOT ?4
@@ -108,7 +109,7 @@ pub fn apply_page(
             }
             None => {
                 let seq = super::time_key::next(conn, super::time_key::MESSAGE_SEQ, created)?;
-                conn.execute(
+                conn.execute_cached(
                     "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
                          status, moderation_status, moderation_reason, text, raw_json)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -136,7 +137,7 @@ pub fn apply_page(
             }
         };
         for attachment in &message.attachments {
-            conn.execute(
+            conn.execute_cached(
                 "INSERT INTO attachments (message_seq, meli_filename, original_name, mime, size)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (message_seq, meli_filename) DO UPDATE SET original_name = excluded.original_name,
@@ -147,7 +148,7 @@ pub fn apply_page(
             )?;
         }
     }
-    let mut changed = conn.execute(
+    let mut changed = conn.execute_cached(
         "UPDATE leads SET conversation_status = ?2, conversation_substatus = ?3
          WHERE id = ?1 AND (conversation_status IS NOT ?2 OR conversation_substatus IS NOT ?3)",
         params![lead_id, page.status, page.substatus],
@@ -159,7 +160,7 @@ pub fn apply_page(
             .filter(|m| m.from_buyer)
             .find_map(|m| m.from_name.clone())
         {
-            conn.execute(
+            conn.execute_cached(
                 "UPDATE leads SET buyer_name = ?2 WHERE id = ?1",
                 params![lead_id, name],
             )?;
@@ -171,7 +172,7 @@ pub fn apply_page(
         (lead.archived_at.and_then(from_millis), newest_buyer_message)
     {
         if reopens(archived, Activity::BuyerMessage(newest)) {
-            conn.execute(
+            conn.execute_cached(
                 "UPDATE leads SET archived_at = NULL WHERE id = ?1",
                 [lead_id],
             )?;
@@ -192,7 +193,7 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let unread: i64 = conn.query_row(
+    let unread: i64 = conn.query_row_cached(
         "SELECT COUNT(*) FROM messages m JOIN leads l ON l.id = m.lead_id
          WHERE m.lead_id = ?1 AND m.from_buyer = 1 AND m.read_at IS NULL AND m.seq > l.read_upto_seq",
         [lead_id],
@@ -217,7 +218,7 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
         None => None,
     };
     let excerpt = last.as_ref().map(|(_, _, text)| excerpt_of(text));
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE leads SET last_message_at = ?2, last_from_buyer = ?3, last_message_excerpt = ?4,
              unread_count = ?5, first_buyer_at = ?6, first_reply_at = ?7,
              activity_at = MAX(activity_at, COALESCE(?2, activity_at))

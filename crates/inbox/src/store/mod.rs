@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod board;
 pub mod buyers;
+mod cached;
 pub mod conversation;
 pub mod cursors;
 pub mod leads;
@@ -136,6 +137,7 @@ impl Store {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(cached::STATEMENT_CACHE);
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(())

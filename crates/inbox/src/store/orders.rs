@@ -1,5 +1,6 @@
 //! Orders from a sync page, folded into leads.
 
+use super::cached::CachedStatements;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -50,7 +51,7 @@ pub fn apply_page(
             .optional()?;
         // serde_json's maps are sorted, so the same order always serializes the same way.
         let raw_text = raw.to_string();
-        conn.execute(
+        conn.execute_cached(
             "INSERT INTO orders (account_id, order_id, lead_id, status, last_updated, raw_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (account_id, order_id) DO UPDATE SET lead_id = excluded.lead_id,

@@ -2,6 +2,7 @@
 //! which conversations are still to fetch, whom a reply goes to, and how a draft in the
 //! outbox is judged and reconciled.
 
+use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -111,7 +112,7 @@ pub fn mark_conversation_synced(
 
 /// Whether the message is cached already (a poll stops paging back at the first it knows).
 pub fn message_known(conn: &Connection, account_id: i64, meli_id: &str) -> Result<bool> {
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ?1 AND meli_id = ?2)",
         params![account_id, meli_id],
         |r| r.get(0),
@@ -136,7 +137,7 @@ pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
         return Ok(from_message);
     }
     let buyer: i64 =
-        conn.query_row("SELECT buyer_id FROM leads WHERE id = ?1", [lead_id], |r| {
+        conn.query_row_cached("SELECT buyer_id FROM leads WHERE id = ?1", [lead_id], |r| {
             r.get(0)
         })?;
     Ok((buyer != 0).then_some(buyer))
@@ -144,7 +145,7 @@ pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
 
 /// The account a lead belongs to.
 pub fn lead_account(conn: &Connection, lead_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "SELECT account_id FROM leads WHERE id = ?1",
         [lead_id],
         |r| r.get(0),
@@ -171,7 +172,7 @@ pub fn facts_for_outbox(
     outbox_id: i64,
 ) -> Result<(LeadFacts, ConversationFacts)> {
     let (lead, mut facts) = conversation::send_facts(conn, lead_id)?;
-    let older_queued: bool = conn.query_row(
+    let older_queued: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE lead_id = ?1 AND id < ?2
              AND state IN ('pending', 'uploading', 'sending', 'ambiguous'))",
         params![lead_id, outbox_id],
@@ -227,7 +228,7 @@ pub fn find_sent(
 
 /// When a draft was queued.
 pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
-    let millis: i64 = conn.query_row(
+    let millis: i64 = conn.query_row_cached(
         "SELECT created_at FROM outbox WHERE id = ?1",
         [outbox_id],
         |r| r.get(0),
@@ -238,7 +239,7 @@ pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
 /// Buyer messages of the lead that Mercado Libre reports unread (whatever the seller did in
 /// the app): compared with `/messages/unread` so a poll reads only the chats that changed.
 pub fn unread_on_meli(conn: &Connection, lead_id: i64) -> Result<u64> {
-    let count: i64 = conn.query_row(
+    let count: i64 = conn.query_row_cached(
         "SELECT COUNT(*) FROM messages WHERE lead_id = ?1 AND from_buyer = 1 AND read_at IS NULL",
         [lead_id],
         |r| r.get(0),
@@ -248,7 +249,7 @@ pub fn unread_on_meli(conn: &Connection, lead_id: i64) -> Result<u64> {
 
 /// When a draft last changed state.
 pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
-    let millis: i64 = conn.query_row(
+    let millis: i64 = conn.query_row_cached(
         "SELECT updated_at FROM outbox WHERE id = ?1",
         [outbox_id],
         |r| r.get(0),
@@ -260,7 +261,7 @@ pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
 /// seller limited": it is not blocked for us, it must start through the action guide. The
 /// rules see it as active with the guide required.
 pub fn treat_seller_limited_as_guide(conn: &Connection, lead_id: i64) -> Result<bool> {
-    Ok(conn.execute(
+    Ok(conn.execute_cached(
         "UPDATE leads SET conversation_status = 'active', conversation_substatus = NULL
          WHERE id = ?1 AND conversation_status = 'blocked'
              AND conversation_substatus = 'blocked_by_conversation_initiated_by_seller_limited'",

@@ -2,6 +2,7 @@
 //! `search_key` use them so "newest first" is a walk down an index (or the FTS rowids)
 //! that stops at the page size.
 
+use super::cached::CachedStatements;
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
@@ -28,7 +29,7 @@ pub const LEAD_SEARCH: KeyColumn = KeyColumn {
 /// unique, barely out of order).
 pub fn next(conn: &Connection, key: KeyColumn, millis: i64) -> Result<i64> {
     let base = millis.max(0) * PER_MILLI;
-    let last: Option<i64> = conn.query_row(
+    let last: Option<i64> = conn.query_row_cached(
         &format!(
             "SELECT MAX({c}) FROM {t} WHERE {c} BETWEEN ?1 AND ?2",
             c = key.column,
@@ -41,7 +42,7 @@ pub fn next(conn: &Connection, key: KeyColumn, millis: i64) -> Result<i64> {
         None => Ok(base),
         Some(last) if last < base + PER_MILLI - 1 => Ok(last + 1),
         Some(_) => {
-            let max: i64 = conn.query_row(
+            let max: i64 = conn.query_row_cached(
                 &format!(
                     "SELECT MAX({c}) FROM {t} WHERE {c} >= ?1",
                     c = key.column,
