@@ -52,6 +52,20 @@ pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()
     }
 }
 
+/// The Send button once the rules have been asked about the draft: enabled or not.
+pub(crate) async fn send_enabled(app: &App, expect: bool) -> WebDriverResult<WebElement> {
+    let send = app.wait_for(&test_id("composerSend")).await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while send.is_enabled().await? != expect {
+        assert!(
+            Instant::now() < deadline,
+            "Send never became enabled={expect}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(send)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
     let (app, sim) = App::launch_demo("chat-send").await?;
@@ -75,13 +89,7 @@ async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
         let answer = "¡Hola! Te la enviamos hoy por este chat.";
         let text = app.wait_for(&test_id("composerText")).await?;
         text.send_keys(answer).await?;
-        let send = app.wait_for(&test_id("composerSend")).await?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !send.is_enabled().await? {
-            assert!(Instant::now() < deadline, "Send never enabled");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        send.click().await?;
+        send_enabled(&app, true).await?.click().await?;
 
         // It reached Mercado Libre (the simulator) exactly once, and shows in the chat.
         let deadline = Instant::now() + Duration::from_secs(60);

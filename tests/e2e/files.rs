@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::chat::{open_by_search, sync_now, until_connected};
+use crate::chat::{open_by_search, send_enabled, sync_now, until_connected};
 use crate::harness::{test_id, App};
 use crate::sim::SELLER_MLA;
 
@@ -32,20 +32,6 @@ async fn drop_files(app: &App, paths: &[&Path]) -> WebDriverResult<()> {
     drag(app, "tauri://drag-enter", paths).await?;
     app.wait_for(&test_id("dropZone")).await?;
     drag(app, "tauri://drag-drop", paths).await
-}
-
-/// The Send button once the rules have been asked about the draft: enabled or not.
-async fn send_enabled(app: &App, expect: bool) -> WebDriverResult<WebElement> {
-    let send = app.wait_for(&test_id("composerSend")).await?;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while send.is_enabled().await? != expect {
-        assert!(
-            Instant::now() < deadline,
-            "Send never became enabled={expect}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    Ok(send)
 }
 
 async fn reason(app: &App, code: &str) -> WebDriverResult<String> {

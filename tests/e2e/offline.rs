@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::chat::{open_by_search, sync_now, until_connected};
+use crate::chat::{open_by_search, send_enabled, sync_now, until_connected};
 use crate::harness::{test_id, App};
 
 /// Posts Mercado Libre accepted (a dropped connection never reached its handler).
@@ -59,13 +59,7 @@ async fn offline_the_cache_works_and_a_message_waits_then_goes_once() -> WebDriv
             .await?
             .send_keys(&answer)
             .await?;
-        let send = app.wait_for(&test_id("composerSend")).await?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !send.is_enabled().await? {
-            assert!(Instant::now() < deadline, "Send never enabled offline");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        send.click().await?;
+        send_enabled(&app, true).await?.click().await?;
         let pending = app
             .wait_text(&test_id("chatOutbox"), |t| t.contains(&answer))
             .await?;

@@ -209,19 +209,11 @@ pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) ->
 mod tests {
     use super::*;
     use crate::rules::{GuideOption, OptionKind};
-    use crate::store::testing::{api_order, now, temp_store, SELLER};
-    use crate::store::{accounts, orders};
+    use crate::store::testing::store_with_a_paid_lead;
 
     #[test]
     fn the_stored_guide_keeps_template_texts_and_reads_guides_stored_without_them() {
-        let (_dir, store) = temp_store();
-        let lead = store
-            .write(|tx| {
-                let account = accounts::connect(tx, SELLER, "MLA", None, now())?;
-                orders::apply_page(tx, account, &[api_order(1, None, "paid", "Mate")], now())?;
-                Ok(leads::find(tx, account, 1)?.expect("lead"))
-            })
-            .expect("setup");
+        let (_dir, store, lead) = store_with_a_paid_lead();
         let guide = ActionGuide::Required {
             options: vec![GuideOption {
                 id: "REQUEST_BILLING_INFO".into(),

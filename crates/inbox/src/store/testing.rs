@@ -13,6 +13,19 @@ pub fn temp_store() -> (TempDir, Store) {
     (dir, store)
 }
 
+/// A fresh store with one account and one paid order (id 1, no pack): its lead's id.
+pub fn store_with_a_paid_lead() -> (TempDir, Store, i64) {
+    let (dir, store) = temp_store();
+    let lead = store
+        .write(|tx| {
+            let account = super::accounts::connect(tx, SELLER, "MLA", None, now())?;
+            super::orders::apply_page(tx, account, &[api_order(1, None, "paid", "Mate")], now())?;
+            Ok(super::leads::find(tx, account, 1)?.expect("lead"))
+        })
+        .expect("setup");
+    (dir, store, lead)
+}
+
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0)
         .single()

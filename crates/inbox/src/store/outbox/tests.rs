@@ -1,18 +1,10 @@
 use super::*;
 use crate::rules::{may_send, Draft, Refusal};
-use crate::store::testing::{api_order, now, temp_store, SELLER};
-use crate::store::{accounts, conversation, orders, Store};
+use crate::store::testing::{now, store_with_a_paid_lead};
+use crate::store::{conversation, Store};
 
 fn setup() -> (tempfile::TempDir, Store, i64) {
-    let (dir, store) = temp_store();
-    let lead = store
-        .write(|tx| {
-            let account = accounts::connect(tx, SELLER, "MLA", None, now())?;
-            orders::apply_page(tx, account, &[api_order(1, None, "paid", "Mate")], now())?;
-            Ok(leads::find(tx, account, 1)?.expect("lead"))
-        })
-        .expect("setup");
-    (dir, store, lead)
+    store_with_a_paid_lead()
 }
 
 fn file() -> QueuedFile {
