@@ -7,7 +7,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use inbox::ipc::OutboxState;
 use meli_sim::{FaultKind, FaultRule, LogisticType, NewSale, OrderStatus, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,7 +158,6 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
         .filter(|r| r.method == "POST" && r.path.starts_with("/messages/packs/"))
         .count();
     assert_eq!(posts, 2, "one post per draft, none repeated");
-    let _ = OutboxState::Sent;
     inbox.stop_sync().await;
 }
 
