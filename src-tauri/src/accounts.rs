@@ -104,11 +104,13 @@ fn save_app(secrets: &Secrets, key: &str, app: &StoredApp) -> Result<(), Command
 }
 
 /// Connects through OAuth; `approve` is what opens the authorization page (the system browser,
-/// or the simulator's stand-in for it in the demo).
+/// or the simulator's stand-in for it in the demo). `budget` is the request budget (`None`:
+/// Mercado Libre's published limits, less the client's margin).
 async fn connect(
     handle: &AppHandle,
     app: StoredApp,
     approve: impl FnOnce(String) + Send + 'static,
+    budget: Option<meli::RateBudget>,
 ) -> Result<i64, CommandError> {
     let state = handle.state::<AppState>();
     let settings = state.settings();
@@ -126,8 +128,7 @@ async fn connect(
         auth_base: app.auth_base.clone(),
         timeout: APPROVAL_TIMEOUT,
         language: language_of(&settings),
-        // Mercado Libre's published limits, less the client's margin.
-        budget: None,
+        budget,
     };
     let emitter = handle.clone();
     let open = move |url: String| {
@@ -216,7 +217,7 @@ pub async fn connect_with_browser(
         auth_base: None,
     };
     let opener = handle.clone();
-    connect(handle, app, move |url| open_in_browser(&opener, &url)).await
+    connect(handle, app, move |url| open_in_browser(&opener, &url), None).await
 }
 
 /// Opens an authorization page in the seller's browser: the one chosen at launch, or the
@@ -266,7 +267,7 @@ pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> 
             let browser = demo.clone();
             Box::new(move |url| browser.approve(seller, url))
         };
-        accounts.push(connect(handle, app, approve).await?);
+        accounts.push(connect(handle, app, approve, Some(demo.budget())).await?);
     }
     Ok(accounts)
 }

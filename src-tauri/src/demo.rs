@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use meli_sim::{Control, Simulator};
+use meli_sim::{Control, RateLimit, Simulator};
 use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
@@ -22,14 +22,21 @@ struct DemoInner {
     client_secret: String,
     redirect_uri: String,
     sellers: Vec<(u64, String)>,
+    rate_limit: RateLimit,
     control: Control,
     http: reqwest::Client,
     _simulator: Simulator,
 }
 
 impl Demo {
-    pub async fn start(port: u16) -> Result<Demo, CommandError> {
-        let simulator = Simulator::start_demo(port)
+    /// Starts the simulator on `port` (0: any), limiting requests to `rate` a minute each of
+    /// reads and writes (`None`: Mercado Libre's published limits).
+    pub async fn start(port: u16, rate: Option<u32>) -> Result<Demo, CommandError> {
+        let rate_limit = rate.map_or_else(RateLimit::default, |rate| RateLimit {
+            reads_per_minute: rate,
+            writes_per_minute: rate,
+        });
+        let simulator = Simulator::start_demo(port, rate_limit)
             .await
             .map_err(|e| CommandError::new("demo", e.to_string()))?;
         let control = simulator.control();
@@ -67,11 +74,22 @@ impl Demo {
                 client_secret: summary.client_secret,
                 redirect_uri: summary.redirect_uri,
                 sellers,
+                rate_limit,
                 control,
                 http,
                 _simulator: simulator,
             }),
         })
+    }
+
+    /// The client's request budget on this simulator: 80% of its limits, as the client keeps
+    /// for Mercado Libre's.
+    pub fn budget(&self) -> meli::RateBudget {
+        let share = |limit: u32| limit / 5 * 4;
+        meli::RateBudget {
+            reads_per_minute: share(self.inner.rate_limit.reads_per_minute),
+            writes_per_minute: share(self.inner.rate_limit.writes_per_minute),
+        }
     }
 
     pub fn sellers(&self) -> Vec<u64> {
@@ -166,7 +184,7 @@ pub async fn ensure_simulator(handle: &AppHandle) -> Result<Demo, CommandError> 
     if let Some(demo) = slot.as_ref() {
         return Ok(demo.clone());
     }
-    let demo = Demo::start(state.demo_port).await?;
+    let demo = Demo::start(state.demo_port, state.demo_rate).await?;
     *slot = Some(demo.clone());
     Ok(demo)
 }

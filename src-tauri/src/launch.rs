@@ -26,6 +26,10 @@ pub struct LaunchOptions {
     /// `--demo-port <port>` or `MOSTRADOR_DEMO_PORT`: where the demo's simulator listens, so
     /// end-to-end tests can steer it through its `/_sim/` control API (0 or none: any port).
     pub demo_port: u16,
+    /// `--demo-rate <requests a minute>` or `MOSTRADOR_DEMO_RATE`: the demo simulator's limit,
+    /// each of reads and writes (none: Mercado Libre's 500). The app keeps 80% of it, as for
+    /// Mercado Libre; end-to-end tests raise it so the demo's import takes seconds, not minutes.
+    pub demo_rate: Option<u32>,
     /// `--browser <program>` or `MOSTRADOR_BROWSER`: the program that opens Mercado Libre's
     /// authorization page, for a seller signed in to Mercado Libre in a browser other than the
     /// system's default. With it, "Try the demo" also goes through that browser instead of
@@ -45,6 +49,12 @@ impl LaunchOptions {
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
         }
+        if options.demo_rate.is_none() {
+            options.demo_rate = std::env::var("MOSTRADOR_DEMO_RATE")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .filter(|r| *r > 0);
+        }
         if options.browser.is_none() {
             options.browser = std::env::var("MOSTRADOR_BROWSER")
                 .ok()
@@ -62,6 +72,9 @@ impl LaunchOptions {
                 "--data-dir" => options.data_dir = args.next().map(PathBuf::from),
                 "--demo-port" => {
                     options.demo_port = args.next().and_then(|p| p.parse().ok()).unwrap_or(0)
+                }
+                "--demo-rate" => {
+                    options.demo_rate = args.next().and_then(|r| r.parse().ok()).filter(|r| *r > 0)
                 }
                 "--browser" => options.browser = args.next(),
                 other => {
@@ -104,6 +117,16 @@ mod tests {
     fn demo_port_is_a_number_or_any() {
         assert_eq!(parse(&["--demo", "--demo-port", "8090"]).demo_port, 8090);
         assert_eq!(parse(&["--demo-port", "http"]).demo_port, 0);
+    }
+
+    #[test]
+    fn demo_rate_is_a_positive_number_or_none() {
+        assert_eq!(
+            parse(&["--demo", "--demo-rate", "30000"]).demo_rate,
+            Some(30_000)
+        );
+        assert_eq!(parse(&["--demo-rate", "0"]).demo_rate, None);
+        assert_eq!(parse(&["--demo-rate", "fast"]).demo_rate, None);
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::secrets::Secrets;
 pub struct AppState {
     pub demo_mode: bool,
     pub demo_port: u16,
+    /// The demo simulator's request limit a minute, when the launch set one.
+    pub demo_rate: Option<u32>,
     /// The program that opens authorization pages (`None`: the system's browser).
     pub browser: Option<String>,
     pub inbox: Inbox,
@@ -53,6 +55,7 @@ impl AppState {
         Ok(Self {
             demo_mode: options.demo,
             demo_port: options.demo_port,
+            demo_rate: options.demo_rate,
             browser: options.browser.clone(),
             inbox,
             // The demo's tokens are the simulator's: they never need the OS keychain.

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{test_id, App};
+use crate::harness::{test_id, until_within, App, Found};
+use crate::sim::Sim;
 
 /// Waits until the demo's sellers are connected and their first leads are on the board.
 pub(crate) async fn until_connected(app: &App) -> WebDriverResult<()> {
@@ -24,45 +25,68 @@ pub(crate) async fn sync_now(app: &App) -> WebDriverResult<()> {
     Ok(())
 }
 
-/// Opens the lead whose chat holds `token`, through the search palette. The demo's first import
-/// keeps to Mercado Libre's request budget (a minute or two for its few hundred chats), and a new
-/// message arrives with the pass after it: allow for both.
+/// Opens the lead whose chat holds `token`, through the search palette. A new message arrives
+/// with the pass after it (the demo's first import may still be under way): ask for passes
+/// until the search finds it.
 pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()> {
-    let deadline = Instant::now() + Duration::from_secs(240);
     app.wait_for(&test_id("searchButton"))
         .await?
         .click()
         .await?;
     let input = app.wait_for(&test_id("searchInput")).await?;
-    loop {
-        input.clear().await?;
-        input.send_keys(token).await?;
-        tokio::time::sleep(Duration::from_millis(800)).await;
-        let hits = app
-            .driver
-            .find_all(By::Css(test_id("searchResult")))
-            .await?;
-        if let Some(hit) = hits.first() {
-            hit.click().await?;
-            return Ok(());
-        }
-        assert!(Instant::now() < deadline, "no search result for {token}");
+    input.send_keys(token).await?;
+    let asked = std::cell::Cell::new(Instant::now());
+    until_within(
+        Duration::from_secs(120),
+        format!("a search result for {token}"),
+        || async {
+            if app
+                .driver
+                .find_all(By::Css(test_id("searchResult")))
+                .await?
+                .is_empty()
+            {
+                if asked.get().elapsed() > Duration::from_secs(3) {
+                    // Typed again, so the palette searches again after the pass.
+                    input.clear().await?;
+                    input.send_keys(token).await?;
+                    sync_now(app).await?;
+                    asked.set(Instant::now());
+                }
+                return Ok(None);
+            }
+            app.wait_for(&test_id("searchResult"))
+                .await?
+                .click()
+                .await?;
+            Ok(Some(()))
+        },
+    )
+    .await
+}
+
+/// Waits for a pass of the MLA seller's engine that began after this call, as the simulator's
+/// request log shows it: a pass works through the outbox before it polls, so what it would have
+/// sent has been sent. Asks twice, so the second poll is of a pass begun after the first ask.
+pub(crate) async fn a_whole_pass(app: &App, sim: &Sim) -> WebDriverResult<()> {
+    for _ in 0..2 {
+        let mark = sim.mark().await;
         sync_now(app).await?;
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        app.until("a pass of the engine", || async {
+            Ok((sim.polls_since(mark).await >= 1).then_some(()))
+        })
+        .await?;
     }
+    Ok(())
 }
 
 /// The Send button once the rules have been asked about the draft: enabled or not.
-pub(crate) async fn send_enabled(app: &App, expect: bool) -> WebDriverResult<WebElement> {
+pub(crate) async fn send_enabled(app: &App, expect: bool) -> WebDriverResult<Found<'_>> {
     let send = app.wait_for(&test_id("composerSend")).await?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while send.is_enabled().await? != expect {
-        assert!(
-            Instant::now() < deadline,
-            "Send never became enabled={expect}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.until(format!("Send enabled={expect}"), || async {
+        Ok((send.is_enabled().await? == expect).then_some(()))
+    })
+    .await?;
     Ok(send)
 }
 
@@ -92,36 +116,23 @@ async fn seller_answers_a_paid_buyer_once_then_waits() -> WebDriverResult<()> {
         send_enabled(&app, true).await?.click().await?;
 
         // It reached Mercado Libre (the simulator) exactly once, and shows in the chat.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let posts = sim.seller_posts_to(conversation).await;
-            if !posts.is_empty() {
-                assert_eq!(posts.len(), 1, "sent more than once: {posts:?}");
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the message never reached the simulator"
-            );
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let posts = app
+            .until("the message at the simulator", || async {
+                let posts = sim.seller_posts_to(conversation).await;
+                Ok((!posts.is_empty()).then_some(posts))
+            })
+            .await?;
+        assert_eq!(posts.len(), 1, "sent more than once: {posts:?}");
         // Once the engine has stored what Mercado Libre answered, it is a sent message in the
         // chat, not a pending draft any more.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        app.until("the sent message out of the outbox", || async {
             let mut sent = false;
             for bubble in app.driver.find_all(By::Css(test_id("chatMessage"))).await? {
                 sent |= bubble.text().await?.contains(answer);
             }
-            if sent {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the sent message never left the outbox"
-            );
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+            Ok(sent.then_some(()))
+        })
+        .await?;
 
         // One message, then wait for the buyer's reply.
         let reason = format!(
@@ -155,18 +166,20 @@ async fn an_unpaid_lead_cannot_be_messaged() -> WebDriverResult<()> {
             shown.contains("Lead payment is not confirmed"),
             "reason shown: {shown}"
         );
-        app.wait_for(&test_id("composerText"))
-            .await?
-            .send_keys("Hola")
-            .await?;
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        let text = app.wait_for(&test_id("composerText")).await?;
+        text.send_keys("Hola").await?;
+        // Ctrl+Enter sends from the keyboard when sending is allowed; here it must not.
+        text.send_keys(Key::Control + Key::Enter).await?;
+        // A whole pass later, nothing went, and Send is still off.
+        a_whole_pass(&app, &sim).await?;
+        assert!(sim.seller_posts_to(conversation).await.is_empty());
         assert!(
             !app.wait_for(&test_id("composerSend"))
                 .await?
                 .is_enabled()
                 .await?
         );
-        assert!(sim.seller_posts_to(conversation).await.is_empty());
+        app.wait_for(&reason).await?;
         Ok(())
     })
     .await

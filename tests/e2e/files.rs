@@ -2,7 +2,6 @@
 //! leaves the machine, judged by what a file holds, not by its name.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::json;
 use thirtyfour::prelude::*;
@@ -139,16 +138,13 @@ async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> 
             .await?;
         send_enabled(&app, true).await?.click().await?;
 
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let posts = sim.seller_posts_to(conversation).await;
-            if !posts.is_empty() {
-                assert_eq!(posts.len(), 1, "sent more than once: {posts:?}");
-                break;
-            }
-            assert!(Instant::now() < deadline, "the message never arrived");
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let posts = app
+            .until("the message at the simulator", || async {
+                let posts = sim.seller_posts_to(conversation).await;
+                Ok((!posts.is_empty()).then_some(posts))
+            })
+            .await?;
+        assert_eq!(posts.len(), 1, "sent more than once: {posts:?}");
         let uploads = sim
             .requests()
             .await
@@ -208,32 +204,33 @@ async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
         // The photo is fetched when the chat opens and drawn from the cache.
         let image = format!("{}[data-kind=\"image\"] img", test_id("chatAttachment"));
         let thumb = app.wait_for(&image).await?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
+        app.until("the thumbnail loaded", || async {
             let loaded = app
                 .driver
                 .execute(
                     "return arguments[0].complete && arguments[0].naturalWidth > 0;",
-                    vec![thumb.to_json()?],
+                    vec![thumb.element().await?.to_json()?],
                 )
                 .await?;
-            if loaded.json() == &json!(true) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the thumbnail never loaded");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+            Ok((loaded.json() == &json!(true)).then_some(()))
+        })
+        .await?;
         // The invoice keeps its icon until opened.
         let pdf = format!("{}[data-kind=\"pdf\"]", test_id("chatAttachment"));
         let icon = app.wait_for(&pdf).await?;
-        assert!(icon.find_all(By::Css("img")).await?.is_empty());
+        assert!(icon
+            .element()
+            .await?
+            .find_all(By::Css("img"))
+            .await?
+            .is_empty());
         // For the screenshot: the picture, not the newest message.
         app.driver
             .execute(
                 "const chat = arguments[0].closest('[role=log]');
                  chat.scrollTop += arguments[0].getBoundingClientRect().top
                      - chat.getBoundingClientRect().top - chat.clientHeight / 2;",
-                vec![thumb.to_json()?],
+                vec![thumb.element().await?.to_json()?],
             )
             .await?;
         Ok(())

@@ -1,6 +1,6 @@
 //! The board's filter bar: the demo's board narrowed to the leads waiting for the seller.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
@@ -40,18 +40,11 @@ async fn waiting_for_you_leaves_only_leads_the_buyer_wrote_last() -> WebDriverRe
     app.run(async {
         // Some buyer waits for an answer, and some lead does not: the filter has work to do.
         app.wait_for(&test_id("leadWaiting")).await?;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        app.until("a lead that does not wait", || async {
             let cards = cards_waiting(&app).await.unwrap_or_default();
-            if cards.iter().any(|(_, waiting)| !waiting) {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "every demo lead waits: {cards:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+            Ok(cards.iter().any(|(_, waiting)| !waiting).then_some(()))
+        })
+        .await?;
 
         let toggle = app.wait_for(&test_id("filterWaiting")).await?;
         toggle.click().await?;
@@ -67,20 +60,15 @@ async fn waiting_for_you_leaves_only_leads_the_buyer_wrote_last() -> WebDriverRe
             .await?;
         assert!(bar.contains("match"), "the bar counts the matches: {bar:?}");
 
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let cards = loop {
-            if let Some(cards) = cards_waiting(&app).await {
-                if !cards.is_empty() && cards.iter().all(|(_, waiting)| *waiting) {
-                    break cards;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "cards without the waiting badge: {:?}",
-                    cards.iter().filter(|(_, w)| !w).collect::<Vec<_>>()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        };
+        let cards = app
+            .until("only cards with the waiting badge", || async {
+                let cards = cards_waiting(&app).await.unwrap_or_default();
+                Ok(
+                    (!cards.is_empty() && cards.iter().all(|(_, waiting)| *waiting))
+                        .then_some(cards),
+                )
+            })
+            .await?;
         // Columns window their cards: the counts cover at least the cards shown.
         let counted = counted(&app).await?;
         assert!(
@@ -92,15 +80,11 @@ async fn waiting_for_you_leaves_only_leads_the_buyer_wrote_last() -> WebDriverRe
         // The keyboard takes the filter off again.
         toggle.focus().await?;
         toggle.send_keys(Key::Space).await?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        app.until("the filter off again", || async {
             let cards = cards_waiting(&app).await.unwrap_or_default();
-            if cards.iter().any(|(_, waiting)| !waiting) {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the filter stayed on");
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+            Ok(cards.iter().any(|(_, waiting)| !waiting).then_some(()))
+        })
+        .await?;
         assert!(app
             .driver
             .find_all(By::Css(test_id("filterClear")))
@@ -140,7 +124,7 @@ async fn a_filter_nothing_matches_says_so_and_clears_from_there() -> WebDriverRe
             .await?
             .is_empty());
 
-        empty.find(By::Css("button")).await?.click().await?;
+        empty.inner("button").click().await?;
         app.wait_for(&test_id("leadCard")).await?;
         assert_eq!(
             text.value().await?.as_deref(),

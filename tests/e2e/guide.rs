@@ -3,29 +3,27 @@
 //! will send it), cannot send free text over 350 characters, sees a used-up reason at 0, and reads
 //! Mercado Libre's refusal of a reason used up meanwhile as a sentence.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, until_connected};
-use crate::harness::{test_id, App};
+use crate::harness::{test_id, until_within, App};
 
 fn option(id: &str) -> String {
     format!("{}[data-option-id=\"{id}\"]", test_id("actionGuideOption"))
 }
 
-/// Polls `check` every 300 ms until it holds, failing with `what` after `secs` seconds.
-async fn until<F, Fut>(secs: u64, what: &str, mut check: F) -> WebDriverResult<()>
+/// The harness's wait, for a condition that is a plain yes or no.
+async fn until<F, Fut>(secs: u64, what: &str, check: F) -> WebDriverResult<()>
 where
-    F: FnMut() -> Fut,
+    F: Fn() -> Fut,
     Fut: std::future::Future<Output = WebDriverResult<bool>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !check().await? {
-        assert!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    Ok(())
+    until_within(Duration::from_secs(secs), what, || async {
+        Ok(check().await?.then_some(()))
+    })
+    .await
 }
 
 async fn text_of(app: &App, css: &str) -> WebDriverResult<String> {

@@ -5,15 +5,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::future::Future;
+
 use futures::FutureExt;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
+use thirtyfour::common::keys::TypingData;
+use thirtyfour::error::WebDriverErrorInner;
 use thirtyfour::prelude::*;
 
 use crate::sim::Sim;
 
 /// How long a test waits for the UI: the demo's first import runs on a loaded 2-core CI machine.
 const WAIT: Duration = Duration::from_secs(60);
+
+/// The demo simulator's request limit a minute in these tests (`--demo-rate`): Mercado Libre's
+/// 500 would make each test wait a minute or two for the demo's import; the pacing itself is
+/// tested in `crates/meli`.
+const DEMO_RATE: &str = "30000";
 
 /// `data-testid` values, from the same file the UI reads.
 pub fn test_id(name: &str) -> String {
@@ -23,6 +32,158 @@ pub fn test_id(name: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no test id {name}"));
     format!("[data-testid=\"{id}\"]")
+}
+
+/// Whether a WebDriver error means "not yet": the element is not there, or the UI redrew it
+/// between finding and using it. Every wait tries again after these.
+fn not_yet(err: &WebDriverError) -> bool {
+    matches!(
+        err.as_inner(),
+        WebDriverErrorInner::NoSuchElement(_) | WebDriverErrorInner::StaleElementReference(_)
+    )
+}
+
+/// The one wait of the end-to-end tests: polls `check` every 100 ms until it gives `Some`,
+/// trying again after a "not yet" error (see [`not_yet`]); fails naming `what` after `within`.
+/// A check finds its elements itself, so no handle outlives a redraw.
+pub async fn until_within<T, F, Fut>(
+    within: Duration,
+    what: impl std::fmt::Display,
+    mut check: F,
+) -> WebDriverResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = WebDriverResult<Option<T>>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        match check().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(err) if not_yet(&err) => {}
+            Err(err) => return Err(err),
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {} s for {what}",
+            within.as_secs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A failure message worked out when the wait gives up, from what it saw last.
+pub struct Show<F>(pub F);
+
+impl<F: Fn() -> String> std::fmt::Display for Show<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&(self.0)())
+    }
+}
+
+/// What [`App::wait_text`] says when it gives up: the last text it read.
+struct LastText<'a> {
+    css: &'a str,
+    text: std::cell::RefCell<Option<String>>,
+}
+
+impl std::fmt::Display for LastText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &*self.text.borrow() {
+            Some(text) => write!(f, "the expected text in {} (last read: {text:?})", self.css),
+            None => write!(f, "an element {}", self.css),
+        }
+    }
+}
+
+/// An element known by its selector, found again for every action, so that an element the
+/// UI redrew between two actions is simply the new one.
+pub struct Found<'a> {
+    app: &'a App,
+    css: String,
+}
+
+impl Found<'_> {
+    /// The element as it is now, if there is one.
+    async fn now(&self) -> WebDriverResult<Option<WebElement>> {
+        match self.app.driver.find(By::Css(&self.css)).await {
+            Ok(element) => Ok(Some(element)),
+            Err(err) if not_yet(&err) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Finds the element and does `act` on it, again if it went stale in between (an action
+    /// refused as stale did not happen).
+    async fn act<T, F, Fut>(&self, act: F) -> WebDriverResult<T>
+    where
+        F: Fn(WebElement) -> Fut,
+        Fut: Future<Output = WebDriverResult<T>>,
+    {
+        self.app
+            .until(&format!("{} to answer", self.css), || async {
+                match self.now().await? {
+                    Some(element) => act(element).await.map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await
+    }
+
+    pub async fn click(&self) -> WebDriverResult<()> {
+        self.act(|e| async move { e.click().await }).await
+    }
+
+    pub async fn text(&self) -> WebDriverResult<String> {
+        self.act(|e| async move { e.text().await }).await
+    }
+
+    pub async fn send_keys(&self, keys: impl Into<TypingData>) -> WebDriverResult<()> {
+        let keys: String = keys.into().as_vec().into_iter().collect();
+        self.act(|e| {
+            let keys = keys.clone();
+            async move { e.send_keys(keys).await }
+        })
+        .await
+    }
+
+    pub async fn scroll_into_view(&self) -> WebDriverResult<()> {
+        self.act(|e| async move { e.scroll_into_view().await })
+            .await
+    }
+
+    pub async fn focus(&self) -> WebDriverResult<()> {
+        self.act(|e| async move { e.focus().await }).await
+    }
+
+    pub async fn value(&self) -> WebDriverResult<Option<String>> {
+        self.act(|e| async move { e.value().await }).await
+    }
+
+    pub async fn clear(&self) -> WebDriverResult<()> {
+        self.act(|e| async move { e.clear().await }).await
+    }
+
+    pub async fn is_enabled(&self) -> WebDriverResult<bool> {
+        self.act(|e| async move { e.is_enabled().await }).await
+    }
+
+    pub async fn attr(&self, name: &str) -> WebDriverResult<Option<String>> {
+        self.act(|e| async move { e.attr(name).await }).await
+    }
+
+    /// The element matching `css` inside this one, found the same way.
+    pub fn inner(&self, css: &str) -> Found<'_> {
+        Found {
+            app: self.app,
+            css: format!("{} {css}", self.css),
+        }
+    }
+
+    /// The element itself, for a single read now (it goes stale if the UI redraws it).
+    pub async fn element(&self) -> WebDriverResult<WebElement> {
+        self.act(|e| async move { Ok(e) }).await
+    }
 }
 
 /// tauri-driver, stopped with SIGTERM when dropped: only then does it stop its WebKitWebDriver
@@ -183,6 +344,8 @@ impl App {
         let mut app_args: Vec<String> =
             vec!["--data-dir".into(), dir.to_string_lossy().into_owned()];
         app_args.extend(args.iter().map(|a| a.to_string()));
+        // Also for a demo started from the connect view ("Try the demo").
+        app_args.extend(["--demo-rate".to_owned(), DEMO_RATE.to_owned()]);
 
         let (port, native_port) = free_ports();
         let driver_process = start_driver(port, native_port);
@@ -202,41 +365,78 @@ impl App {
         })
     }
 
-    /// Waits until an element matching `css` exists and returns it.
-    pub async fn wait_for(&self, css: &str) -> WebDriverResult<WebElement> {
-        self.driver
-            .query(By::Css(css))
-            .wait(WAIT, Duration::from_millis(100))
-            .first()
-            .await
+    /// Polls `check` until it gives `Some`, for up to a minute (see [`App::until_within`]).
+    pub async fn until<T, F, Fut>(
+        &self,
+        what: impl std::fmt::Display,
+        check: F,
+    ) -> WebDriverResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = WebDriverResult<Option<T>>>,
+    {
+        until_within(WAIT, what, check).await
     }
 
-    /// Polls an element's text until `pred` holds or 15 s pass; returns the last text.
+    /// Waits until an element matching `css` exists; the handle finds it again for every
+    /// action, so a redraw in between does no harm.
+    pub async fn wait_for(&self, css: &str) -> WebDriverResult<Found<'_>> {
+        let found = Found {
+            app: self,
+            css: css.to_owned(),
+        };
+        self.until(&format!("an element {css}"), || async {
+            Ok(found.now().await?.map(|_| ()))
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// Waits until the text of the element matching `css` satisfies `pred`, reading it afresh
+    /// each time, and returns that text; fails with the last text seen after a minute.
     pub async fn wait_text(
         &self,
         css: &str,
         pred: impl Fn(&str) -> bool,
     ) -> WebDriverResult<String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let text = self.wait_for(css).await?.text().await?;
-            if pred(&text) || Instant::now() > deadline {
-                return Ok(text);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let last = LastText {
+            css,
+            text: std::cell::RefCell::new(None),
+        };
+        let found = Found {
+            app: self,
+            css: css.to_owned(),
+        };
+        let text = until_within(WAIT, &last, || async {
+            let Some(element) = found.now().await? else {
+                return Ok(None);
+            };
+            let text = element.text().await?;
+            let ok = pred(&text);
+            *last.text.borrow_mut() = Some(text.clone());
+            Ok(ok.then_some(text))
+        })
+        .await;
+        text
     }
 
-    /// Waits until at least `n` elements match `css` and returns them all.
-    pub async fn wait_for_all(&self, css: &str, n: usize) -> WebDriverResult<Vec<WebElement>> {
-        let deadline = Instant::now() + WAIT;
-        loop {
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) -> WebDriverResult<()> {
+        self.until(&format!("{css} gone"), || async {
             let found = self.driver.find_all(By::Css(css)).await?;
-            if found.len() >= n || Instant::now() > deadline {
-                return Ok(found);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Ok(found.is_empty().then_some(()))
+        })
+        .await
+    }
+
+    /// Waits until at least `n` elements match `css` and returns them all. The handles are for
+    /// reading at once: one the UI redraws later goes stale.
+    pub async fn wait_for_all(&self, css: &str, n: usize) -> WebDriverResult<Vec<WebElement>> {
+        self.until(&format!("{n} elements {css}"), || async {
+            let found = self.driver.find_all(By::Css(css)).await?;
+            Ok((found.len() >= n).then_some(found))
+        })
+        .await
     }
 
     /// Runs a test body against this app, then saves a screenshot of the window to

@@ -1,12 +1,12 @@
 //! Mercado Libre out of reach: the cache keeps the seller working, and what they write waits
 //! and goes out once, when it is back.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
-use crate::chat::{open_by_search, send_enabled, sync_now, until_connected};
-use crate::harness::{test_id, App};
+use crate::chat::{a_whole_pass, open_by_search, send_enabled, sync_now, until_connected};
+use crate::harness::{test_id, until_within, App};
 
 /// Posts Mercado Libre accepted (a dropped connection never reached its handler).
 fn delivered(posts: &[serde_json::Value]) -> usize {
@@ -64,41 +64,36 @@ async fn offline_the_cache_works_and_a_message_waits_then_goes_once() -> WebDriv
             .wait_text(&test_id("chatOutbox"), |t| t.contains(&answer))
             .await?;
         assert!(pending.contains("Pending"), "outbox bubble: {pending}");
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        assert_eq!(delivered(&sim.seller_posts_to(conversation).await), 0);
+        // The engine tried (the request log shows the post, dropped) and nothing arrived.
+        let tried = app
+            .until("a try to post while offline", || async {
+                let posts = sim.seller_posts_to(conversation).await;
+                Ok((!posts.is_empty()).then_some(posts))
+            })
+            .await?;
+        assert_eq!(delivered(&tried), 0, "{tried:?}");
 
         // Mercado Libre is back: the message goes out by itself, exactly once.
         sim.back_online().await;
-        let deadline = Instant::now() + Duration::from_secs(180);
-        loop {
-            let sent = delivered(&sim.seller_posts_to(conversation).await);
-            if sent > 0 {
-                assert_eq!(sent, 1, "delivered more than once");
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the pending message was never delivered"
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !app
-            .driver
-            .find_all(By::Css(test_id("offlineBanner")))
-            .await?
-            .is_empty()
-        {
-            assert!(Instant::now() < deadline, "the offline banner stayed");
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let sent = until_within(
+            Duration::from_secs(180),
+            "the pending message delivered",
+            || async {
+                let sent = delivered(&sim.seller_posts_to(conversation).await);
+                Ok((sent > 0).then_some(sent))
+            },
+        )
+        .await?;
+        assert_eq!(sent, 1, "delivered more than once");
+        app.wait_gone(&test_id("offlineBanner")).await?;
         let chat = app
             .wait_text(&test_id("chatPane"), |t| {
                 t.contains(&answer) && !t.contains("Pending")
             })
             .await?;
         assert!(!chat.contains("Pending"), "still pending: {chat}");
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // A whole pass after the delivery leaves it at once.
+        a_whole_pass(&app, &sim).await?;
         let posts = sim.seller_posts_to(conversation).await;
         assert_eq!(delivered(&posts), 1, "{posts:?}");
         Ok(())

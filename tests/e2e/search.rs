@@ -35,7 +35,7 @@ async fn search_finds_an_old_message_and_opens_the_chat_at_it() -> WebDriverResu
                 "const b = arguments[0].getBoundingClientRect();
                  const s = arguments[0].closest('[role=log]').getBoundingClientRect();
                  return b.top >= s.top && b.bottom <= s.bottom;",
-                vec![bubble.to_json()?],
+                vec![bubble.element().await?.to_json()?],
             )
             .await?;
         assert_eq!(

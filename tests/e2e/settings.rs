@@ -11,11 +11,7 @@ async fn spanish_and_dark_theme_apply_at_once() -> WebDriverResult<()> {
         app.wait_for(&test_id("leadCard")).await?;
         app.wait_for(&test_id("navSettings")).await?.click().await?;
         let language = app.wait_for(&test_id("settingsLanguage")).await?;
-        language
-            .find(By::Css("option[value=\"es\"]"))
-            .await?
-            .click()
-            .await?;
+        language.inner("option[value=\"es\"]").click().await?;
         let nav = app
             .wait_text(&test_id("navBoard"), |t| t == "Tablero")
             .await?;
@@ -78,8 +74,7 @@ async fn portuguese_changes_labels_money_and_dates() -> WebDriverResult<()> {
         app.wait_for(&test_id("navSettings")).await?.click().await?;
         app.wait_for(&test_id("settingsLanguage"))
             .await?
-            .find(By::Css("option[value=\"pt-BR\"]"))
-            .await?
+            .inner("option[value=\"pt-BR\"]")
             .click()
             .await?;
         let nav = app

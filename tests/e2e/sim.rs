@@ -3,6 +3,8 @@
 
 use serde_json::{json, Value};
 
+use crate::harness::until_within;
+
 /// The Argentine demo seller (`meli_sim::SELLER_MLA`).
 pub const SELLER_MLA: u64 = 241_359_821;
 
@@ -69,6 +71,26 @@ impl Sim {
         log.as_array().cloned().unwrap_or_default()
     }
 
+    /// How many requests the simulator has logged so far: later ones are `requests()[mark..]`.
+    pub async fn mark(&self) -> usize {
+        self.requests().await.len()
+    }
+
+    /// How many times the MLA seller's engine asked for its orders since `mark`, whatever the
+    /// answer: a pass works through the outbox before it polls.
+    pub async fn polls_since(&self, mark: usize) -> usize {
+        let seller = format!("seller={SELLER_MLA}");
+        self.requests()
+            .await
+            .iter()
+            .skip(mark)
+            .filter(|r| {
+                r["path"] == "/orders/search"
+                    && r["query"].as_str().is_some_and(|q| q.contains(&seller))
+            })
+            .count()
+    }
+
     pub async fn buyer_writes(&self, conversation: u64, text: &str) {
         self.post(
             &format!("/_sim/packs/{conversation}/buyer_messages"),
@@ -116,24 +138,23 @@ impl Sim {
     /// The simulator's world: the app, its sellers and landmarks. Waits for the simulator to
     /// listen (the app starts it when the seller asks for the demo).
     pub async fn summary(&self) -> Value {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            match self
-                .http
-                .get(format!("{}/_sim/summary", self.base))
-                .send()
-                .await
-            {
-                Ok(answer) => return answer.json().await.expect("summary json"),
-                Err(err) => {
-                    assert!(
-                        std::time::Instant::now() < deadline,
-                        "the simulator never answered: {err}"
-                    );
-                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        until_within(
+            std::time::Duration::from_secs(60),
+            "the simulator to answer",
+            || async {
+                match self
+                    .http
+                    .get(format!("{}/_sim/summary", self.base))
+                    .send()
+                    .await
+                {
+                    Ok(answer) => Ok(Some(answer.json().await.expect("summary json"))),
+                    Err(_) => Ok(None),
                 }
-            }
-        }
+            },
+        )
+        .await
+        .expect("no WebDriver here")
     }
 
     /// Who the simulator's consent page authorizes: the seller signed in to "Mercado Libre".

@@ -1,11 +1,11 @@
 //! The window opens, with what a seller sees first.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{free_port, test_id, App};
+use crate::harness::{free_port, test_id, until_within, App, Show};
 use crate::sim::Sim;
 
 const STAGES: [&str; 5] = [
@@ -78,16 +78,17 @@ impl RecordingBrowser {
 
     /// The `n`-th page the app opened (from 0), once it has.
     async fn opened(&self, n: usize) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let log =
-                std::fs::read_to_string(self.dir.path().join("opened.txt")).unwrap_or_default();
-            if let Some(url) = log.lines().nth(n) {
-                return url.to_owned();
-            }
-            assert!(Instant::now() < deadline, "the app opened no page #{n}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        until_within(
+            Duration::from_secs(60),
+            format!("page #{n} opened"),
+            || async {
+                let log =
+                    std::fs::read_to_string(self.dir.path().join("opened.txt")).unwrap_or_default();
+                Ok(log.lines().nth(n).map(str::to_owned))
+            },
+        )
+        .await
+        .expect("no WebDriver here")
     }
 }
 
@@ -257,18 +258,15 @@ async fn try_the_demo_connects_through_oauth_and_fills_the_board() -> WebDriverR
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
         assert_eq!(expected.len(), 5, "the demo has every stage: {expected:?}");
-        let deadline = Instant::now() + Duration::from_secs(240);
-        loop {
+        let last = std::cell::RefCell::new(BTreeMap::new());
+        let what = Show(|| format!("board {:?}, simulator {expected:?}", last.borrow()));
+        app.until(&what, || async {
             let shown = board_columns(&app).await?;
-            if shown == expected {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "board {shown:?}, simulator {expected:?}"
-            );
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+            let done = shown == expected;
+            *last.borrow_mut() = shown;
+            Ok(done.then_some(()))
+        })
+        .await?;
         let switcher = app
             .wait_text(&test_id("accountSwitcher"), |t| t.contains("2"))
             .await?;

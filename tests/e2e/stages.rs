@@ -1,8 +1,6 @@
 //! The seller's own stages: one is added on the board, a paid lead is dragged into it with the
 //! pointer, and it is still there after the app starts again on the same data.
 
-use std::time::{Duration, Instant};
-
 use thirtyfour::prelude::*;
 
 use crate::harness::{free_port, test_id, App};
@@ -60,10 +58,10 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
         let target = app.wait_for(&column(&stage_key)).await?;
         app.driver
             .action_chain()
-            .move_to_element_center(&card)
+            .move_to_element_center(&card.element().await?)
             .click_and_hold()
             .move_by_offset(24, 8)
-            .move_to_element_center(&target)
+            .move_to_element_center(&target.element().await?)
             .release()
             .perform()
             .await?;
@@ -129,14 +127,7 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
         // The demo reconnects and finishes its import (a minute or two at Mercado Libre's
         // request budget); every order it reads again still says paid.
         let online = format!("{}[data-tone=\"ok\"]", test_id("syncStatus"));
-        let deadline = Instant::now() + Duration::from_secs(300);
-        while app.driver.find_all(By::Css(&online)).await?.is_empty() {
-            assert!(
-                Instant::now() < deadline,
-                "the sync never came back up to date"
-            );
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        app.wait_for(&online).await?;
         app.wait_for(&card_in(&stage_key, &lead_id)).await?;
         assert!(app
             .driver
@@ -164,8 +155,7 @@ async fn an_unpaid_lead_is_refused_by_a_custom_stage_with_the_reason_in_spanish(
         app.wait_for(&test_id("navSettings")).await?.click().await?;
         app.wait_for(&test_id("settingsLanguage"))
             .await?
-            .find(By::Css("option[value=\"es\"]"))
-            .await?
+            .inner("option[value=\"es\"]")
             .click()
             .await?;
         let dark = format!("{} input[value=\"dark\"]", test_id("settingsTheme"));

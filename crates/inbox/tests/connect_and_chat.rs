@@ -71,9 +71,7 @@ async fn the_demo_connects_through_oauth_and_keeps_tokens_out_of_the_database() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
-    let sim = sim(SimConfig::demo()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World { sim, inbox, dir } = World::start(SimConfig::demo()).await;
     let account = connected(&sim, &inbox, MLA).await;
     let conversation = sim
         .control()

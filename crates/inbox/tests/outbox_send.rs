@@ -11,9 +11,11 @@ use meli_sim::{FaultKind, FaultRule, LogisticType, NewSale, OrderStatus, SimConf
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_clear_when_the_situation_does() {
-    let sim = sim(SimConfig::empty()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
     let unpaid = plain_sale(&sim, OrderStatus::PaymentRequired);
     let blocked = plain_sale(&sim, OrderStatus::Paid);
     let cancelled = plain_sale(&sim, OrderStatus::Cancelled);
@@ -107,9 +109,11 @@ async fn refusals_clear_when_the_situation_does() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
-    let sim = sim(SimConfig::empty()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
     let first = plain_sale(&sim, OrderStatus::Paid);
     let second = plain_sale(&sim, OrderStatus::Paid);
     let account = connected(&sim, &inbox, MLA).await;
@@ -163,9 +167,11 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate() {
-    let sim = sim(SimConfig::demo()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::demo()).await;
     let account = connected(&sim, &inbox, MLA).await;
     let conversation = sim
         .control()
@@ -226,9 +232,11 @@ async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_reads_as_the_sites_text_and_a_cap_used_meanwhile_is_mercado_libres_refusal() {
-    let sim = sim(SimConfig::demo()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::demo()).await;
     let account = connected(&sim, &inbox, MLA).await;
     let conversation = sim
         .control()
@@ -349,8 +357,12 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
 
     // The post reaches Mercado Libre but the answer comes after the client gave up.
     sim.control().inject_fault(
-        FaultRule::next(1, "/messages/packs/", FaultKind::Slow { delay_ms: 1500 })
-            .for_method("POST"),
+        FaultRule::next(
+            1,
+            "/messages/packs/",
+            FaultKind::LateAnswer { delay_ms: 1500 },
+        )
+        .for_method("POST"),
     );
     let text = "Sí, sale mañana";
     inbox.send(lead, draft(text)).await.expect("queued");
@@ -363,12 +375,16 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
             Some("send_outcome_unknown".to_owned())
         )]
     );
+    assert_eq!(
+        buyer_sees(&sim, sale.conversation_id, text),
+        1,
+        "it arrived"
+    );
     // Too early to tell: nothing is posted again meanwhile.
     sync_online(&inbox, account).await;
     assert_eq!(outbox_states(&inbox, lead)[0].0, "ambiguous");
 
     // Later, the conversation shows whether it arrived; it is posted again only if not.
-    tokio::time::sleep(Duration::from_millis(1800)).await;
     sim.control().advance_clock(Duration::from_secs(60));
     sync_online(&inbox, account).await;
     sync_online(&inbox, account).await;

@@ -156,9 +156,11 @@ async fn a_revoked_authorization_disables_the_account_and_keeps_its_chats() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_of_two_thousand_orders_converges_through_a_fifth_of_requests_failing() {
     // 2,000 orders, 1,000 for each seller, both connected to one inbox.
-    let sim = sim(SimConfig::bulk(2_000, 2)).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::bulk(2_000, 2)).await;
     // 20% of reads fail. A 429 makes the client wait its Retry-After (at least a second), so
     // it gets the smallest share, to keep the test short.
     for (percent, kind) in [

@@ -8,10 +8,30 @@ use meli_sim::SimConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn importing_the_demo_gives_the_simulators_counts() {
-    let sim = sim(SimConfig::demo()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::demo()).await;
+    // Watched from the start: read after the import, a burst of batches on a slow machine
+    // would have overrun the channel.
     let mut events = inbox.subscribe();
+    let watcher = tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        let (mut saw_progress, mut saw_online) = (false, false);
+        while !(saw_progress && saw_online) {
+            match events.recv().await {
+                Ok(batch) => match batch.sync {
+                    Some(SyncStatus::Syncing { total, .. }) if total > 0 => saw_progress = true,
+                    Some(SyncStatus::Online { .. }) => saw_online = true,
+                    _ => {}
+                },
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            }
+        }
+        (saw_progress, saw_online)
+    });
     let unread_before = client(&sim, MLA).unread().await.expect("unread");
 
     let account = connected(&sim, &inbox, MLA).await;
@@ -53,16 +73,11 @@ async fn importing_the_demo_gives_the_simulators_counts() {
             .is_some_and(|q| q.contains("mark_as_read=false"))));
 
     // Progress and the final state came as events.
-    let mut saw_progress = false;
-    let mut saw_online = false;
-    while let Ok(batch) = events.try_recv() {
-        match batch.sync {
-            Some(SyncStatus::Syncing { total, .. }) if total > 0 => saw_progress = true,
-            Some(SyncStatus::Online { .. }) => saw_online = true,
-            _ => {}
-        }
-    }
-    assert!(saw_progress && saw_online);
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(60), watcher)
+        .await
+        .expect("progress and the final state within a minute")
+        .expect("watcher");
+    assert_eq!(seen, (true, true), "(progress, online)");
     assert!(matches!(inbox.sync_status(), SyncStatus::Online { .. }));
 
     // Every lead has a contact: from the order, the user endpoint or the buyer's messages.

@@ -10,9 +10,11 @@ use meli_sim::{OrderStatus, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_poll_brings_payments_cancellations_and_messages() {
-    let sim = sim(SimConfig::empty()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
     let unpaid = plain_sale(&sim, OrderStatus::PaymentRequired);
     let paid = plain_sale(&sim, OrderStatus::Paid);
     let account = connected(&sim, &inbox, MLA).await;
@@ -90,9 +92,11 @@ async fn one_poll_brings_payments_cancellations_and_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_polls_by_itself_and_stops_cleanly() {
-    let sim = sim(SimConfig::empty()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
     let sale = plain_sale(&sim, OrderStatus::Paid);
     let mut events = inbox.subscribe();
     let account = inbox
@@ -107,7 +111,7 @@ async fn the_engine_polls_by_itself_and_stops_cleanly() {
         })
         .await;
     // The first pass (the import) ends on its own.
-    tokio::time::timeout(Duration::from_secs(10), async {
+    tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             let batch = events.recv().await.expect("events");
             if matches!(batch.sync, Some(inbox::ipc::SyncStatus::Online { .. })) {
@@ -121,7 +125,7 @@ async fn the_engine_polls_by_itself_and_stops_cleanly() {
         .buyer_writes(sale.conversation_id, "¿Sigue disponible?", None)
         .expect("writes");
     // No "sync now": the timer's polls bring the message and its notification.
-    let note = tokio::time::timeout(Duration::from_secs(10), async {
+    let note = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             let batch = events.recv().await.expect("events");
             if let Some(note) = batch.buyer_messages.into_iter().next() {
@@ -134,22 +138,50 @@ async fn the_engine_polls_by_itself_and_stops_cleanly() {
     assert_eq!(note.lead_id, lead_of(&inbox, account, sale.conversation_id));
     assert!(note.excerpt.contains("disponible"));
 
+    // The timer keeps polling by itself: the log shows two more polls, with no one asking.
+    let mark = sim.control().requests().len();
+    until_logged(&sim, "two polls by the timer", |log| {
+        log[mark..]
+            .iter()
+            .filter(|r| r.endpoint == "GET /orders/search")
+            .count()
+            >= 2
+    })
+    .await;
+
+    // Shutdown ends the loop and waits for it: no pass is left to start, none in flight.
     inbox.stop_sync().await;
     assert_eq!(inbox.sync_and_wait(account).await, None, "stopped");
-    let before = sim.control().requests().len();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        sim.control().requests().len(),
-        before,
-        "no poll after shutdown"
-    );
+    inbox.sync_now(Some(account));
+    // Two requests of the test's own: whatever the engine had under way when it stopped arrived
+    // before the first; nothing of the engine's arrives after it.
+    let me = client(&sim, MLA);
+    me.me().await.expect("me");
+    me.me().await.expect("me");
+    let log = sim.control().requests();
+    let mine: Vec<u64> = log
+        .iter()
+        .filter(|r| r.endpoint == "GET /users/me")
+        .map(|r| r.elapsed_ms)
+        .collect();
+    let [.., first, _] = mine[..] else {
+        panic!("the test's requests are not in the log: {mine:?}")
+    };
+    let after: Vec<&str> = log
+        .iter()
+        .filter(|r| r.elapsed_ms > first && r.endpoint != "GET /users/me")
+        .map(|r| r.endpoint.as_str())
+        .collect();
+    assert!(after.is_empty(), "polled after shutdown: {after:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_poll_asks_for_orders_and_unread_chats_only() {
-    let sim = sim(SimConfig::empty()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
     for _ in 0..5 {
         let sale = plain_sale(&sim, OrderStatus::Paid);
         sim.control()

@@ -58,12 +58,9 @@ async fn child_imports_until_killed() {
         client_secret: meli::Secret::new(spec.client_secret),
         redirect_uri: spec.redirect_uri,
     };
-    let mut config =
-        meli::ClientConfig::new(meli::Site::Argentina, app).with_bases(spec.api, spec.auth);
-    config.budget = meli::RateBudget {
-        reads_per_minute: 600_000,
-        writes_per_minute: 600_000,
-    };
+    let config = meli::ClientConfig::new(meli::Site::Argentina, app)
+        .with_bases(spec.api, spec.auth)
+        .for_loopback();
     let client =
         Client::new(config, Arc::new(MemoryTokenStore::new(Some(spec.tokens)))).expect("client");
     let account = inbox

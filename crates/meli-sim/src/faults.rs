@@ -17,6 +17,9 @@ pub enum FaultKind {
     ServerError,
     /// The request is served after `delay_ms`.
     Slow { delay_ms: u64 },
+    /// The request is served at once (what it does is done), and the answer leaves after
+    /// `delay_ms`: a client that gives up meanwhile cannot know whether it arrived.
+    LateAnswer { delay_ms: u64 },
     /// The connection is closed before any response.
     DropConnection,
     /// The real handler runs, but the body is replaced by something that is not JSON.

@@ -77,7 +77,8 @@
 //!
 //! A fault rule in JSON: `{"path_prefix":"/orders","kind":{"kind":"too_many_requests",
 //! "retry_after_secs":2},"times":1}`; kinds are `too_many_requests`, `server_error`,
-//! `slow` (`delay_ms`), `drop_connection`, `malformed_json`, `truncated_body`, `quirks` (ids as
+//! `slow` (`delay_ms`), `late_answer` (`delay_ms`: served at once, answered late),
+//! `drop_connection`, `malformed_json`, `truncated_body`, `quirks` (ids as
 //! strings, upper-case statuses, optional fields null or missing, unknown fields); `rate_percent`
 //! instead of `times` fails a share of requests until cleared; `method` narrows it.
 //!
@@ -216,11 +217,13 @@ impl Simulator {
     }
 
     /// The demo world for the desktop app's `--demo` mode: consent approves by itself and
-    /// buyers act every 20 seconds.
-    pub async fn start_demo(port: u16) -> Result<Self, SimError> {
+    /// buyers act every 20 seconds. `rate_limit` is Mercado Libre's 500 a minute unless the
+    /// app was launched with another (end-to-end tests raise it so an import takes seconds).
+    pub async fn start_demo(port: u16, rate_limit: RateLimit) -> Result<Self, SimError> {
         Self::start(SimConfig {
             port,
             auto_approve: true,
+            rate_limit: Some(rate_limit),
             live: Some(std::time::Duration::from_secs(20)),
             ..SimConfig::demo()
         })

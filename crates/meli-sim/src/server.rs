@@ -147,6 +147,14 @@ pub async fn inject_faults(
             response.extensions_mut().insert(FaultApplied("slow"));
             response
         }
+        FaultKind::LateAnswer { delay_ms } => {
+            let mut response = next.run(req).await;
+            response
+                .extensions_mut()
+                .insert(FaultApplied("late_answer"));
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            response
+        }
         FaultKind::DropConnection => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);

@@ -109,38 +109,46 @@ impl Bucket {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Counts an interactive caller as waiting until the returned guard is dropped.
+    fn interactive_waiter(&self) -> InteractiveWaiter<'_> {
+        self.lock().interactive_waiting += 1;
+        InteractiveWaiter { bucket: self }
+    }
+
+    /// The bucket at `now`: refills it for the time since the last look, then takes a token if
+    /// the caller may have one (background work steps aside while the seller waits). Otherwise
+    /// says how long to wait before looking again. The clock is a parameter so that the
+    /// arithmetic is tested without waiting.
+    fn take_at(&self, now: Instant, interactive: bool) -> Result<(), Duration> {
+        let mut s = self.lock();
+        let elapsed = now.saturating_duration_since(s.refilled_at).as_secs_f64();
+        s.tokens = (s.tokens + elapsed * self.per_second).min(self.capacity);
+        s.refilled_at = s.refilled_at.max(now);
+        let may_take = interactive || s.interactive_waiting == 0;
+        if may_take && s.tokens >= 1.0 {
+            s.tokens -= 1.0;
+            return Ok(());
+        }
+        let missing = (1.0 - s.tokens).max(0.0);
+        let until_token = Duration::try_from_secs_f64(missing / self.per_second)
+            .unwrap_or(Duration::from_secs(1));
+        // Background callers recheck soon in case the interactive queue drained.
+        Err(if may_take {
+            until_token
+        } else {
+            until_token.max(Duration::from_millis(5))
+        })
+    }
+
     async fn acquire(&self, priority: Priority) {
         let interactive = priority == Priority::Interactive;
-        let mut waiter: Option<InteractiveWaiter<'_>> = None;
+        // Dropped on return, or with this future if the seller gives up first.
+        let _waiting = interactive.then(|| self.interactive_waiter());
         loop {
-            let wait = {
-                let mut s = self.lock();
-                let now = Instant::now();
-                let elapsed = now.duration_since(s.refilled_at).as_secs_f64();
-                s.tokens = (s.tokens + elapsed * self.per_second).min(self.capacity);
-                s.refilled_at = now;
-                // Background requests step aside while the seller is waiting.
-                let may_take = interactive || s.interactive_waiting == 0;
-                if may_take && s.tokens >= 1.0 {
-                    s.tokens -= 1.0;
-                    drop(s);
-                    drop(waiter);
-                    return;
-                }
-                if interactive && waiter.is_none() {
-                    s.interactive_waiting += 1;
-                    waiter = Some(InteractiveWaiter { bucket: self });
-                }
-                let missing = (1.0 - s.tokens).max(0.0);
-                let until_token = Duration::from_secs_f64(missing / self.per_second);
-                // Background callers recheck soon in case the interactive queue drained.
-                if may_take {
-                    until_token
-                } else {
-                    until_token.max(Duration::from_millis(5))
-                }
-            };
-            tokio::time::sleep(wait.max(Duration::from_micros(200))).await;
+            match self.take_at(Instant::now(), interactive) {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait.max(Duration::from_micros(200))).await,
+            }
         }
     }
 }
@@ -148,109 +156,91 @@ impl Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+    use futures::FutureExt;
 
-    #[tokio::test]
-    async fn a_burst_is_spread_at_the_configured_rate() {
-        // 600/min = 10/s with a burst of 60: 80 requests need about 2 s of refill.
-        let budget = Budget::new(RateBudget {
-            reads_per_minute: 600,
-            writes_per_minute: 600,
-        });
-        let start = Instant::now();
-        for _ in 0..80 {
-            budget
-                .acquire(RequestKind::Read, Priority::Background)
-                .await;
-        }
-        let took = start.elapsed();
-        assert!(took >= Duration::from_millis(1800), "{took:?}");
-        assert!(took < Duration::from_secs(4), "{took:?}");
+    // The bucket's arithmetic is checked at given instants, never by how long a test took.
+
+    fn at(start: Instant, millis: u64) -> Instant {
+        start + Duration::from_millis(millis)
     }
 
-    #[tokio::test]
-    async fn reads_and_writes_have_separate_budgets() {
+    /// How many tokens `bucket` hands out at `now`, taking them all.
+    fn drain(bucket: &Bucket, now: Instant, interactive: bool) -> usize {
+        let mut taken = 0;
+        while bucket.take_at(now, interactive).is_ok() {
+            taken += 1;
+        }
+        taken
+    }
+
+    #[test]
+    fn a_burst_is_spread_at_the_configured_rate() {
+        // 600/min = 10/s with a burst of 60.
+        let bucket = Bucket::new(600);
+        let t0 = bucket.lock().refilled_at;
+        assert_eq!(drain(&bucket, t0, false), 60, "the burst is free");
+        // The next token comes after 100 ms, not before.
+        let wait = bucket.take_at(t0, false).expect_err("empty");
+        assert!(
+            wait > Duration::from_millis(99) && wait <= Duration::from_millis(100),
+            "{wait:?}"
+        );
+        assert!(bucket.take_at(at(t0, 90), false).is_err());
+        assert!(bucket.take_at(at(t0, 110), false).is_ok());
+        // Two seconds bring 20 tokens; an hour brings no more than the burst.
+        assert_eq!(drain(&bucket, at(t0, 2_150), false), 20);
+        assert_eq!(drain(&bucket, at(t0, 3_600_000), false), 60);
+    }
+
+    #[test]
+    fn reads_and_writes_have_separate_budgets() {
         let budget = Budget::new(RateBudget {
             reads_per_minute: 60,
-            writes_per_minute: 60,
+            writes_per_minute: 120,
         });
-        let start = Instant::now();
-        for _ in 0..6 {
-            budget
-                .acquire(RequestKind::Read, Priority::Background)
-                .await;
-            budget
-                .acquire(RequestKind::Write, Priority::Background)
-                .await;
-        }
-        assert!(
-            start.elapsed() < Duration::from_millis(200),
-            "{:?}",
-            start.elapsed()
-        );
+        let t0 = budget.reads.lock().refilled_at;
+        assert_eq!(drain(&budget.reads, t0, false), 6);
+        assert_eq!(drain(&budget.writes, t0, false), 12, "reads took no write");
     }
 
-    #[tokio::test]
-    async fn interactive_requests_jump_the_queue() {
-        // 1,200/min = 20/s with a burst of 120; drain the burst first.
-        let budget = Arc::new(Budget::new(RateBudget {
-            reads_per_minute: 1200,
-            writes_per_minute: 1200,
-        }));
-        for _ in 0..120 {
-            budget
-                .acquire(RequestKind::Read, Priority::Background)
-                .await;
-        }
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut tasks = Vec::new();
-        for i in 0..10 {
-            let (b, o) = (budget.clone(), order.clone());
-            tasks.push(tokio::spawn(async move {
-                b.acquire(RequestKind::Read, Priority::Background).await;
-                o.lock().expect("lock").push(format!("bg{i}"));
-            }));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let (b, o) = (budget.clone(), order.clone());
-        tasks.push(tokio::spawn(async move {
-            b.acquire(RequestKind::Read, Priority::Interactive).await;
-            o.lock().expect("lock").push("seller".to_owned());
-        }));
-        for t in tasks {
-            t.await.expect("task");
-        }
-        let order = order.lock().expect("lock").clone();
-        let pos = order.iter().position(|x| x == "seller").expect("served");
+    #[test]
+    fn interactive_requests_jump_the_queue() {
+        // 1,200/min = 20/s: a token every 50 ms.
+        let bucket = Bucket::new(1200);
+        let t0 = bucket.lock().refilled_at;
+        drain(&bucket, t0, false);
+        let seller = bucket.interactive_waiter();
+        // A token is there, and the seller is waiting: background work steps aside.
+        let wait = bucket
+            .take_at(at(t0, 60), false)
+            .expect_err("background waits");
+        assert!(wait >= Duration::from_millis(5), "{wait:?}");
         assert!(
-            pos <= 2,
-            "the seller waited behind background work: {order:?}"
+            bucket.take_at(at(t0, 60), true).is_ok(),
+            "the seller's turn"
+        );
+        drop(seller);
+        assert!(
+            bucket.take_at(at(t0, 120), false).is_ok(),
+            "then background's"
         );
     }
 
     #[tokio::test]
     async fn a_cancelled_interactive_wait_does_not_stall_background_work() {
-        let budget = Budget::new(RateBudget {
-            reads_per_minute: 600,
-            writes_per_minute: 600,
-        });
-        for _ in 0..60 {
-            budget
-                .acquire(RequestKind::Read, Priority::Background)
-                .await;
-        }
-        // The seller gives up before a token arrives.
-        let gave_up = tokio::time::timeout(
-            Duration::from_millis(20),
-            budget.acquire(RequestKind::Read, Priority::Interactive),
-        )
-        .await;
-        assert!(gave_up.is_err(), "no token should have been free yet");
-        tokio::time::timeout(
-            Duration::from_secs(1),
-            budget.acquire(RequestKind::Read, Priority::Background),
-        )
-        .await
-        .expect("background work stalled behind a waiter that left");
+        let bucket = Bucket::new(600);
+        // Drained an hour ahead, so no token comes while the test runs, however slowly.
+        let ahead = Instant::now() + Duration::from_secs(3600);
+        drain(&bucket, ahead, false);
+        // The seller asks, must wait, and gives up: the future is polled once, then dropped.
+        let mut asked = Box::pin(bucket.acquire(Priority::Interactive));
+        assert!((&mut asked).now_or_never().is_none(), "no token yet");
+        assert_eq!(bucket.lock().interactive_waiting, 1);
+        drop(asked);
+        assert_eq!(bucket.lock().interactive_waiting, 0);
+        // Background work gets the next token as if the seller had never asked.
+        assert!(bucket
+            .take_at(ahead + Duration::from_secs(1), false)
+            .is_ok());
     }
 }

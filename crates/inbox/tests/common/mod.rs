@@ -13,7 +13,7 @@ use inbox::sync::{AccountState, SyncConfig};
 use inbox::{Clock, Inbox, InboxPaths};
 use meli::auth::{AppCredentials, MemoryTokenStore, StoredTokens};
 use meli::models::OrderStatus;
-use meli::{Client, ClientConfig, MessagesPage, OrderQuery, RateBudget, RetryPolicy, Secret, Site};
+use meli::{Client, ClientConfig, MessagesPage, OrderQuery, Secret, Site};
 use meli_sim::{SimConfig, Simulator};
 use tempfile::TempDir;
 
@@ -34,6 +34,25 @@ pub async fn sim(mut config: SimConfig) -> Simulator {
     Simulator::start(config).await.expect("simulator starts")
 }
 
+/// The world most of these tests start from: a simulator on 127.0.0.1 dated [`start_time`],
+/// and an inbox on a fresh SQLite file that reads the simulator's clock. Destructure it:
+/// `let World { sim, inbox, dir } = World::start(SimConfig::empty()).await;`
+pub struct World {
+    pub sim: Simulator,
+    pub inbox: Inbox,
+    /// The inbox's data directory, removed when dropped.
+    pub dir: TempDir,
+}
+
+impl World {
+    pub async fn start(config: SimConfig) -> World {
+        let sim = sim(config).await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let inbox = open_inbox(&dir, sim_clock(&sim));
+        World { sim, inbox, dir }
+    }
+}
+
 /// The inbox reads the simulator's clock, so skipping hours there moves both.
 pub fn sim_clock(sim: &Simulator) -> Clock {
     let control = sim.control();
@@ -44,7 +63,7 @@ pub fn open_inbox(dir: &TempDir, clock: Clock) -> Inbox {
     Inbox::open(InboxPaths::in_dir(dir.path()), clock).expect("inbox opens")
 }
 
-/// Fast retries and a budget that never gets in the way.
+/// The tests' one client configuration: fast retries and a budget that never gets in the way.
 pub fn client_config(sim: &Simulator) -> ClientConfig {
     let app = sim.app();
     let creds = AppCredentials {
@@ -52,20 +71,9 @@ pub fn client_config(sim: &Simulator) -> ClientConfig {
         client_secret: Secret::new(app.client_secret),
         redirect_uri: app.redirect_uri,
     };
-    let mut config =
-        ClientConfig::new(Site::Argentina, creds).with_bases(sim.base_url(), sim.auth_base_url());
-    config.retry = RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(100),
-        max_retry_after: Duration::from_secs(2),
-    };
-    config.budget = RateBudget {
-        reads_per_minute: 600_000,
-        writes_per_minute: 600_000,
-    };
-    config.timeout = Duration::from_secs(3);
-    config
+    ClientConfig::new(Site::Argentina, creds)
+        .with_bases(sim.base_url(), sim.auth_base_url())
+        .for_loopback()
 }
 
 /// Tokens the simulator issued for `seller`, as if the seller had connected.
@@ -105,6 +113,20 @@ pub async fn sync_online(inbox: &Inbox, account: i64) -> AccountState {
         last = Some(state);
     }
     panic!("sync never came online: {last:?}");
+}
+
+/// Waits until the simulator's request log satisfies `seen` (what the engine did, rather than
+/// how long it might take); fails with `what` after a generous minute.
+pub async fn until_logged(
+    sim: &Simulator,
+    what: &str,
+    seen: impl Fn(&[meli_sim::LoggedRequest]) -> bool,
+) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !seen(&sim.control().requests()) {
+        assert!(std::time::Instant::now() < deadline, "never logged: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// What the simulator holds for one seller, read through the API with its own client.

@@ -59,6 +59,24 @@ impl ClientConfig {
         self.auth_base = auth_base.into();
         self
     }
+
+    /// For a simulator on 127.0.0.1, where tests and benchmarks run: retries after milliseconds
+    /// rather than seconds, a budget that never makes a request wait (a test that checks the
+    /// pacing sets its own), and a short timeout.
+    pub fn for_loopback(mut self) -> Self {
+        self.retry = RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(5),
+        };
+        self.budget = RateBudget {
+            reads_per_minute: 600_000,
+            writes_per_minute: 600_000,
+        };
+        self.timeout = Duration::from_secs(5);
+        self
+    }
 }
 
 /// A Mercado Libre client for one seller account. Clones share tokens, budget and connections;

@@ -78,60 +78,104 @@ async fn free_text_with_contact_data_comes_back_moderated() {
     assert!(sent.message_moderation.and_then(|m| m.reason).is_some());
 }
 
-#[tokio::test]
-async fn row_text_too_long() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    let (client, _) = connected(&sim);
-    let err = client
-        .send_option(pack, &other(&"x".repeat(351)))
-        .await
-        .expect_err("too long");
-    assert!(matches!(err, MeliError::TextTooLong { .. }), "{err:?}");
+/// What happened to a fresh Mercado Envíos sale before the seller picks a reason.
+#[derive(Debug, Clone, Copy)]
+enum Before {
+    Nothing,
+    /// The seller already used the reason here (one message each).
+    SellerUsedOther,
+    BuyerWrote,
+    Blocked,
+    Excepted,
+    BuyerDeactivated,
 }
 
-#[tokio::test]
-async fn row_cap_exhausted() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    let (client, _) = connected(&sim);
-    client
-        .send_option(pack, &other("Hola, ¿qué color preferís?"))
-        .await
-        .expect("first");
-    let err = client
-        .send_option(pack, &other("¿Me confirmás?"))
-        .await
-        .expect_err("second");
-    assert!(matches!(err, MeliError::CapExhausted { .. }), "{err:?}");
+/// One row of the published error table: the situation, the reason the seller sends, and the
+/// error the client makes of Mercado Libre's answer.
+struct Row {
+    before: Before,
+    request: fn() -> OptionRequest,
+    code: &'static str,
 }
 
-#[tokio::test]
-async fn row_open_conversation() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    sim.control()
-        .buyer_writes(pack as u64, "Hola, una consulta", None)
-        .expect("buyer writes");
-    let (client, _) = connected(&sim);
-    let err = client
-        .send_option(pack, &other("Hola"))
-        .await
-        .expect_err("open conversation");
-    assert!(matches!(err, MeliError::OpenConversation { .. }), "{err:?}");
-}
+const ROWS: &[Row] = &[
+    Row {
+        before: Before::Nothing,
+        request: || other(&"x".repeat(351)),
+        code: "text_too_long",
+    },
+    Row {
+        before: Before::SellerUsedOther,
+        request: || other("¿Me confirmás?"),
+        code: "cap_exhausted",
+    },
+    Row {
+        before: Before::BuyerWrote,
+        request: || other("Hola"),
+        code: "open_conversation",
+    },
+    Row {
+        before: Before::Nothing,
+        request: || OptionRequest::free_text(OptionId::Other("SEND_GIFT".into()), "hola"),
+        code: "invalid_option",
+    },
+    Row {
+        before: Before::Blocked,
+        request: || other("Hola"),
+        code: "conversation_blocked",
+    },
+    Row {
+        before: Before::Nothing,
+        request: || OptionRequest::template(OptionId::RequestBillingInfo, "TEMPLATE___NOPE___1"),
+        code: "invalid_template",
+    },
+    Row {
+        before: Before::Excepted,
+        request: || other("Hola"),
+        code: "excepted_case",
+    },
+    Row {
+        before: Before::BuyerDeactivated,
+        request: || other("Hola"),
+        code: "buyer_unavailable",
+    },
+];
 
 #[tokio::test]
-async fn row_invalid_option() {
+async fn every_row_of_the_error_table() {
     let sim = sim().await;
-    let pack = me2_sale(&sim).await;
     let (client, _) = connected(&sim);
-    let request = OptionRequest::free_text(OptionId::Other("SEND_GIFT".into()), "hola");
-    let err = client
-        .send_option(pack, &request)
-        .await
-        .expect_err("unknown option");
-    assert!(matches!(err, MeliError::InvalidOption { .. }), "{err:?}");
+    for row in ROWS {
+        let pack = me2_sale(&sim).await;
+        let control = sim.control();
+        match row.before {
+            Before::Nothing => {}
+            Before::SellerUsedOther => {
+                client
+                    .send_option(pack, &other("Hola, ¿qué color preferís?"))
+                    .await
+                    .expect("the first message");
+            }
+            Before::BuyerWrote => control
+                .buyer_writes(pack as u64, "Hola, una consulta", None)
+                .map(drop)
+                .expect("buyer writes"),
+            Before::Blocked => control
+                .block_conversation(pack as u64, "blocked_by_mediation")
+                .expect("block"),
+            Before::Excepted => control
+                .set_flags(pack as u64, Some(true), None)
+                .expect("flag"),
+            Before::BuyerDeactivated => control
+                .set_flags(pack as u64, None, Some(true))
+                .expect("flag"),
+        }
+        let err = client
+            .send_option(pack, &(row.request)())
+            .await
+            .expect_err(row.code);
+        assert_eq!(err.code(), row.code, "{:?}: {err:?}", row.before);
+    }
 }
 
 #[tokio::test]
@@ -164,24 +208,6 @@ async fn row_locked_409() {
 }
 
 #[tokio::test]
-async fn row_conversation_blocked() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    sim.control()
-        .block_conversation(pack as u64, "blocked_by_mediation")
-        .expect("block");
-    let (client, _) = connected(&sim);
-    let err = client
-        .send_option(pack, &other("Hola"))
-        .await
-        .expect_err("blocked");
-    assert!(
-        matches!(err, MeliError::ConversationBlocked { .. }),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
 async fn row_pack_of_another_seller() {
     let sim = sim().await;
     let sale = sim
@@ -205,49 +231,6 @@ async fn row_pack_of_another_seller() {
         .await
         .expect_err("not ours");
     assert_eq!(err.code(), "forbidden");
-}
-
-#[tokio::test]
-async fn row_invalid_template() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    let (client, _) = connected(&sim);
-    let request = OptionRequest::template(OptionId::RequestBillingInfo, "TEMPLATE___NOPE___1");
-    let err = client
-        .send_option(pack, &request)
-        .await
-        .expect_err("bad template");
-    assert!(matches!(err, MeliError::InvalidTemplate { .. }), "{err:?}");
-}
-
-#[tokio::test]
-async fn row_excepted_case() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    sim.control()
-        .set_flags(pack as u64, Some(true), None)
-        .expect("flag");
-    let (client, _) = connected(&sim);
-    let err = client
-        .send_option(pack, &other("Hola"))
-        .await
-        .expect_err("excepted");
-    assert!(matches!(err, MeliError::ExceptedCase { .. }), "{err:?}");
-}
-
-#[tokio::test]
-async fn row_buyer_deactivated_451() {
-    let sim = sim().await;
-    let pack = me2_sale(&sim).await;
-    sim.control()
-        .set_flags(pack as u64, None, Some(true))
-        .expect("flag");
-    let (client, _) = connected(&sim);
-    let err = client
-        .send_option(pack, &other("Hola"))
-        .await
-        .expect_err("deactivated");
-    assert!(matches!(err, MeliError::BuyerUnavailable { .. }), "{err:?}");
 }
 
 #[tokio::test]

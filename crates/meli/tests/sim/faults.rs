@@ -27,13 +27,9 @@ async fn a_429_with_retry_after_is_waited_out_then_retried() {
         },
     ));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    client.me().await.expect("succeeds after waiting");
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
-    );
+    within("a retry after a second", client.me())
+        .await
+        .expect("succeeds after waiting");
     let at = arrivals(&sim, "/users/me");
     assert_eq!(at.len(), 2, "{at:?}");
     assert!(
@@ -54,10 +50,12 @@ async fn a_too_long_retry_after_goes_back_to_the_caller() {
         },
     ));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    let err = client.me().await.expect_err("not waited here");
+    // Not waited here: the 30 s bound is well under the two minutes asked for.
+    let err = within("a refused wait", client.me())
+        .await
+        .expect_err("not waited here");
     assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(arrivals(&sim, "/users/me").len(), 1, "not retried");
 }
 
 #[tokio::test]
@@ -66,10 +64,10 @@ async fn server_errors_then_success() {
     sim.control()
         .inject_fault(FaultRule::next(2, "/users/me", FaultKind::ServerError));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    client.me().await.expect("third try succeeds");
+    within("two retries", client.me())
+        .await
+        .expect("third try succeeds");
     assert_eq!(arrivals(&sim, "/users/me").len(), 3);
-    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]
@@ -78,15 +76,15 @@ async fn persistent_server_errors_give_up_after_the_attempt_limit() {
     sim.control()
         .inject_fault(FaultRule::rate(100, "/users/me", FaultKind::ServerError));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    let err = client.me().await.expect_err("gives up");
+    let err = within("bounded retries", client.me())
+        .await
+        .expect_err("gives up");
     assert!(
         matches!(err, MeliError::Server { status: 500, .. }),
         "{err:?}"
     );
     assert!(err.is_transient());
     assert_eq!(arrivals(&sim, "/users/me").len(), 4);
-    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
@@ -95,9 +93,10 @@ async fn a_dropped_connection_is_retried_for_reads() {
     sim.control()
         .inject_fault(FaultRule::next(1, "/users/me", FaultKind::DropConnection));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    client.me().await.expect("retried");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    within("a retried read", client.me())
+        .await
+        .expect("retried");
+    assert_eq!(arrivals(&sim, "/users/me").len(), 2);
 }
 
 #[tokio::test]
@@ -170,16 +169,13 @@ async fn a_truncated_body_is_a_decode_error_with_the_start_of_the_body() {
     sim.control()
         .inject_fault(FaultRule::next(1, &path, FaultKind::TruncatedBody));
     let (client, _) = connected(&sim);
-    let started = Instant::now();
-    let err = client
-        .order(sale.order_ids[0] as i64)
+    let err = within("a truncated read", client.order(sale.order_ids[0] as i64))
         .await
         .expect_err("truncated");
     match err {
         MeliError::Decode { excerpt, .. } => assert!(excerpt.starts_with('{'), "{excerpt}"),
         other => panic!("{other:?}"),
     }
-    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
@@ -212,15 +208,11 @@ async fn an_unreachable_api_is_a_network_error_after_bounded_retries() {
         config(&sim).with_bases(dead_base, sim.auth_base_url()),
         store,
     );
-    let started = Instant::now();
-    let err = client.me().await.expect_err("nobody listens");
+    let err = within("bounded retries", client.me())
+        .await
+        .expect_err("nobody listens");
     assert!(matches!(err, MeliError::Network(_)), "{err:?}");
     assert!(err.is_transient());
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
 }
 
 #[tokio::test]

@@ -163,13 +163,13 @@ async fn the_listener_times_out_ignores_strays_and_can_be_cancelled() {
         reqwest::StatusCode::NOT_FOUND,
         "anything else gets 404"
     );
-    let started = std::time::Instant::now();
-    let result = waiting.await.expect("task");
+    let result = within("the listener's timeout", waiting)
+        .await
+        .expect("task");
     assert!(
         matches!(result, Err(MeliError::CallbackTimeout)),
         "{result:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(3));
 
     let listener = CallbackListener::bind(0).await.expect("bind");
     let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
@@ -229,7 +229,6 @@ async fn an_idle_connection_does_not_hold_up_the_callback_and_preflights_are_ans
             .map(|v| v.as_bytes()),
         Some(&b"true"[..])
     );
-    let started = std::time::Instant::now();
     let url = format!("http://127.0.0.1:{port}/callback?code=TG-1&state={state}");
     let answer = browser().get(url).send().await.expect("callback");
     assert_eq!(answer.status(), reqwest::StatusCode::OK);
@@ -238,11 +237,10 @@ async fn an_idle_connection_does_not_hold_up_the_callback_and_preflights_are_ans
         .await
         .expect("page")
         .contains("Account connected"));
-    let code = waiting.await.expect("task").expect("code");
+    // An idle connection that held the listener up would end the wait in a timeout, not a code.
+    let code = within("the callback", waiting)
+        .await
+        .expect("task")
+        .expect("code");
     assert_eq!(code.expose(), "TG-1");
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
 }

@@ -51,9 +51,12 @@ async fn a_burst_of_2000_reads_stays_within_the_budget() {
             }
         });
     }
-    while let Some(done) = tasks.join_next().await {
-        done.expect("task");
-    }
+    within("the burst", async {
+        while let Some(done) = tasks.join_next().await {
+            done.expect("task");
+        }
+    })
+    .await;
     let took = started.elapsed();
 
     let log = sim.control().requests();
@@ -69,12 +72,12 @@ async fn a_burst_of_2000_reads_stays_within_the_budget() {
         0,
         "never rate limited"
     );
-    // 2,016 reads: 1,200 from the full bucket, the other 816 at 200/s, so at least ~4 s.
+    // 2,016 reads: 1,200 from the full bucket, the other 816 at 200/s, so at least ~4 s (a
+    // lower bound only: a slow machine takes longer, never shorter).
     assert!(
         took >= Duration::from_millis(3_800),
         "the budget did not pace the burst: {took:?}"
     );
-    assert!(took < Duration::from_secs(30), "{took:?}");
     // A token bucket promises at most its capacity plus the refill in any window: 1,200 + 200/s,
     // plus the 64 requests that may be in flight at once arriving together. Unpaced, 2,016 reads
     // would crowd into a second or two.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use meli::auth::{port_from_state, AppCredentials, MemoryTokenStore, StoredTokens, TokenStore};
-use meli::{Client, ClientConfig, RateBudget, RetryPolicy, Secret, Site};
+use meli::{Client, ClientConfig, Secret, Site};
 use meli_sim::{SimConfig, Simulator};
 use url::Url;
 
@@ -28,22 +28,12 @@ pub fn app(sim: &Simulator) -> AppCredentials {
     }
 }
 
-/// Fast retries and a budget that never gets in the way, unless a test says otherwise.
+/// The tests' one client configuration (fast retries, a budget that never gets in the way),
+/// unless a test says otherwise.
 pub fn config(sim: &Simulator) -> ClientConfig {
-    let mut config = ClientConfig::new(Site::Argentina, app(sim))
-        .with_bases(sim.base_url(), sim.auth_base_url());
-    config.retry = RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(200),
-        max_retry_after: Duration::from_secs(5),
-    };
-    config.budget = RateBudget {
-        reads_per_minute: 60_000,
-        writes_per_minute: 60_000,
-    };
-    config.timeout = Duration::from_secs(5);
-    config
+    ClientConfig::new(Site::Argentina, app(sim))
+        .with_bases(sim.base_url(), sim.auth_base_url())
+        .for_loopback()
 }
 
 pub fn client_with(sim: &Simulator, config: ClientConfig, store: Arc<dyn TokenStore>) -> Client {
@@ -158,6 +148,14 @@ pub async fn relay(redirect: &Url) -> reqwest::StatusCode {
         .await
         .expect("loopback answers")
         .status()
+}
+
+/// Awaits `work`, which must end by itself (a retry loop, a timeout, a refusal): the bound is
+/// generous, so it fails a hang or a wait of minutes, never a slow machine.
+pub async fn within<T>(what: &str, work: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), work)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not end within 30 s"))
 }
 
 /// How many requests the simulator logged for `endpoint` (e.g. `POST /oauth/token`).
