@@ -6,8 +6,10 @@ use crate::rules::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InboxError {
-    #[error("the local database failed: {0}")]
-    Storage(String),
+    /// The local database or the app's files failed. The UI sees one code, `storage`; the
+    /// kind is for the engine, which can wait out a busy database but not a full disk.
+    #[error("the local database failed: {message}")]
+    Storage { kind: StorageKind, message: String },
     #[error("Mercado Libre: {0}")]
     Meli(#[from] meli::MeliError),
     #[error("{0} was not found")]
@@ -24,12 +26,72 @@ pub enum InboxError {
     InvalidInput(String),
 }
 
+/// What went wrong with the local storage, as far as anything can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageKind {
+    /// Another connection holds the lock past the busy timeout: trying again later may work.
+    Busy,
+    /// No room left on the disk: nothing is written until the seller frees some.
+    DiskFull,
+    /// The database file is damaged or is not a database.
+    Corrupt,
+    /// Anything else: a failed statement, an unreadable file, a task that panicked.
+    Other,
+}
+
+impl StorageKind {
+    fn of_sqlite(err: &rusqlite::Error) -> StorageKind {
+        use rusqlite::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StorageKind::Busy,
+            Some(ErrorCode::DiskFull) => StorageKind::DiskFull,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StorageKind::Corrupt,
+            _ => StorageKind::Other,
+        }
+    }
+
+    fn of_io(err: &std::io::Error) -> StorageKind {
+        match err.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                StorageKind::DiskFull
+            }
+            _ => StorageKind::Other,
+        }
+    }
+}
+
 impl InboxError {
+    /// A storage failure of `kind`.
+    pub fn storage(kind: StorageKind, message: impl Into<String>) -> InboxError {
+        InboxError::Storage {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A file of the app's that could not be read or written; `doing` says which and how.
+    pub fn io(doing: &str, err: &std::io::Error) -> InboxError {
+        InboxError::storage(StorageKind::of_io(err), format!("{doing}: {err}"))
+    }
+
+    /// A blocking task (a database call, a file copy) that panicked or was cancelled.
+    pub fn task(what: &str, err: &tokio::task::JoinError) -> InboxError {
+        InboxError::storage(StorageKind::Other, format!("{what} task failed: {err}"))
+    }
+
+    /// The kind of a storage failure, `None` for any other error.
+    pub fn storage_kind(&self) -> Option<StorageKind> {
+        match self {
+            InboxError::Storage { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// A code that never changes between versions: the UI translates by it and tests match on it.
     /// Refusals surface their own code so the UI needs one table of sentences.
     pub fn code(&self) -> &'static str {
         match self {
-            InboxError::Storage(_) => "storage",
+            InboxError::Storage { .. } => "storage",
             InboxError::Meli(_) => "meli",
             InboxError::NotFound(_) => "not_found",
             InboxError::Refused(refusal) => refusal.code(),
@@ -71,19 +133,23 @@ fn string_details(value: &impl serde::Serialize) -> Option<serde_json::Value> {
 
 impl From<rusqlite::Error> for InboxError {
     fn from(err: rusqlite::Error) -> Self {
-        InboxError::Storage(err.to_string())
+        InboxError::storage(StorageKind::of_sqlite(&err), err.to_string())
     }
 }
 
 impl From<rusqlite_migration::Error> for InboxError {
     fn from(err: rusqlite_migration::Error) -> Self {
-        InboxError::Storage(err.to_string())
+        let kind = match &err {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StorageKind::of_sqlite(err),
+            _ => StorageKind::Other,
+        };
+        InboxError::storage(kind, err.to_string())
     }
 }
 
 impl From<serde_json::Error> for InboxError {
     fn from(err: serde_json::Error) -> Self {
-        InboxError::Storage(format!("stored JSON: {err}"))
+        InboxError::storage(StorageKind::Other, format!("stored JSON: {err}"))
     }
 }
 
@@ -102,6 +168,86 @@ mod tests {
             json,
             serde_json::json!({"code": "not_found", "message": "lead 2000001 was not found", "details": null})
         );
+    }
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn storage_failures_keep_their_kind_and_cross_as_storage() {
+        let cases = [
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_BUSY)),
+                StorageKind::Busy,
+            ),
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_LOCKED)),
+                StorageKind::Busy,
+            ),
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_FULL)),
+                StorageKind::DiskFull,
+            ),
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT)),
+                StorageKind::Corrupt,
+            ),
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_NOTADB)),
+                StorageKind::Corrupt,
+            ),
+            (
+                InboxError::from(sqlite(rusqlite::ffi::SQLITE_CONSTRAINT)),
+                StorageKind::Other,
+            ),
+            (
+                InboxError::from(rusqlite::Error::QueryReturnedNoRows),
+                StorageKind::Other,
+            ),
+            (
+                InboxError::io(
+                    "copying photo.jpg into the cache",
+                    &std::io::Error::from(std::io::ErrorKind::StorageFull),
+                ),
+                StorageKind::DiskFull,
+            ),
+            (
+                InboxError::io(
+                    "reading photo.jpg",
+                    &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+                ),
+                StorageKind::Other,
+            ),
+            (
+                InboxError::from(rusqlite_migration::Error::RusqliteError {
+                    query: "CREATE TABLE t (x)".into(),
+                    err: sqlite(rusqlite::ffi::SQLITE_FULL),
+                }),
+                StorageKind::DiskFull,
+            ),
+        ];
+        for (err, kind) in cases {
+            assert_eq!(err.storage_kind(), Some(kind), "{err}");
+            let json = serde_json::to_value(err.to_payload()).expect("serializes");
+            assert_eq!(json["code"], "storage", "{err}");
+            assert!(
+                json["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("the local database failed: ")),
+                "{json}"
+            );
+            assert_eq!(json["details"], serde_json::Value::Null);
+        }
+        assert_eq!(InboxError::NotFound("lead 1".into()).storage_kind(), None);
+    }
+
+    #[tokio::test]
+    async fn a_panicked_task_is_a_storage_failure_of_no_particular_kind() {
+        let join = tokio::task::spawn_blocking(|| panic!("boom")).await;
+        let err = InboxError::task("database", &join.expect_err("panicked"));
+        assert_eq!(err.storage_kind(), Some(StorageKind::Other));
+        assert_eq!(err.code(), "storage");
     }
 
     #[test]

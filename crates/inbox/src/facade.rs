@@ -57,10 +57,10 @@ pub struct Inbox {
 impl Inbox {
     pub fn open(paths: InboxPaths, clock: Clock) -> Result<Inbox> {
         std::fs::create_dir_all(&paths.cache_dir)
-            .map_err(|e| InboxError::Storage(format!("cache dir: {e}")))?;
+            .map_err(|e| InboxError::io("creating the cache dir", &e))?;
         if let Some(parent) = paths.database.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| InboxError::Storage(format!("data dir: {e}")))?;
+                .map_err(|e| InboxError::io("creating the data dir", &e))?;
         }
         let store = Store::open(&paths.database)?;
         Ok(Inbox {
@@ -337,7 +337,7 @@ impl Inbox {
             queued
         })
         .await
-        .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+        .map_err(|e| InboxError::task("database", &e))?
     }
 
     /// The lead's drafts not sent yet.
@@ -545,7 +545,7 @@ impl Inbox {
         let path = cache_dir.join(attachments::local_name(attachment_id, &content));
         tokio::fs::write(&path, &bytes)
             .await
-            .map_err(|e| InboxError::Storage(format!("writing the attachment: {e}")))?;
+            .map_err(|e| InboxError::io("writing the attachment", &e))?;
         self.store
             .write_async(move |tx| attachments::set_downloaded(tx, attachment_id, &content))
             .await?;
@@ -630,7 +630,7 @@ async fn inspect_draft(draft: DraftDto) -> Result<Draft> {
         })
     })
     .await
-    .map_err(|e| InboxError::Storage(format!("file task failed: {e}")))?
+    .map_err(|e| InboxError::task("file", &e))?
 }
 
 /// Our own copy of a draft's file, so the send survives the original being moved. The name
@@ -646,7 +646,7 @@ fn copy_into_cache(
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let cache_name = format!("draft-{}-{n}.{ext}", now.timestamp_millis());
     std::fs::copy(source, cache_dir.join(&cache_name))
-        .map_err(|e| InboxError::Storage(format!("copying {} into the cache: {e}", file.name)))?;
+        .map_err(|e| InboxError::io(&format!("copying {} into the cache", file.name), &e))?;
     Ok(QueuedFile {
         cache_name,
         name: file.name.clone(),

@@ -22,6 +22,6 @@ pub mod rules;
 pub mod store;
 pub mod sync;
 
-pub use error::InboxError;
+pub use error::{InboxError, StorageKind};
 pub use facade::{system_clock, Clock, Inbox, InboxPaths};
 pub use store::Store;

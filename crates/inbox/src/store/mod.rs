@@ -32,7 +32,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::error::{InboxError, Result};
+use crate::error::{InboxError, Result, StorageKind};
 
 /// Readers kept open between queries; more are opened when busy and closed after use.
 const IDLE_READERS: usize = 4;
@@ -50,7 +50,7 @@ struct Inner {
 }
 
 fn poisoned<T>(_: T) -> InboxError {
-    InboxError::Storage("a previous database call panicked".into())
+    InboxError::storage(StorageKind::Other, "a previous database call panicked")
 }
 
 impl Store {
@@ -120,7 +120,7 @@ impl Store {
         let store = self.clone();
         tokio::task::spawn_blocking(move || store.read(f))
             .await
-            .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+            .map_err(|e| InboxError::task("database", &e))?
     }
 
     pub async fn write_async<T, F>(&self, f: F) -> Result<T>
@@ -131,7 +131,7 @@ impl Store {
         let store = self.clone();
         tokio::task::spawn_blocking(move || store.write(f))
             .await
-            .map_err(|e| InboxError::Storage(format!("database task failed: {e}")))?
+            .map_err(|e| InboxError::task("database", &e))?
     }
 }
 

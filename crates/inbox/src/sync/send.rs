@@ -170,7 +170,7 @@ impl AccountSync {
                 let path = self.cache_dir.join(&file.cache_name);
                 let bytes = tokio::fs::read(&path)
                     .await
-                    .map_err(|e| InboxError::Storage(format!("reading {}: {e}", file.name)))?;
+                    .map_err(|e| InboxError::io(&format!("reading {}", file.name), &e))?;
                 let bytes = bytes::Bytes::from(bytes);
                 let mime = mime_of(inspected);
                 let client = self.client.interactive();
@@ -335,12 +335,12 @@ impl AccountSync {
                 .iter()
                 .map(|(path, name)| {
                     DraftFile::from_path(Path::new(path), name)
-                        .map_err(|e| InboxError::Storage(format!("reading {name}: {e}")))
+                        .map_err(|e| InboxError::io(&format!("reading {name}"), &e))
                 })
                 .collect::<Result<Vec<_>>>()
         })
         .await
-        .map_err(|e| InboxError::Storage(format!("file task failed: {e}")))?
+        .map_err(|e| InboxError::task("file", &e))?
     }
 }
 
