@@ -419,25 +419,6 @@ impl Inbox {
         Ok(())
     }
 
-    /// Connects a seller of a running simulator (the `--demo` mode) through the same OAuth flow,
-    /// the simulator's page approving by itself; `request` names the simulator's hosts.
-    pub async fn connect_demo(
-        &self,
-        request: crate::sync::ConnectRequest,
-        tokens: Arc<dyn meli::auth::TokenStore>,
-        config: crate::sync::SyncConfig,
-    ) -> Result<i64> {
-        let open_browser = |url: String| {
-            tokio::spawn(async move {
-                if let Err(err) = crate::sync::demo::relay_simulator_authorization(&url).await {
-                    tracing::warn!(%err, "demo authorization failed");
-                }
-            });
-        };
-        self.connect_account(request, tokens, open_browser, config)
-            .await
-    }
-
     async fn start_sync(
         &self,
         account_id: i64,

@@ -1,5 +1,6 @@
-//! Connecting through OAuth (the demo's auto-approving page, the loopback listener, tokens in
-//! the shell's store and never in SQLite), opening a chat, attachments both ways.
+//! Connecting through OAuth (the simulator's auto-approving page, the relay, the loopback
+//! listener, tokens in the shell's store and never in SQLite), opening a chat, attachments
+//! both ways.
 
 mod common;
 
@@ -41,7 +42,7 @@ async fn the_demo_connects_through_oauth_and_keeps_tokens_out_of_the_database() 
         }),
     };
     let account = inbox
-        .connect_demo(request, tokens.clone(), sync_config())
+        .connect_account(request, tokens.clone(), approve_in_browser, sync_config())
         .await
         .expect("connects");
     sync_online(&inbox, account).await;

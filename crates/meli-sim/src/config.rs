@@ -84,7 +84,7 @@ impl Default for SimConfig {
             start_time: None,
             live: None,
             action_guide_processing: Duration::from_millis(250),
-            redirect_uri: crate::scenario::REDIRECT_URI.to_owned(),
+            redirect_uri: crate::ids::REDIRECT_URI.to_owned(),
         }
     }
 }

@@ -13,10 +13,11 @@ use crate::attachments;
 use crate::config::RateLimit;
 use crate::error::SimError;
 use crate::faults::FaultRule;
+use crate::ids::Landmarks;
 use crate::model::{App, Message, OrderStatus, ShipmentStatus};
 use crate::moderation::{self, BUYER_MAX_CHARS};
 use crate::request_log::LoggedRequest;
-use crate::scenario::{CreatedSale, Landmarks, NewSale};
+use crate::scenario::{CreatedSale, NewSale};
 use crate::state::Shared;
 use crate::tokens::TokenPair;
 

@@ -27,10 +27,11 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::catalog;
+use crate::ids::{SELLER_MLA, SELLER_MLB};
 use crate::model::{Attachment, LogisticType, Message, OrderStatus, ShipmentStatus};
 use crate::moderation::moderate;
 use crate::rng::Rng;
-use crate::scenario::{NewSale, SELLER_MLA, SELLER_MLB};
+use crate::scenario::NewSale;
 use crate::state::World;
 
 /// A 1×1 PNG, the smallest real photo a buyer can send.

@@ -111,6 +111,7 @@ mod conversation;
 pub mod demo;
 mod error;
 mod faults;
+mod ids;
 mod live;
 mod messages;
 mod model;
@@ -129,6 +130,7 @@ mod state;
 mod time_fmt;
 mod tokens;
 mod users;
+mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -140,11 +142,10 @@ pub use config::{RateLimit, Scenario, SimConfig};
 pub use control::{Control, SimSummary, Upload};
 pub use error::SimError;
 pub use faults::{FaultKind, FaultRule};
+pub use ids::{Landmarks, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB};
 pub use model::{App, LogisticType, OrderStatus, ShipmentStatus, SITE_CLIENT_ID};
 pub use request_log::LoggedRequest;
-pub use scenario::{
-    CreatedSale, Landmarks, NewSale, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB,
-};
+pub use scenario::{CreatedSale, NewSale};
 pub use tokens::TokenPair;
 
 use clock::SimClock;
@@ -181,7 +182,7 @@ impl Simulator {
             })?;
 
         let clock = SimClock::new(config.start_time.unwrap_or_else(chrono::Utc::now));
-        let world = scenario::build(&config, clock.start());
+        let world = world::build(&config, clock.start());
         let shared = Arc::new(Shared {
             faults: faults::Faults::new(config.seed),
             log: request_log::RequestLog::new(),

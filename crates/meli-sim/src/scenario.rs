@@ -1,45 +1,18 @@
-//! Building the world: the registered application, the sellers, and sales made to order (by the
-//! scenarios and by tests through the control API).
-
-use std::collections::BTreeMap;
+//! Sales made to order (by the scenarios and by tests through the control API), the sellers
+//! every scenario has, and the bulk scenario's plain orders.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog;
-use crate::config::{Scenario, SimConfig};
 use crate::error::SimError;
+use crate::ids::{SELLER_MLA, SELLER_MLB};
 use crate::model::{
-    site, App, Conversation, LogisticType, Order, OrderStatus, Pack, Shipment, ShipmentStatus,
-    Site, User,
+    site, Conversation, LogisticType, Order, OrderStatus, Pack, Shipment, ShipmentStatus, Site,
+    User,
 };
 use crate::rng::Rng;
 use crate::state::World;
-
-/// The Argentine seller every scenario has (site MLA, Spanish).
-pub const SELLER_MLA: u64 = 241_359_821;
-/// The Brazilian seller every scenario has (site MLB, Portuguese).
-pub const SELLER_MLB: u64 = 415_458_330;
-/// The registered application.
-pub const CLIENT_ID: u64 = 5_503_910_054_141_466;
-pub const CLIENT_SECRET: &str = "sim-secret-9f8e7d6c5b4a3210";
-pub const REDIRECT_URI: &str = "https://relay.mostrador.test/callback";
-
-/// Notable sales of a scenario by name, so tests can find "a conversation blocked by the buyer"
-/// without searching. Each value is the id to use in `/messages/packs/{id}/…` (a pack id, or the
-/// order id of a lone order). The demo's names are listed in the crate documentation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Landmarks(pub BTreeMap<String, u64>);
-
-impl Landmarks {
-    pub fn get(&self, name: &str) -> Option<u64> {
-        self.0.get(name).copied()
-    }
-
-    pub(crate) fn set(&mut self, name: &str, id: u64) {
-        self.0.insert(name.to_owned(), id);
-    }
-}
 
 /// A sale to add to the world (control API). Defaults: one paid order, Mercado Envíos drop-off,
 /// shipment ready to ship, created an hour ago, a new buyer.
@@ -120,26 +93,8 @@ pub struct CreatedSale {
     pub shipment_id: u64,
 }
 
-pub fn build(config: &SimConfig, now: DateTime<Utc>) -> World {
-    let app = App {
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET.to_owned(),
-        redirect_uri: config.redirect_uri.clone(),
-    };
-    let mut world = World::new(config.seed, app, config.pkce_required);
-    add_sellers(&mut world, now);
-    match config.scenario {
-        Scenario::Empty => {}
-        Scenario::Demo => crate::demo::populate(&mut world, now),
-        Scenario::Bulk {
-            orders,
-            messages_per_order,
-        } => populate_bulk(&mut world, now, orders, messages_per_order),
-    }
-    world
-}
-
-fn add_sellers(world: &mut World, now: DateTime<Utc>) {
+/// The two sellers every scenario has.
+pub(crate) fn add_sellers(world: &mut World, now: DateTime<Utc>) {
     let sellers = [
         (
             SELLER_MLA,
@@ -398,7 +353,12 @@ fn ascii_upper(s: &str) -> String {
 
 /// Plain paid-or-not orders with generated conversations, cheap enough for 100,000 orders:
 /// messages are only materialised when a conversation is read.
-fn populate_bulk(world: &mut World, now: DateTime<Utc>, orders: u32, messages_per_order: u16) {
+pub(crate) fn populate_bulk(
+    world: &mut World,
+    now: DateTime<Utc>,
+    orders: u32,
+    messages_per_order: u16,
+) {
     let sellers = world.sellers.clone();
     let statuses = [
         OrderStatus::Paid,

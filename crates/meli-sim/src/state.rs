@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use crate::clock::SimClock;
 use crate::config::SimConfig;
 use crate::faults::Faults;
+use crate::ids::Landmarks;
 use crate::model::{App, Attachment, Conversation, LogisticType, Order, Pack, Shipment, User};
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::rng::Rng;
-use crate::scenario::Landmarks;
 use crate::tokens::Tokens;
 
 /// What the HTTP handlers and the control handle share.

@@ -56,16 +56,21 @@ impl RetryPolicy {
         }
     }
 
-    /// Between half and all of `base * 2^(attempt-1)`, capped: the jitter keeps clients that
-    /// failed together from retrying together.
+    /// The wait before try number `attempt + 1` of a request: see [`backoff`].
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
-        let capped = exp.min(self.max_delay);
-        let jitter: f64 = rand::rng().random_range(0.5..=1.0);
-        capped.mul_f64(jitter)
+        backoff(attempt, self.base_delay, self.max_delay)
     }
+}
+
+/// Between half and all of `base * 2^(attempt-1)`, capped at `max`; `attempt` counts from 1.
+/// The jitter keeps clients that failed together (every desktop that lost the network) from
+/// coming back at the same instant. The one formula for waiting after a failure: the client
+/// uses it between tries of a request, the sync engine between failed passes.
+pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
+    let exp = base.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1).min(20)));
+    let capped = exp.min(max);
+    let jitter: f64 = rand::rng().random_range(0.5..=1.0);
+    capped.mul_f64(jitter)
 }
 
 #[cfg(test)]

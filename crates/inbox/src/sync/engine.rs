@@ -10,7 +10,6 @@ use tokio::task::JoinHandle;
 use tokio::time::{sleep_until, Instant};
 
 use super::account::AccountSync;
-use super::backoff;
 use super::import::is_auth;
 use super::state::AccountState;
 use crate::error::Result;
@@ -169,7 +168,7 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
                     crate::InboxError::Meli(e) => e.retry_after(),
                     _ => None,
                 };
-                let wait = backoff::delay(
+                let wait = after_failure(
                     failures,
                     sync.config.backoff_base,
                     sync.config.backoff_max,
@@ -189,6 +188,21 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
     }
 }
 
+/// The wait after `failures` consecutive failed passes (1 = the first): the client's backoff,
+/// or Mercado Libre's `Retry-After` when that is longer, never more than `max`.
+fn after_failure(
+    failures: u32,
+    base: std::time::Duration,
+    max: std::time::Duration,
+    retry_after: Option<std::time::Duration>,
+) -> std::time::Duration {
+    let wait = meli::retry::backoff(failures, base, max);
+    match retry_after {
+        Some(asked) if asked > wait => asked.min(max),
+        _ => wait,
+    }
+}
+
 /// Import until done, then send what waits, then poll.
 async fn pass(sync: &AccountSync) -> Result<()> {
     sync.import().await?;
@@ -199,4 +213,32 @@ async fn pass(sync: &AccountSync) -> Result<()> {
         sync.send_outbox().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_failed_pass_backs_off_and_honours_retry_after_up_to_the_cap() {
+        let (base, max) = (Duration::from_millis(100), Duration::from_secs(1));
+        for _ in 0..50 {
+            let third = after_failure(3, base, max, None);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+            let late = after_failure(30, base, max, None);
+            assert!(
+                late >= Duration::from_millis(500) && late <= max,
+                "{late:?}"
+            );
+        }
+        assert_eq!(
+            after_failure(1, base, max, Some(Duration::from_millis(700))),
+            Duration::from_millis(700)
+        );
+        assert_eq!(
+            after_failure(1, base, max, Some(Duration::from_secs(60))),
+            max
+        );
+    }
 }

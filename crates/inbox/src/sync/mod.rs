@@ -13,10 +13,8 @@
 //! writes nothing.
 
 pub mod account;
-pub mod backoff;
 pub mod connect;
 mod conversations;
-pub mod demo;
 pub mod engine;
 mod import;
 mod poll;

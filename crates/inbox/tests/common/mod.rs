@@ -129,6 +129,42 @@ pub async fn until_logged(
     }
 }
 
+/// Plays the seller's browser and the relay page, as the authorization step's `open_browser`:
+/// opens the simulator's authorization page (started with `auto_approve`, it approves by
+/// itself) and hands the code and state to the loopback listener on the port `state` names,
+/// as `relay/index.html` does. Only ever talks to 127.0.0.1.
+pub fn approve_in_browser(authorization_url: String) {
+    tokio::spawn(async move {
+        let url = url::Url::parse(&authorization_url).expect("authorization url");
+        assert_eq!(url.host_str(), Some("127.0.0.1"), "{url}");
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("browser");
+        let answer = http.get(url).send().await.expect("authorization page");
+        let location = answer
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .expect("the authorization page redirects (is auto_approve on?)");
+        let redirect = url::Url::parse(location).expect("redirect url");
+        let param = |name: &str| {
+            redirect
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_else(|| panic!("no {name} in {redirect}"))
+        };
+        let (code, state) = (param("code"), param("state"));
+        let port = meli::auth::port_from_state(&state).expect("a port in state");
+        http.get(format!("http://127.0.0.1:{port}/callback"))
+            .query(&[("code", code), ("state", state)])
+            .send()
+            .await
+            .expect("the loopback listener answers");
+    });
+}
+
 /// What the simulator holds for one seller, read through the API with its own client.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Truth {
