@@ -64,13 +64,21 @@ async fn offline_the_cache_works_and_a_message_waits_then_goes_once() -> WebDriv
             .wait_text(&test_id("chatOutbox"), |t| t.contains(&answer))
             .await?;
         assert!(pending.contains("Pending"), "outbox bubble: {pending}");
-        // The engine tried (the request log shows the post, dropped) and nothing arrived.
-        let tried = app
-            .until("a try to post while offline", || async {
-                let posts = sim.seller_posts_to(conversation).await;
-                Ok((!posts.is_empty()).then_some(posts))
-            })
-            .await?;
+        // The engine keeps trying meanwhile (asked for passes at once rather than after its
+        // backoff): a pass ends at its first request that fails, tried four times, so five
+        // dropped requests since the draft waited mean two passes failed. Nothing arrived.
+        let mark = sim.mark().await;
+        sync_now(&app).await?;
+        app.until("a pass failing while offline", || async {
+            Ok((sim.dropped_since(mark).await >= 1).then_some(()))
+        })
+        .await?;
+        sync_now(&app).await?;
+        app.until("another pass failing while offline", || async {
+            Ok((sim.dropped_since(mark).await >= 5).then_some(()))
+        })
+        .await?;
+        let tried = sim.seller_posts_to(conversation).await;
         assert_eq!(delivered(&tried), 0, "{tried:?}");
 
         // Mercado Libre is back: the message goes out by itself, exactly once.

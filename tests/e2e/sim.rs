@@ -91,6 +91,22 @@ impl Sim {
             .count()
     }
 
+    /// How many of the MLA seller's requests the simulator dropped since `mark` (see
+    /// [`Sim::go_offline`]).
+    pub async fn dropped_since(&self, mark: usize) -> usize {
+        let seller = SELLER_MLA.to_string();
+        self.requests()
+            .await
+            .iter()
+            .skip(mark)
+            .filter(|r| r["fault"] == "drop_connection")
+            .filter(|r| {
+                r["path"].as_str().is_some_and(|p| p.contains(&seller))
+                    || r["query"].as_str().is_some_and(|q| q.contains(&seller))
+            })
+            .count()
+    }
+
     pub async fn buyer_writes(&self, conversation: u64, text: &str) {
         self.post(
             &format!("/_sim/packs/{conversation}/buyer_messages"),
