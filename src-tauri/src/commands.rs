@@ -23,7 +23,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
-    state.sync_status()
+    state.inbox.sync_status()
 }
 
 #[tauri::command]
