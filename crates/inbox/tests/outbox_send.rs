@@ -52,7 +52,7 @@ async fn refusals_clear_when_the_situation_does() {
         Some("action_guide_required")
     );
     let refused = inbox
-        .send(unpaid_lead, draft(text))
+        .send_draft(unpaid_lead, draft(text))
         .await
         .expect_err("refused");
     assert_eq!(refused.code(), "payment_not_confirmed");
@@ -122,7 +122,7 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
     // Mercado Libre moderates personal data: the message keeps its status and reason.
     let moderated = "Escribime a ventas@tienda.com.ar";
     inbox
-        .send(first_lead, draft(moderated))
+        .send_draft(first_lead, draft(moderated))
         .await
         .expect("queued");
     sync_online(&inbox, account).await;
