@@ -1,8 +1,8 @@
-// The one list of the app's commands. `build.rs` includes this file to declare them to
-// tauri-build (so capabilities can grant each one), and `main.rs` includes it to register their
-// handlers from `commands.rs`; `cargo xtask test` checks `capabilities/default.json` and
-// `ui/src/lib/api/commands.ts` against it (xtask/src/commands.rs). Adding a command:
-// docs/adding-a-command.md.
+// The one list of the app's commands. `build.rs` `include!`s this file to declare them to
+// tauri-build (so capabilities can grant each one), and `main.rs` (`#[macro_use] mod
+// command_list`) uses it to register their handlers from `commands.rs`; `cargo xtask test`
+// checks `capabilities/default.json` and `ui/src/lib/api/commands.ts` against it
+// (xtask/src/command_list.rs). Adding a command: docs/adding-a-command.md.
 //
 // Plain `macro_rules!`, no `use` or attribute: build scripts `include!` it as is.
 
