@@ -1,40 +1,19 @@
+// The app's commands, from the one list in src/command_list.rs.
+include!("src/command_list.rs");
+
+/// The list's names as string literals, for tauri-build.
+macro_rules! command_names {
+    ($($name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
 fn main() {
-    // The app's own commands are declared here so capabilities can grant exactly them.
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&[
-            "app_info",
-            "sync_status",
-            "board",
-            "column_page",
-            "lead_card",
-            "conversation",
-            "mark_read",
-            "search",
-            "stats",
-            "move_lead",
-            "archive_lead",
-            "unarchive_lead",
-            "add_stage",
-            "rename_stage",
-            "reorder_stages",
-            "delete_stage",
-            "check_send",
-            "queue_send",
-            "outbox",
-            "get_settings",
-            "save_settings",
-            "ui_ready",
-            "sites",
-            "accounts",
-            "connect_account",
-            "cancel_connect",
-            "connect_demo",
-            "disconnect_account",
-            "sync_now",
-            "open_attachment",
-            "download_attachment",
-            "action_guide",
-        ]),
-    ))
+    println!("cargo:rerun-if-changed=src-tauri/src/command_list.rs");
+    // Declared here so capabilities can grant exactly them (`allow-<name>`).
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(app_commands!(command_names))),
+    )
     .expect("tauri-build failed");
 }

@@ -23,7 +23,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
-    state.sync_status()
+    state.inbox.sync_status()
 }
 
 #[tauri::command]
@@ -69,9 +69,9 @@ pub async fn conversation(
 /// The seller opened the chat: it is refreshed first in line and marked read on Mercado Libre
 /// and here (syncing alone never marks anything read). Offline, the cached chat is marked here.
 #[tauri::command]
-pub async fn mark_read(state: State<'_, AppState>, lead_id: i64) -> CommandResult<bool> {
+pub async fn open_chat(state: State<'_, AppState>, lead_id: i64) -> CommandResult<()> {
     state.inbox.open_chat(lead_id).await?;
-    Ok(true)
+    Ok(())
 }
 
 #[tauri::command]
@@ -138,13 +138,13 @@ pub async fn check_send(
 }
 
 #[tauri::command]
-pub async fn queue_send(
+pub async fn send_draft(
     state: State<'_, AppState>,
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<Queued> {
     // Queued, then the account's engine is asked for a pass so it goes out at once.
-    Ok(state.inbox.send(lead_id, draft).await?)
+    Ok(state.inbox.send_draft(lead_id, draft).await?)
 }
 
 #[tauri::command]

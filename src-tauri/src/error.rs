@@ -23,9 +23,10 @@ impl From<inbox::InboxError> for CommandError {
     fn from(err: inbox::InboxError) -> Self {
         let mut payload = err.to_payload();
         // The UI words Mercado Libre's failures by the client's own codes (authorization
-        // denied, rate limited, …), which are finer than the domain's "meli".
+        // denied, rate limited, …), which are finer than the domain's "meli"; typed, so its
+        // tables name every one (`MeliErrorCode.ts`).
         if let inbox::InboxError::Meli(meli) = &err {
-            payload.code = meli.code().to_owned();
+            payload.code = inbox::ipc::MeliErrorCode::from(meli).as_string();
         }
         tracing::warn!(code = %payload.code, %err, "command failed");
         CommandError(payload)

@@ -1,6 +1,9 @@
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+// Before the modules: `app_commands!` is a textual macro, visible only below its definition.
+#[macro_use]
+mod command_list;
 mod accounts;
 mod commands;
 mod demo;
@@ -12,6 +15,13 @@ mod settings;
 mod state;
 
 use tauri::Manager;
+
+/// The invoke handler of every command in the list, each `commands::<name>`.
+macro_rules! command_handler {
+    ($($name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$name),*]
+    };
+}
 
 fn main() {
     launch::mark_start();
@@ -57,40 +67,7 @@ fn main() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::sync_status,
-            commands::board,
-            commands::column_page,
-            commands::lead_card,
-            commands::conversation,
-            commands::mark_read,
-            commands::search,
-            commands::stats,
-            commands::move_lead,
-            commands::archive_lead,
-            commands::unarchive_lead,
-            commands::add_stage,
-            commands::rename_stage,
-            commands::reorder_stages,
-            commands::delete_stage,
-            commands::check_send,
-            commands::queue_send,
-            commands::outbox,
-            commands::get_settings,
-            commands::save_settings,
-            commands::ui_ready,
-            commands::sites,
-            commands::accounts,
-            commands::connect_account,
-            commands::cancel_connect,
-            commands::connect_demo,
-            commands::disconnect_account,
-            commands::sync_now,
-            commands::open_attachment,
-            commands::download_attachment,
-            commands::action_guide,
-        ])
+        .invoke_handler(app_commands!(command_handler))
         .build(tauri::generate_context!());
     match result {
         Ok(app) => app.run(|handle, event| {

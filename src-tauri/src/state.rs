@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-use inbox::ipc::{Settings, SyncStatus};
+use inbox::ipc::Settings;
 use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
@@ -24,7 +24,6 @@ pub struct AppState {
     pub secrets: Secrets,
     pub settings_file: PathBuf,
     settings: Mutex<Settings>,
-    sync_status: Mutex<SyncStatus>,
     pub ui_ready: AtomicBool,
     pub pending_connect: PendingConnect,
     /// The built-in simulator, once the demo runs (at launch with `--demo`, or on request).
@@ -66,17 +65,10 @@ impl AppState {
             },
             settings_file,
             settings: Mutex::new(settings),
-            sync_status: Mutex::new(SyncStatus::NoAccount),
             ui_ready: AtomicBool::new(false),
             pending_connect: PendingConnect::default(),
             demo: tokio::sync::Mutex::new(None),
         })
-    }
-
-    pub fn set_sync_status(&self, status: SyncStatus) {
-        if let Ok(mut current) = self.sync_status.lock() {
-            *current = status;
-        }
     }
 
     pub fn settings(&self) -> Settings {
@@ -87,12 +79,5 @@ impl AppState {
         if let Ok(mut current) = self.settings.lock() {
             *current = settings;
         }
-    }
-
-    pub fn sync_status(&self) -> SyncStatus {
-        self.sync_status
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or(SyncStatus::NoAccount)
     }
 }

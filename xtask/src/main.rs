@@ -3,6 +3,7 @@
 mod bench;
 mod bindings;
 mod bundle;
+mod command_list;
 mod demo;
 mod process;
 mod setup;
@@ -21,7 +22,8 @@ usage: cargo xtask <command>
   test     set up, then run every check and test (Rust, UI, end-to-end); stops at the first failure
   bench    run the benchmarks (--quick: small sizes, for CI; --app-only: the app's two
            figures again, into the last report); report in target/bench
-  bundle   build the installer for this platform (.deb on Linux)";
+  bundle   build the installer for this platform (.deb on Linux)
+  commands check that the command lists agree (a step of `test`)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("bench") => bench::run(&args[1..]),
         Some("bundle") => bundle::run(),
+        Some("commands") => command_list::check(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -2,13 +2,14 @@
 
 use crate::process::{cargo, exec, npm, which};
 use crate::steps::Steps;
-use crate::{bindings, setup, xvfb, Result};
+use crate::{bindings, command_list, setup, xvfb, Result};
 
 const STEPS: &[&str] = &[
     "setup",
     "rustfmt",
     "clippy",
     "ipc bindings drift",
+    "command lists",
     "rust tests",
     "svelte-check",
     "vitest",
@@ -38,6 +39,7 @@ pub fn run_all(steps: &mut Steps) -> Result {
         ]))
     })?;
     steps.run("ipc bindings drift", bindings::check_drift)?;
+    steps.run("command lists", command_list::check)?;
     steps.run("rust tests", || {
         // The end-to-end crate needs the built app and a display; it runs last.
         if which("cargo-nextest").is_some() {

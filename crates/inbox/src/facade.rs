@@ -284,7 +284,7 @@ impl Inbox {
     /// Validates the draft and saves it in the outbox (text first, so it is never lost),
     /// copying its files into the cache under generated names. The outbox's network side
     /// sends it. Files the rules hold back are not queued: they stay in the composer.
-    pub async fn queue_send(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
+    pub async fn queue_draft(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
         let sources = draft.files.clone();
         let checked = inspect_draft(draft).await?;
         let (lead, conversation) = self
@@ -437,7 +437,7 @@ impl Inbox {
             config,
             cache_dir: self.paths.cache_dir.clone(),
             events: self.events.clone(),
-            board: self.sync.board(),
+            states: self.sync.states(),
         });
         let handle = crate::sync::SyncHandle::start(Arc::new(sync));
         if let Some(previous) = self.sync.insert(account_id, handle) {
@@ -455,7 +455,12 @@ impl Inbox {
                 tracing::warn!(%err, "could not forget the tokens");
             }
         }
-        self.sync.board().remove(account_id);
+        // The header follows the core's status through events: say that this account left it.
+        let status = self.sync.states().remove(account_id);
+        self.events.publish(crate::events::InboxEvents {
+            sync: Some(status),
+            ..Default::default()
+        });
         let now = self.now();
         self.store
             .write_async(move |tx| crate::store::accounts::disable(tx, account_id, now))
@@ -480,13 +485,13 @@ impl Inbox {
 
     /// One account's engine state; `None` when it is not running.
     pub fn account_sync_state(&self, account_id: i64) -> Option<crate::sync::AccountState> {
-        self.sync.board().get(account_id)
+        self.sync.states().get(account_id)
     }
 
-    /// Validates and queues the draft (see [`Inbox::queue_send`]), then asks the account's
+    /// Validates and queues the draft (see [`Inbox::queue_draft`]), then asks the account's
     /// engine for a pass at once so it goes out now if it can.
-    pub async fn send(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
-        let queued = self.queue_send(lead_id, draft).await?;
+    pub async fn send_draft(&self, lead_id: i64, draft: DraftDto) -> Result<Queued> {
+        let queued = self.queue_draft(lead_id, draft).await?;
         let account = self
             .store
             .read_async(move |c| crate::store::sync_writes::lead_account(c, lead_id))

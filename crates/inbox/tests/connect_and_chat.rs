@@ -137,7 +137,7 @@ async fn attachments_download_lazily_under_our_names_and_go_out_with_a_reply() {
         }],
         guide: None,
     };
-    inbox.send(lead, draft).await.expect("queued");
+    inbox.send_draft(lead, draft).await.expect("queued");
     sync_online(&inbox, account).await;
     assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
     // Shown with its file at once: Mercado Libre's answer to the post lists none.

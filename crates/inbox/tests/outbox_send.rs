@@ -54,7 +54,7 @@ async fn refusals_clear_when_the_situation_does() {
         Some("action_guide_required")
     );
     let refused = inbox
-        .send(unpaid_lead, draft(text))
+        .send_draft(unpaid_lead, draft(text))
         .await
         .expect_err("refused");
     assert_eq!(refused.code(), "payment_not_confirmed");
@@ -76,7 +76,10 @@ async fn refusals_clear_when_the_situation_does() {
     }
 
     // Sent once; then the seller waits for the buyer, until the buyer answers.
-    inbox.send(unpaid_lead, draft(text)).await.expect("queued");
+    inbox
+        .send_draft(unpaid_lead, draft(text))
+        .await
+        .expect("queued");
     assert_eq!(
         refusal(&inbox, unpaid_lead, "¿Algo más?").await.as_deref(),
         Some("awaiting_buyer_reply")
@@ -123,7 +126,7 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
     // Mercado Libre moderates personal data: the message keeps its status and reason.
     let moderated = "Escribime a ventas@tienda.com.ar";
     inbox
-        .send(first_lead, draft(moderated))
+        .send_draft(first_lead, draft(moderated))
         .await
         .expect("queued");
     sync_online(&inbox, account).await;
@@ -148,7 +151,10 @@ async fn moderation_is_kept_and_a_lost_answer_is_settled_by_reading() {
         FaultRule::next(1, "/messages/packs/", FaultKind::MalformedJson).for_method("POST"),
     );
     let text = "Ya despachamos tu paquete";
-    inbox.send(second_lead, draft(text)).await.expect("queued");
+    inbox
+        .send_draft(second_lead, draft(text))
+        .await
+        .expect("queued");
     sync_online(&inbox, account).await;
     assert_eq!(
         outbox_states(&inbox, second_lead),
@@ -207,7 +213,7 @@ async fn a_seller_starts_a_mercado_envios_sale_through_a_reason_to_communicate()
         .expect("check");
     assert_eq!(check.refusal, None);
 
-    inbox.send(lead, with_reason).await.expect("queued");
+    inbox.send_draft(lead, with_reason).await.expect("queued");
     sync_online(&inbox, account).await;
     assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);
     let options_posted = sim
@@ -285,7 +291,7 @@ async fn a_template_reads_as_the_sites_text_and_a_cap_used_meanwhile_is_mercado_
         option_id: billing.id.clone(),
         template_id: Some(template.id.clone()),
     });
-    inbox.send(lead, choice).await.expect("queued");
+    inbox.send_draft(lead, choice).await.expect("queued");
     let watcher = {
         let (inbox, control) = (inbox.clone(), sim.control());
         tokio::spawn(async move {
@@ -365,7 +371,7 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
         .for_method("POST"),
     );
     let text = "Sí, sale mañana";
-    inbox.send(lead, draft(text)).await.expect("queued");
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
     // (The send asked for a pass; this waits for one that started after it.)
     inbox.sync_and_wait(account).await.expect("engine runs");
     assert_eq!(
@@ -438,7 +444,7 @@ async fn a_draft_queued_during_the_first_import_goes_out_before_the_import_ends(
         option_id: "OTHER".into(),
         template_id: None,
     });
-    inbox.send(lead, reason).await.expect("queued");
+    inbox.send_draft(lead, reason).await.expect("queued");
     sync_online(&inbox, account).await;
 
     assert_eq!(outbox_states(&inbox, lead), [("sent".to_owned(), None)]);

@@ -92,7 +92,7 @@ async fn offline_keeps_the_cache_readable_and_the_draft_goes_out_once_when_back(
 
     // The seller writes meanwhile: it waits in the outbox, pending.
     let text = "Te lo envío apenas se normalice el sistema";
-    inbox.send(lead, draft(text)).await.expect("queued");
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
     let state = inbox.sync_and_wait(account).await.expect("engine runs");
     assert!(matches!(state, AccountState::Offline { .. }), "{state:?}");
     let chat = inbox.conversation(lead, None).await.expect("chat");
@@ -139,7 +139,7 @@ async fn a_revoked_authorization_disables_the_account_and_keeps_its_chats() {
         Some("source_disabled")
     );
     let refused = inbox
-        .send(lead, draft("Sí, claro"))
+        .send_draft(lead, draft("Sí, claro"))
         .await
         .expect_err("refused");
     assert_eq!(refused.code(), "source_disabled");

@@ -229,7 +229,7 @@ async fn a_draft_left_sending_by_a_crash_is_reconciled_not_reposted() {
         ];
         let now = sim.control().now();
         for lead in leads {
-            inbox.queue_send(lead, draft(text)).await.expect("queued");
+            inbox.queue_draft(lead, draft(text)).await.expect("queued");
             inbox
                 .store()
                 .write(|tx| {

@@ -130,12 +130,12 @@ async fn check_send_explains_refusals_and_passes_once_cleared() {
     );
 
     let queued = inbox
-        .queue_send(paid, text("¡Gracias por tu compra!"))
+        .queue_draft(paid, text("¡Gracias por tu compra!"))
         .await
         .expect("queues");
     assert_eq!(queued.item.state, OutboxState::Pending);
     let again = inbox
-        .queue_send(paid, text("¿Llegó?"))
+        .queue_draft(paid, text("¿Llegó?"))
         .await
         .expect_err("waits");
     assert_eq!(again.code(), "awaiting_buyer_reply");
@@ -169,7 +169,7 @@ async fn a_first_message_with_a_file_queues_the_text_and_holds_the_file() {
         files: vec![file.clone()],
         guide: None,
     };
-    let queued = inbox.queue_send(paid, draft).await.expect("queues");
+    let queued = inbox.queue_draft(paid, draft).await.expect("queues");
     assert_eq!(queued.held_back, Some(HeldBack::FirstMessage));
     assert!(queued.item.files.is_empty());
 
@@ -198,7 +198,7 @@ async fn a_first_message_with_a_file_queues_the_text_and_holds_the_file() {
         files: vec![file],
         guide: None,
     };
-    let queued = inbox.queue_send(paid, draft).await.expect("queues");
+    let queued = inbox.queue_draft(paid, draft).await.expect("queues");
     assert_eq!(queued.item.files, ["factura.pdf"]);
     let stored = inbox
         .store()

@@ -4,6 +4,7 @@
 
 mod board;
 mod chat;
+mod codes;
 mod connect;
 mod guide;
 mod search;
@@ -15,6 +16,7 @@ pub use board::{
     ShipmentDto, StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
+pub use codes::MeliErrorCode;
 pub use connect::{ConnectForm, ConnectProgress, SiteOption};
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use meli::{Client, MeliError};
 
-use super::state::{AccountState, StatusBoard};
+use super::state::{AccountState, AccountStates};
 use super::SyncConfig;
 use crate::error::{InboxError, Result};
 use crate::events::{Batcher, BuyerMessageNote, EventBus};
@@ -29,7 +29,7 @@ pub struct AccountSync {
     pub config: SyncConfig,
     pub cache_dir: PathBuf,
     events: EventBus,
-    board: Arc<StatusBoard>,
+    states: Arc<AccountStates>,
     batch: Mutex<(Batcher, Instant)>,
 }
 
@@ -53,7 +53,7 @@ pub struct AccountParts {
     pub config: SyncConfig,
     pub cache_dir: PathBuf,
     pub events: EventBus,
-    pub board: Arc<StatusBoard>,
+    pub states: Arc<AccountStates>,
 }
 
 impl AccountSync {
@@ -68,7 +68,7 @@ impl AccountSync {
             config: parts.config,
             cache_dir: parts.cache_dir,
             events: parts.events,
-            board: parts.board,
+            states: parts.states,
             batch: Mutex::new((Batcher::default(), Instant::now())),
         }
     }
@@ -96,12 +96,12 @@ impl AccountSync {
 
     /// Records the engine's state and queues the combined status for the UI.
     pub(crate) fn report(&self, state: AccountState) {
-        let status = self.board.set(self.account_id, &self.label, state);
+        let status = self.states.set(self.account_id, &self.label, state);
         self.with_batch(|b| b.sync_state(status));
     }
 
     pub fn state(&self) -> Option<AccountState> {
-        self.board.get(self.account_id)
+        self.states.get(self.account_id)
     }
 
     /// Publishes what was gathered if `flush_every` passed (or `force`): one batch per

@@ -4,18 +4,18 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use super::engine::SyncHandle;
-use super::state::StatusBoard;
+use super::state::AccountStates;
 use crate::ipc::SyncStatus;
 
 #[derive(Debug, Default)]
 pub struct Registry {
     engines: Mutex<BTreeMap<i64, SyncHandle>>,
-    board: Arc<StatusBoard>,
+    states: Arc<AccountStates>,
 }
 
 impl Registry {
-    pub fn board(&self) -> Arc<StatusBoard> {
-        self.board.clone()
+    pub fn states(&self) -> Arc<AccountStates> {
+        self.states.clone()
     }
 
     fn engines(&self) -> std::sync::MutexGuard<'_, BTreeMap<i64, SyncHandle>> {
@@ -60,7 +60,7 @@ impl Registry {
     }
 
     pub fn status(&self) -> SyncStatus {
-        self.board.status()
+        self.states.status()
     }
 
     /// Stops every engine.

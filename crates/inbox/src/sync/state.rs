@@ -30,7 +30,7 @@ pub enum AccountState {
 
 /// The states of every running engine (and of accounts whose authorization expired).
 #[derive(Debug, Default)]
-pub struct StatusBoard {
+pub struct AccountStates {
     accounts: Mutex<BTreeMap<i64, (String, AccountState)>>,
 }
 
@@ -38,7 +38,7 @@ fn text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-impl StatusBoard {
+impl AccountStates {
     /// Records `state` for the account (named `label` in messages) and returns the combined
     /// status.
     pub fn set(&self, account_id: i64, label: &str, state: AccountState) -> SyncStatus {
@@ -131,23 +131,23 @@ mod tests {
 
     #[test]
     fn the_most_urgent_state_wins() {
-        let board = StatusBoard::default();
-        assert_eq!(board.status(), SyncStatus::NoAccount);
-        board.set(1, "A", AccountState::Online { last_sync: at(10) });
-        assert!(matches!(board.status(), SyncStatus::Online { .. }));
-        board.set(2, "B", AccountState::Syncing { done: 2, total: 5 });
-        assert_eq!(board.status(), SyncStatus::Syncing { done: 2, total: 5 });
-        board.set(1, "A", AccountState::Offline { since: at(11) });
-        assert!(matches!(board.status(), SyncStatus::Offline { .. }));
-        let status = board.set(2, "B", AccountState::AuthExpired);
+        let states = AccountStates::default();
+        assert_eq!(states.status(), SyncStatus::NoAccount);
+        states.set(1, "A", AccountState::Online { last_sync: at(10) });
+        assert!(matches!(states.status(), SyncStatus::Online { .. }));
+        states.set(2, "B", AccountState::Syncing { done: 2, total: 5 });
+        assert_eq!(states.status(), SyncStatus::Syncing { done: 2, total: 5 });
+        states.set(1, "A", AccountState::Offline { since: at(11) });
+        assert!(matches!(states.status(), SyncStatus::Offline { .. }));
+        let status = states.set(2, "B", AccountState::AuthExpired);
         assert_eq!(
             status,
             SyncStatus::AuthExpired {
                 account: "B".into()
             }
         );
-        board.remove(2);
-        board.remove(1);
-        assert_eq!(board.status(), SyncStatus::NoAccount);
+        states.remove(2);
+        states.remove(1);
+        assert_eq!(states.status(), SyncStatus::NoAccount);
     }
 }

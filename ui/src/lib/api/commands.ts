@@ -60,7 +60,8 @@ export const commands = {
   leadCard: (leadId: number) => call<LeadCard>("lead_card", { leadId }),
   conversation: (leadId: number, olderThan: string | null = null) =>
     call<ConversationPage>("conversation", { leadId, olderThan }),
-  markRead: (leadId: number) => call<boolean>("mark_read", { leadId }),
+  /** The seller opened the chat: refreshed first in line, marked read on Mercado Libre and here. */
+  openChat: (leadId: number) => call<void>("open_chat", { leadId }),
   search: (query: string, account: Account = null, cursor: string | null = null) =>
     call<SearchResults>("search", { query, account, cursor }),
   stats: (account: Account = null) => call<Stats>("stats", { account }),
@@ -72,7 +73,8 @@ export const commands = {
   reorderStages: (keys: string[]) => call<void>("reorder_stages", { keys }),
   deleteStage: (key: string) => call<number>("delete_stage", { key }),
   checkSend: (leadId: number, draft: DraftDto) => call<SendCheck>("check_send", { leadId, draft }),
-  queueSend: (leadId: number, draft: DraftDto) => call<Queued>("queue_send", { leadId, draft }),
+  /** Checks and queues the draft, then asks for a pass so it goes out at once. */
+  sendDraft: (leadId: number, draft: DraftDto) => call<Queued>("send_draft", { leadId, draft }),
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),

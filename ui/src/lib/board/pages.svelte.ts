@@ -3,6 +3,7 @@
 import type { ColumnPage } from "../ipc/ColumnPage";
 import type { LeadSummary } from "../ipc/LeadSummary";
 import type { StageColumn } from "../ipc/StageColumn";
+import { Latest } from "../latest";
 
 export type PageLoader = (key: string, cursor: string) => Promise<ColumnPage>;
 
@@ -15,6 +16,9 @@ export class ColumnPages {
   #loaded = $state<Record<string, Loaded>>({});
   #busy = new Set<string>();
   #load: PageLoader;
+  /** One ticket per board: a page asked for before the last reset belongs to another board. */
+  #boards = new Latest();
+  #board = this.#boards.take();
 
   constructor(load: PageLoader) {
     this.#load = load;
@@ -32,18 +36,23 @@ export class ColumnPages {
   async more(column: StageColumn): Promise<void> {
     const loaded = this.#loaded[column.key];
     const cursor = loaded ? loaded.cursor : column.nextCursor;
-    if (!cursor || this.#busy.has(column.key)) return;
-    this.#busy.add(column.key);
+    const busy = this.#busy;
+    if (!cursor || busy.has(column.key)) return;
+    const sameBoard = this.#board;
+    busy.add(column.key);
     try {
       const page = await this.#load(column.key, cursor);
+      if (!sameBoard()) return;
       this.#loaded[column.key] = { leads: [...(loaded?.leads ?? []), ...page.leads], cursor: page.nextCursor };
     } finally {
-      this.#busy.delete(column.key);
+      busy.delete(column.key);
     }
   }
 
-  /** Forgets the loaded pages (the board was fetched again). */
+  /** Forgets the loaded pages (the board was fetched again); pages still on their way are dropped. */
   reset(): void {
     this.#loaded = {};
+    this.#busy = new Set();
+    this.#board = this.#boards.take();
   }
 }

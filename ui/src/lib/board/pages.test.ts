@@ -40,4 +40,23 @@ describe("ColumnPages", () => {
     pages.reset();
     expect(pages.leads(column)).toHaveLength(2);
   });
+
+  it("drops a page of the previous board that lands after a reset", async () => {
+    let answer!: (page: { leads: ReturnType<typeof lead>[]; nextCursor: string | null }) => void;
+    const load = vi
+      .fn()
+      .mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+      .mockResolvedValue({ leads: [lead({ id: 7 })], nextCursor: null });
+    const pages = new ColumnPages(load);
+    const stale = pages.more(column);
+    // The filter changed while the page was on its way: the board is fetched again.
+    pages.reset();
+    const fresh: StageColumn = { ...column, leads: [lead({ id: 5 })], leadCount: 2, nextCursor: "f1" };
+    // The new board's column loads its own next page at once, not after the stale one.
+    await pages.more(fresh);
+    expect(load.mock.calls.map((c) => c[1])).toEqual(["c1", "f1"]);
+    answer({ leads: [lead({ id: 3 }), lead({ id: 4 })], nextCursor: "c2" });
+    await stale;
+    expect(pages.leads(fresh).map((l) => l.id)).toEqual([5, 7]);
+  });
 });

@@ -8,6 +8,7 @@ export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** Mercado Libre's limit for a seller's message and a free-text reason to communicate. */
 export const SELLER_MAX_CHARS = 350;
 
+/** A refusal as a sentence; the switch covers every code of `Refusal` (svelte-check fails otherwise). */
 export function describeRefusal(refusal: Refusal): string {
   switch (refusal.code) {
     case "conversation_blocked": {
@@ -25,9 +26,29 @@ export function describeRefusal(refusal: Refusal): string {
       return t("refusal.file_too_large", { file: refusal.file, max: formatBytes(Number(refusal.max)) });
     case "too_many_files":
       return t("refusal.too_many_files", { max: refusal.max });
+    case "source_disabled":
+    case "payment_not_confirmed":
+    case "order_cancelled":
+    case "awaiting_buyer_reply":
+    case "action_guide_required":
+    case "action_guide_not_allowed":
+    case "option_unavailable":
+    case "cap_exhausted":
+    case "template_required":
+    case "template_text_fixed":
+    case "template_needs_values":
+    case "text_empty":
+    case "file_only_first_message":
+      // Each code's key is checked against the catalog: a code without a sentence fails here.
+      return t(`refusal.${refusal.code}`);
     default:
-      return t(`refusal.${refusal.code}` as MessageKey);
+      // A refusal added in Rust (Refusal.ts is generated) and not handled above fails here.
+      return unhandled(refusal);
   }
+}
+
+function unhandled(refusal: never): string {
+  return t(`refusal.${(refusal as Refusal).code}` as MessageKey);
 }
 
 /**

@@ -1,19 +1,55 @@
 import { t, type MessageKey } from "../i18n/index.svelte";
+import type { MeliErrorCode } from "../ipc/MeliErrorCode";
 
-const KNOWN = new Set([
-  "invalid_grant",
-  "oauth",
-  "authorization_denied",
-  "state_mismatch",
-  "callback_timeout",
-  "port_in_use",
-  "invalid_paste",
-  "network",
-  "cancelled",
-]);
+/**
+ * Every code of Mercado Libre's failures (generated from Rust) with its own sentence, or null
+ * for the generic one with the error's message. A code added in Rust fails `svelte-check` here
+ * until it is given one or the other.
+ */
+const SENTENCES: Record<MeliErrorCode, MessageKey | null> = {
+  invalid_grant: "connect.error.invalid_grant",
+  oauth: "connect.error.oauth",
+  authorization_denied: "connect.error.authorization_denied",
+  state_mismatch: "connect.error.state_mismatch",
+  callback_timeout: "connect.error.callback_timeout",
+  port_in_use: "connect.error.port_in_use",
+  invalid_paste: "connect.error.invalid_paste",
+  network: "connect.error.network",
+  cancelled: "connect.error.cancelled",
+  // Not expected while connecting, or nothing the seller can do but read the message.
+  unauthorized: null,
+  not_connected: null,
+  token_store: null,
+  forbidden: null,
+  not_found: null,
+  text_too_long: null,
+  cap_exhausted: null,
+  conversation_blocked: null,
+  action_guide_required: null,
+  open_conversation: null,
+  excepted_case: null,
+  invalid_option: null,
+  invalid_template: null,
+  conflict: null,
+  buyer_unavailable: null,
+  attachment_invalid: null,
+  attachment_rejected: null,
+  bad_request: null,
+  rate_limited: null,
+  server: null,
+  http: null,
+  send_outcome_unknown: null,
+  decode: null,
+  invalid_config: null,
+  listener: null,
+};
+
+function isMeliErrorCode(code: string): code is MeliErrorCode {
+  return Object.prototype.hasOwnProperty.call(SENTENCES, code);
+}
 
 /** A connect failure as a sentence in the seller's language, by its stable code. */
 export function connectError(code: string, message: string): string {
-  if (KNOWN.has(code)) return t(`connect.error.${code}` as MessageKey, { message });
-  return t("connect.error.other", { message });
+  const key = isMeliErrorCode(code) ? SENTENCES[code] : null;
+  return key ? t(key, { message }) : t("connect.error.other", { message });
 }

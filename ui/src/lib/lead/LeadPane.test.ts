@@ -37,13 +37,13 @@ function fakeApi(pages: Record<number, ConversationPage>) {
     conversation: vi.fn(async (id: number, olderThan: string | null = null) =>
       olderThan ? { messages: [message({ id: "old", text: "Mensaje viejo" })], olderCursor: null, outbox: [] } : pages[id]!,
     ),
-    markRead: vi.fn(async () => true),
+    openChat: vi.fn(async () => undefined),
     checkSend: vi.fn(async (id: number, d: DraftDto): Promise<SendCheck> => {
       if (id === 2) return { refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null };
       if (!d.text.trim() && d.files.length === 0) return { refusal: { code: "text_empty" }, heldBack: null };
       return { refusal: null, heldBack: null };
     }),
-    queueSend: vi.fn(async (id: number, d: DraftDto) => ({
+    sendDraft: vi.fn(async (id: number, d: DraftDto) => ({
       item: draft({ id: 77, leadId: id, text: d.text, state: "pending" }),
       heldBack: null,
     })),
@@ -68,7 +68,7 @@ describe("LeadPane", () => {
     render(LeadPane, { leadId: 1, api, watchDrops: noDrops });
     expect(await screen.findByText("¿Cuándo llega?")).toBeInTheDocument();
     expect(await screen.findByTestId(testIds.leadDetails)).toHaveTextContent("#200001");
-    expect(api.markRead).toHaveBeenCalledWith(1);
+    expect(api.openChat).toHaveBeenCalledWith(1);
   });
 
   it("enables Send once the core allows the draft, queues it and shows it pending", async () => {
@@ -80,7 +80,7 @@ describe("LeadPane", () => {
     await fireEvent.input(screen.getByTestId(testIds.composerText), { target: { value: "Sale hoy" } });
     await waitFor(() => expect(send).toBeEnabled());
     await fireEvent.click(send);
-    expect(api.queueSend).toHaveBeenCalledWith(1, { text: "Sale hoy", files: [], guide: null });
+    expect(api.sendDraft).toHaveBeenCalledWith(1, { text: "Sale hoy", files: [], guide: null });
     const pending = await screen.findByTestId(testIds.chatOutbox);
     expect(pending).toHaveTextContent("Sale hoy");
     expect(pending).toHaveTextContent("Pending");
@@ -239,7 +239,7 @@ describe("LeadPane with reasons to communicate", () => {
     await fireEvent.input(textarea, { target: { value: "Hola, te escribo por tu compra." } });
     await fireEvent.click(screen.getByTestId(testIds.actionGuideSend));
     await waitFor(() =>
-      expect(api.queueSend).toHaveBeenCalledWith(3, {
+      expect(api.sendDraft).toHaveBeenCalledWith(3, {
         text: "Hola, te escribo por tu compra.",
         files: [],
         guide: { optionId: "OTHER", templateId: null },

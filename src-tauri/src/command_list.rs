@@ -1,0 +1,47 @@
+// The one list of the app's commands. `build.rs` `include!`s this file to declare them to
+// tauri-build (so capabilities can grant each one), and `main.rs` (`#[macro_use] mod
+// command_list`) uses it to register their handlers from `commands.rs`; `cargo xtask test`
+// checks `capabilities/default.json` and `ui/src/lib/api/commands.ts` against it
+// (xtask/src/command_list.rs). Adding a command: docs/adding-a-command.md.
+//
+// Plain `macro_rules!`, no `use` or attribute: build scripts `include!` it as is.
+
+/// Calls `$then!` with every command's name, in the order the UI lists them.
+macro_rules! app_commands {
+    ($then:ident) => {
+        $then! {
+            app_info,
+            sync_status,
+            board,
+            column_page,
+            lead_card,
+            conversation,
+            open_chat,
+            search,
+            stats,
+            move_lead,
+            archive_lead,
+            unarchive_lead,
+            add_stage,
+            rename_stage,
+            reorder_stages,
+            delete_stage,
+            check_send,
+            send_draft,
+            outbox,
+            get_settings,
+            save_settings,
+            ui_ready,
+            sites,
+            accounts,
+            connect_account,
+            cancel_connect,
+            connect_demo,
+            disconnect_account,
+            sync_now,
+            open_attachment,
+            download_attachment,
+            action_guide,
+        }
+    };
+}
