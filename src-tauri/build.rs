@@ -28,6 +28,8 @@ fn main() {
             "accounts",
             "connect_account",
             "cancel_connect",
+            "paste_authorization",
+            "open_authorization_page",
             "connect_demo",
             "disconnect_account",
             "sync_now",

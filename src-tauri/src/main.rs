@@ -3,10 +3,13 @@
 
 mod accounts;
 mod commands;
+mod credentials;
 mod demo;
 mod error;
 mod events;
 mod launch;
+mod links;
+mod pending;
 mod secrets;
 mod settings;
 mod state;
@@ -38,6 +41,10 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let state = state::AppState::start(app.handle(), &options)?;
+            // Links open in the browser chosen at launch, within the same scope.
+            if let Some(program) = &options.browser {
+                app.add_capability(links::browser_capability(program))?;
+            }
             // Only the attachment cache is readable through the asset protocol (chat
             // thumbnails); its place depends on --data-dir, so the scope is set here.
             app.asset_protocol_scope()
@@ -84,6 +91,8 @@ fn main() {
             commands::accounts,
             commands::connect_account,
             commands::cancel_connect,
+            commands::paste_authorization,
+            commands::open_authorization_page,
             commands::connect_demo,
             commands::disconnect_account,
             commands::sync_now,

@@ -8,9 +8,10 @@ use inbox::ipc::{Settings, SyncStatus};
 use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
-use crate::accounts::PendingConnect;
+use crate::credentials::Credentials;
 use crate::demo::Demo;
-use crate::launch::LaunchOptions;
+use crate::launch::{LaunchOptions, Server};
+use crate::pending::PendingConnect;
 use crate::secrets::Secrets;
 
 pub struct AppState {
@@ -18,8 +19,10 @@ pub struct AppState {
     pub demo_port: u16,
     /// The program that opens authorization pages (`None`: the system's browser).
     pub browser: Option<String>,
+    /// The Mercado Libre-compatible server new accounts connect to (`None`: Mercado Libre).
+    pub server: Option<Server>,
     pub inbox: Inbox,
-    pub secrets: Secrets,
+    pub credentials: Credentials,
     pub settings_file: PathBuf,
     settings: Mutex<Settings>,
     sync_status: Mutex<SyncStatus>,
@@ -54,13 +57,14 @@ impl AppState {
             demo_mode: options.demo,
             demo_port: options.demo_port,
             browser: options.browser.clone(),
+            server: options.server.clone(),
             inbox,
             // The demo's tokens are the simulator's: they never need the OS keychain.
-            secrets: if options.demo {
+            credentials: Credentials::new(if options.demo {
                 Secrets::in_memory()
             } else {
                 Secrets::open()
-            },
+            }),
             settings_file,
             settings: Mutex::new(settings),
             sync_status: Mutex::new(SyncStatus::NoAccount),

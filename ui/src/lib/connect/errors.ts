@@ -10,6 +10,15 @@ const KNOWN = new Set([
   "invalid_paste",
   "network",
   "cancelled",
+  "invalid_site",
+  "invalid_client_id",
+  "invalid_client_secret",
+  "redirect_missing",
+  "redirect_not_https",
+  "redirect_fragment",
+  "redirect_spaces",
+  "redirect_invalid",
+  "no_attempt",
 ]);
 
 /** A connect failure as a sentence in the seller's language, by its stable code. */
