@@ -11,7 +11,7 @@ use meli::{Client, Language, Secret};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::credentials::StoredApp;
+use crate::credentials::{Credentials, StoredApp};
 use crate::demo::Demo;
 use crate::error::CommandError;
 use crate::pending::PasteError;
@@ -46,9 +46,10 @@ fn secrets_error(err: String) -> CommandError {
 }
 
 /// Connects through OAuth; `approve` is what opens the authorization page (the system browser,
-/// or the simulator's stand-in for it in the demo).
+/// or the simulator's stand-in for it in the demo). The attempt's secrets go to `credentials`.
 async fn connect(
     handle: &AppHandle,
+    credentials: &Credentials,
     app: StoredApp,
     approve: impl FnOnce(String) + Send + 'static,
 ) -> Result<i64, CommandError> {
@@ -57,8 +58,8 @@ async fn connect(
     let site = app
         .site()
         .map_err(|e| CommandError::new("invalid_site", e))?;
-    let key = state.credentials.begin(&app).map_err(secrets_error)?;
-    let tokens = state.credentials.tokens(&key);
+    let key = credentials.begin(&app).map_err(secrets_error)?;
+    let tokens = credentials.tokens(&key);
     let request = ConnectRequest {
         client_id: app.client_id.clone(),
         client_secret: app.client_secret.clone(),
@@ -104,19 +105,18 @@ async fn connect(
     state.pending_connect.finish(id);
     match outcome {
         Ok(Ok(account_id)) => {
-            state
-                .credentials
+            credentials
                 .connected(&key, account_id)
                 .map_err(secrets_error)?;
             Ok(account_id)
         }
         Ok(Err(err)) => {
-            state.credentials.failed(&key);
+            credentials.failed(&key);
             Err(err.into())
         }
         // The task was aborted: the seller pressed Cancel, or started another attempt.
         Err(_) => {
-            state.credentials.failed(&key);
+            credentials.failed(&key);
             Err(CommandError::new(
                 "cancelled",
                 "the connection was cancelled",
@@ -158,7 +158,10 @@ pub async fn connect_with_browser(
         auth_base: server.as_ref().map(|s| s.auth_base.clone()),
     };
     let opener = handle.clone();
-    connect(handle, app, move |url| open_in_browser(&opener, &url)).await
+    connect(handle, &state.credentials, app, move |url| {
+        open_in_browser(&opener, &url)
+    })
+    .await
 }
 
 /// Opens an authorization page in the seller's browser: the one chosen at launch, or the
@@ -239,7 +242,9 @@ pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> 
             let browser = demo.clone();
             Box::new(move |url| browser.approve(seller, url))
         };
-        accounts.push(connect(handle, app, approve).await?);
+        // The simulator's tokens never go to the OS keychain.
+        let credentials = &handle.state::<AppState>().demo_credentials;
+        accounts.push(connect(handle, credentials, app, approve).await?);
     }
     Ok(accounts)
 }
@@ -292,5 +297,6 @@ pub async fn disconnect(handle: &AppHandle, account_id: i64) -> Result<(), Comma
     let state = handle.state::<AppState>();
     state.inbox.disconnect(account_id).await?;
     state.credentials.forget_account(account_id);
+    state.demo_credentials.forget_account(account_id);
     Ok(())
 }

@@ -23,6 +23,9 @@ pub struct AppState {
     pub server: Option<Server>,
     pub inbox: Inbox,
     pub credentials: Credentials,
+    /// The built-in simulator's accounts ("Try the demo"): their tokens are the simulator's and
+    /// never reach the OS keychain, which may ask for a password.
+    pub demo_credentials: Credentials,
     pub settings_file: PathBuf,
     settings: Mutex<Settings>,
     sync_status: Mutex<SyncStatus>,
@@ -65,6 +68,7 @@ impl AppState {
             } else {
                 Secrets::open()
             }),
+            demo_credentials: Credentials::new(Secrets::in_memory()),
             settings_file,
             settings: Mutex::new(settings),
             sync_status: Mutex::new(SyncStatus::NoAccount),
