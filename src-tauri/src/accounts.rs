@@ -1,45 +1,25 @@
 //! Connecting, resuming and disconnecting Mercado Libre accounts. The flow is the inbox's; the
-//! shell brings what only it has: the keychain, the system browser, the window's events and, for
-//! the demo, the built-in simulator.
+//! shell brings what only it has: the keychain ([`crate::credentials`]), the system browser,
+//! the window's events and, for the demo, the built-in simulator.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use inbox::ipc::{ConnectForm, ConnectProgress, Settings};
+use inbox::ipc::{ConnectForm, ConnectProgress, KnownApplication, RedirectRule, Settings};
+use inbox::sync::connect::paste_box;
 use inbox::sync::{ConnectRequest, SyncConfig};
-use inbox::Inbox;
-use meli::auth::{AppCredentials, TokenStore};
-use meli::{Client, ClientConfig, Language, Secret, Site};
-use serde::{Deserialize, Serialize};
+use meli::{Client, Language, Secret};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
 
+use crate::credentials::{Credentials, StoredApp};
+use crate::demo::Demo;
 use crate::error::CommandError;
-use crate::secrets::Secrets;
+use crate::pending::PasteError;
 use crate::state::AppState;
 
 pub const CONNECT_PROGRESS: &str = "connect-progress";
 /// How long the seller has to approve in the browser before the attempt gives up.
 const APPROVAL_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// The application an account was connected with, kept in the keychain (it holds the secret).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredApp {
-    site: String,
-    client_id: String,
-    client_secret: String,
-    redirect_uri: String,
-    /// Set for accounts of the built-in simulator.
-    #[serde(default)]
-    api_base: Option<String>,
-    #[serde(default)]
-    auth_base: Option<String>,
-}
-
-/// The connection under way, so Cancel can stop it.
-#[derive(Default)]
-pub struct PendingConnect(Mutex<Option<tauri::async_runtime::JoinHandle<()>>>);
 
 pub fn sync_config(settings: &Settings) -> SyncConfig {
     SyncConfig {
@@ -47,20 +27,6 @@ pub fn sync_config(settings: &Settings) -> SyncConfig {
         interval: Duration::from_secs(u64::from(settings.poll_seconds)),
         ..SyncConfig::default()
     }
-}
-
-fn connection_key() -> String {
-    use rand::Rng;
-    let bytes: [u8; 12] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn app_key(key: &str) -> String {
-    format!("app:{key}")
-}
-
-fn account_key(account_id: i64) -> String {
-    format!("account:{account_id}")
 }
 
 fn language_of(settings: &Settings) -> Language {
@@ -75,53 +41,31 @@ fn language_of(settings: &Settings) -> Language {
     }
 }
 
-fn client_config(app: &StoredApp) -> Result<ClientConfig, CommandError> {
-    let site = Site::from_id(&app.site)
-        .ok_or_else(|| CommandError::new("invalid_site", format!("unknown site {}", app.site)))?;
-    let mut config = ClientConfig::new(
-        site,
-        AppCredentials {
-            client_id: app.client_id.clone(),
-            client_secret: Secret::new(app.client_secret.clone()),
-            redirect_uri: app.redirect_uri.clone(),
-        },
-    );
-    if let Some(api) = &app.api_base {
-        config.api_base = api.clone();
-    }
-    if let Some(auth) = &app.auth_base {
-        config.auth_base = auth.clone();
-    }
-    Ok(config)
-}
-
-fn save_app(secrets: &Secrets, key: &str, app: &StoredApp) -> Result<(), CommandError> {
-    let json =
-        serde_json::to_string(app).map_err(|e| CommandError::new("secrets", e.to_string()))?;
-    secrets
-        .set(&app_key(key), &json)
-        .map_err(|e| CommandError::new("secrets", e))
+fn secrets_error(err: String) -> CommandError {
+    CommandError::new("secrets", err)
 }
 
 /// Connects through OAuth; `approve` is what opens the authorization page (the system browser,
-/// or the simulator's stand-in for it in the demo). `budget` is the request budget (`None`:
-/// Mercado Libre's published limits, less the client's margin).
+/// or the simulator's stand-in for it in the demo). The attempt's secrets go to `credentials`;
+/// `budget` is the request budget (`None`: Mercado Libre's published limits, less the client's
+/// margin).
 async fn connect(
     handle: &AppHandle,
+    credentials: &Credentials,
     app: StoredApp,
     approve: impl FnOnce(String) + Send + 'static,
     budget: Option<meli::RateBudget>,
 ) -> Result<i64, CommandError> {
     let state = handle.state::<AppState>();
     let settings = state.settings();
-    let site = Site::from_id(&app.site)
-        .ok_or_else(|| CommandError::new("invalid_site", format!("unknown site {}", app.site)))?;
-    let key = connection_key();
-    save_app(&state.secrets, &key, &app)?;
-    let tokens: Arc<dyn TokenStore> = state.secrets.token_store(&key);
+    let site = app
+        .site()
+        .map_err(|e| CommandError::new("invalid_site", e))?;
+    let key = credentials.begin(&app).map_err(secrets_error)?;
+    let tokens = credentials.tokens(&key);
     let request = ConnectRequest {
         client_id: app.client_id.clone(),
-        client_secret: Secret::new(app.client_secret.clone()),
+        client_secret: app.client_secret.clone(),
         redirect_uri: app.redirect_uri.clone(),
         site,
         api_base: app.api_base.clone(),
@@ -130,53 +74,51 @@ async fn connect(
         language: language_of(&settings),
         budget,
     };
-    let emitter = handle.clone();
-    let open = move |url: String| {
-        let _ = emitter.emit(
-            CONNECT_PROGRESS,
-            ConnectProgress::Waiting {
-                authorization_url: url.clone(),
-            },
-        );
-        approve(url);
-    };
-    let inbox: Inbox = state.inbox.clone();
+    let inbox = state.inbox.clone();
     let config = sync_config(&settings);
+    let (paste_tx, pasted) = paste_box();
+    let (registered_tx, registered) = tokio::sync::oneshot::channel::<u64>();
     let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let emitter = handle.clone();
     let task = tauri::async_runtime::spawn(async move {
-        let result = inbox.connect_account(request, tokens, open, config).await;
+        // Starts once the attempt is recorded, so its page is recorded as this attempt's.
+        let Ok(id) = registered.await else { return };
+        let open = move |url: String| {
+            emitter
+                .state::<AppState>()
+                .pending_connect
+                .opened(id, url.clone());
+            let _ = emitter.emit(
+                CONNECT_PROGRESS,
+                ConnectProgress::Waiting {
+                    authorization_url: url.clone(),
+                },
+            );
+            approve(url);
+        };
+        let result = inbox
+            .connect_account(request, tokens, open, pasted, config)
+            .await;
         let _ = done_tx.send(result);
     });
-    if let Ok(mut pending) = state.pending_connect.0.lock() {
-        if let Some(previous) = pending.replace(task) {
-            previous.abort();
-        }
-    }
+    let id = state.pending_connect.start(move || task.abort(), paste_tx);
+    let _ = registered_tx.send(id);
     let outcome = done_rx.await;
-    if let Ok(mut pending) = state.pending_connect.0.lock() {
-        pending.take();
-    }
+    state.pending_connect.finish(id);
     match outcome {
         Ok(Ok(account_id)) => {
-            // Reconnecting an account replaces its earlier application and tokens.
-            if let Ok(Some(previous)) = state.secrets.get(&account_key(account_id)) {
-                if previous != key {
-                    forget(&state.secrets, &previous);
-                }
-            }
-            state
-                .secrets
-                .set(&account_key(account_id), &key)
-                .map_err(|e| CommandError::new("secrets", e))?;
+            credentials
+                .connected(&key, account_id)
+                .map_err(secrets_error)?;
             Ok(account_id)
         }
         Ok(Err(err)) => {
-            forget(&state.secrets, &key);
+            credentials.failed(&key);
             Err(err.into())
         }
-        // The task was aborted: the seller pressed Cancel.
+        // The task was aborted: the seller pressed Cancel, or started another attempt.
         Err(_) => {
-            forget(&state.secrets, &key);
+            credentials.failed(&key);
             Err(CommandError::new(
                 "cancelled",
                 "the connection was cancelled",
@@ -185,39 +127,47 @@ async fn connect(
     }
 }
 
-fn forget(secrets: &Secrets, key: &str) {
-    let _ = secrets.delete(&app_key(key));
-    let _ = secrets.token_store(key).clear();
-}
-
-/// Connects the seller's own application: the system browser opens at Mercado Libre.
+/// Connects the seller's own application: the browser opens at Mercado Libre (or at the
+/// compatible server chosen at launch).
 pub async fn connect_with_browser(
     handle: &AppHandle,
     form: ConnectForm,
 ) -> Result<i64, CommandError> {
-    let client_id = form.client_id.trim().to_owned();
-    if client_id.is_empty() || !client_id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CommandError::new(
-            "invalid_client_id",
-            "the client id is the application's number",
-        ));
-    }
-    if !form.redirect_uri.starts_with("https://") {
-        return Err(CommandError::new(
-            "invalid_redirect_uri",
-            "Mercado Libre only accepts https redirect URIs",
-        ));
+    let state = handle.state::<AppState>();
+    let server = state.server.clone();
+    let rule = if server.is_some() {
+        RedirectRule::HttpsOrLoopback
+    } else {
+        RedirectRule::Https
+    };
+    let checked = form
+        .check(rule)
+        .map_err(|problem| CommandError::new(problem.code(), problem.to_string()))?;
+    // Not a secret: kept beside the settings to fill the form next time.
+    if let Err(err) = crate::settings::save_application(
+        handle,
+        &state.settings_file,
+        &KnownApplication::from(&checked),
+    ) {
+        tracing::warn!(%err, "the application was not remembered");
     }
     let app = StoredApp {
-        site: form.site,
-        client_id,
-        client_secret: form.client_secret.trim().to_owned(),
-        redirect_uri: form.redirect_uri.trim().to_owned(),
-        api_base: None,
-        auth_base: None,
+        site: checked.site.id().to_owned(),
+        client_id: checked.client_id,
+        client_secret: checked.client_secret,
+        redirect_uri: checked.redirect_uri,
+        api_base: server.as_ref().map(|s| s.api_base.clone()),
+        auth_base: server.as_ref().map(|s| s.auth_base.clone()),
     };
     let opener = handle.clone();
-    connect(handle, app, move |url| open_in_browser(&opener, &url), None).await
+    connect(
+        handle,
+        &state.credentials,
+        app,
+        move |url| open_in_browser(&opener, &url),
+        None,
+    )
+    .await
 }
 
 /// Opens an authorization page in the seller's browser: the one chosen at launch, or the
@@ -229,25 +179,56 @@ fn open_in_browser(handle: &AppHandle, url: &str) {
     }
 }
 
+/// Opens the authorization page of the attempt under way again.
+pub fn open_authorization_again(handle: &AppHandle) -> Result<(), CommandError> {
+    let url = handle
+        .state::<AppState>()
+        .pending_connect
+        .authorization_url()
+        .ok_or_else(|| CommandError::new("no_attempt", "no connection is waiting"))?;
+    open_in_browser(handle, &url);
+    Ok(())
+}
+
+/// Hands what the seller pasted (the code, or the relay's whole address) to the attempt under
+/// way; resolves once it is taken (the account then connects as through the loopback).
+pub async fn paste(handle: &AppHandle, text: Secret) -> Result<(), CommandError> {
+    let state = handle.state::<AppState>();
+    match state.pending_connect.paste(text).await {
+        Ok(()) => Ok(()),
+        Err(PasteError::NoAttempt) => Err(CommandError::new(
+            "no_attempt",
+            "no connection is waiting for a code",
+        )),
+        Err(PasteError::Refused(code)) => Err(CommandError::new(
+            &code,
+            "the pasted text was not this attempt's answer",
+        )),
+    }
+}
+
 /// Cancels the connection under way, if any.
 pub fn cancel(handle: &AppHandle) {
+    handle.state::<AppState>().pending_connect.cancel();
+}
+
+/// The app's simulator: the one started with `--demo`, or one started now for "Try the demo".
+async fn ensure_simulator(handle: &AppHandle) -> Result<Demo, CommandError> {
     let state = handle.state::<AppState>();
-    let task = state
-        .pending_connect
-        .0
-        .lock()
-        .ok()
-        .and_then(|mut pending| pending.take());
-    if let Some(task) = task {
-        task.abort();
+    let mut slot = state.demo.lock().await;
+    if let Some(demo) = slot.as_ref() {
+        return Ok(demo.clone());
     }
+    let demo = Demo::start(state.demo_port, state.demo_rate).await?;
+    *slot = Some(demo.clone());
+    Ok(demo)
 }
 
 /// Connects every seller of the built-in simulator, through the same OAuth flow; the
 /// simulator's authorization page approves by itself and [`crate::demo`] plays the relay,
 /// unless a browser was chosen at launch, which then opens the page as for a real account.
 pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> {
-    let demo = crate::demo::ensure_simulator(handle).await?;
+    let demo = ensure_simulator(handle).await?;
     // A browser chosen at launch plays the seller's part on the simulator's pages.
     let has_browser = handle.state::<AppState>().browser.is_some();
     let mut accounts = Vec::new();
@@ -255,7 +236,7 @@ pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> 
         let app = StoredApp {
             site: demo.site_of(seller),
             client_id: demo.client_id(),
-            client_secret: demo.client_secret(),
+            client_secret: Secret::new(demo.client_secret()),
             redirect_uri: demo.redirect_uri(),
             api_base: Some(demo.base_url()),
             auth_base: Some(demo.auth_base_url()),
@@ -267,7 +248,9 @@ pub async fn connect_demo(handle: &AppHandle) -> Result<Vec<i64>, CommandError> 
             let browser = demo.clone();
             Box::new(move |url| browser.approve(seller, url))
         };
-        accounts.push(connect(handle, app, approve, Some(demo.budget())).await?);
+        // The simulator's tokens never go to the OS keychain.
+        let credentials = &handle.state::<AppState>().demo_credentials;
+        accounts.push(connect(handle, credentials, app, approve, Some(demo.budget())).await?);
     }
     Ok(accounts)
 }
@@ -294,19 +277,18 @@ pub async fn resume(handle: &AppHandle) {
 
 async fn resume_one(handle: &AppHandle, account_id: i64) -> Result<(), CommandError> {
     let state = handle.state::<AppState>();
-    let secrets = &state.secrets;
-    let missing = || CommandError::new("not_connected", "no saved credentials for this account");
-    let key = secrets
-        .get(&account_key(account_id))
-        .map_err(|e| CommandError::new("secrets", e))?
-        .ok_or_else(missing)?;
-    let app: StoredApp = secrets
-        .get(&app_key(&key))
-        .map_err(|e| CommandError::new("secrets", e))?
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .ok_or_else(missing)?;
-    let client = Client::new(client_config(&app)?, secrets.token_store(&key))
-        .map_err(|e| CommandError::from(inbox::InboxError::from(e)))?;
+    let (app, tokens) = state
+        .credentials
+        .of_account(account_id)
+        .map_err(secrets_error)?
+        .ok_or_else(|| {
+            CommandError::new("not_connected", "no saved credentials for this account")
+        })?;
+    let config = app
+        .client_config()
+        .map_err(|e| CommandError::new("invalid_site", e))?;
+    let client =
+        Client::new(config, tokens).map_err(|e| CommandError::from(inbox::InboxError::from(e)))?;
     // No question to Mercado Libre first: an offline start still syncs once it is back.
     state
         .inbox
@@ -320,9 +302,7 @@ async fn resume_one(handle: &AppHandle, account_id: i64) -> Result<(), CommandEr
 pub async fn disconnect(handle: &AppHandle, account_id: i64) -> Result<(), CommandError> {
     let state = handle.state::<AppState>();
     state.inbox.disconnect(account_id).await?;
-    if let Ok(Some(key)) = state.secrets.get(&account_key(account_id)) {
-        forget(&state.secrets, &key);
-    }
-    let _ = state.secrets.delete(&account_key(account_id));
+    state.credentials.forget_account(account_id);
+    state.demo_credentials.forget_account(account_id);
     Ok(())
 }

@@ -36,6 +36,8 @@ macro_rules! app_commands {
             accounts,
             connect_account,
             cancel_connect,
+            paste_authorization,
+            open_authorization_page,
             connect_demo,
             disconnect_account,
             sync_now,

@@ -13,11 +13,14 @@ use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.demo_mode,
-        secrets_persistent: state.secrets.persistent(),
+        secrets_persistent: state.credentials.persistent(),
+        known_application: crate::settings::load_application(&app, &state.settings_file),
+        api_base: state.server.as_ref().map(|s| s.api_base.clone()),
+        browser: state.browser.clone(),
     }
 }
 
@@ -216,6 +219,20 @@ pub async fn connect_account(app: AppHandle, form: ConnectForm) -> CommandResult
 #[tauri::command]
 pub fn cancel_connect(app: AppHandle) {
     crate::accounts::cancel(&app);
+}
+
+/// The paste fallback: what the seller copied from the relay page (the code, or its whole
+/// address) completes the connection under way exactly as the loopback would.
+#[tauri::command]
+pub async fn paste_authorization(app: AppHandle, text: meli::Secret) -> CommandResult<()> {
+    crate::accounts::paste(&app, text).await
+}
+
+/// Opens the authorization page of the connection under way again (the webview never names
+/// the address: the shell opens the one it built).
+#[tauri::command]
+pub fn open_authorization_page(app: AppHandle) -> CommandResult<()> {
+    crate::accounts::open_authorization_again(&app)
 }
 
 /// "Try the demo": connects the built-in simulator's sellers.

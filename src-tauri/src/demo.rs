@@ -4,10 +4,8 @@
 use std::sync::Arc;
 
 use meli_sim::{Control, RateLimit, Simulator};
-use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
-use crate::state::AppState;
 
 /// A running simulator and what a connection to it needs. Cheap to clone.
 #[derive(Clone)]
@@ -175,16 +173,4 @@ impl Demo {
             .map_err(|e| e.to_string())?;
         Ok(())
     }
-}
-
-/// The app's simulator: the one started with `--demo`, or one started now for "Try the demo".
-pub async fn ensure_simulator(handle: &AppHandle) -> Result<Demo, CommandError> {
-    let state = handle.state::<AppState>();
-    let mut slot = state.demo.lock().await;
-    if let Some(demo) = slot.as_ref() {
-        return Ok(demo.clone());
-    }
-    let demo = Demo::start(state.demo_port, state.demo_rate).await?;
-    *slot = Some(demo.clone());
-    Ok(demo)
 }

@@ -35,6 +35,32 @@ pub struct LaunchOptions {
     /// system's default. With it, "Try the demo" also goes through that browser instead of
     /// approving by itself.
     pub browser: Option<String>,
+    /// `--api-base <url>` and `--auth-base <url>` (or `MOSTRADOR_API_BASE`, `MOSTRADOR_AUTH_BASE`):
+    /// a Mercado Libre-compatible server to connect new accounts to instead of Mercado Libre,
+    /// such as `meli-sim` running on its own. The authorization base defaults to the API base.
+    pub server: Option<Server>,
+}
+
+/// A Mercado Libre-compatible server chosen at launch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub api_base: String,
+    pub auth_base: String,
+}
+
+impl Server {
+    fn from_parts(api: Option<String>, auth: Option<String>) -> Option<Server> {
+        let clean = |s: Option<String>| {
+            s.map(|s| s.trim().trim_end_matches('/').to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let api_base = clean(api)?;
+        let auth_base = clean(auth).unwrap_or_else(|| api_base.clone());
+        Some(Server {
+            api_base,
+            auth_base,
+        })
+    }
 }
 
 impl LaunchOptions {
@@ -60,11 +86,18 @@ impl LaunchOptions {
                 .ok()
                 .filter(|b| !b.trim().is_empty());
         }
+        if options.server.is_none() {
+            options.server = Server::from_parts(
+                std::env::var("MOSTRADOR_API_BASE").ok(),
+                std::env::var("MOSTRADOR_AUTH_BASE").ok(),
+            );
+        }
         options
     }
 
     fn parse(args: impl IntoIterator<Item = String>) -> Self {
         let mut options = Self::default();
+        let (mut api, mut auth) = (None, None);
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -77,16 +110,23 @@ impl LaunchOptions {
                     options.demo_rate = args.next().and_then(|r| r.parse().ok()).filter(|r| *r > 0)
                 }
                 "--browser" => options.browser = args.next(),
+                "--api-base" => api = args.next(),
+                "--auth-base" => auth = args.next(),
                 other => {
                     if let Some(dir) = other.strip_prefix("--data-dir=") {
                         options.data_dir = Some(PathBuf::from(dir));
                     } else if let Some(program) = other.strip_prefix("--browser=") {
                         options.browser = Some(program.to_owned());
+                    } else if let Some(url) = other.strip_prefix("--api-base=") {
+                        api = Some(url.to_owned());
+                    } else if let Some(url) = other.strip_prefix("--auth-base=") {
+                        auth = Some(url.to_owned());
                     }
                     // Anything else (e.g. what a desktop launcher appends) is ignored.
                 }
             }
         }
+        options.server = Server::from_parts(api, auth);
         options
     }
 }
@@ -134,6 +174,30 @@ mod tests {
         let a = parse(&["--browser", "/usr/bin/firefox"]);
         assert_eq!(a.browser.as_deref(), Some("/usr/bin/firefox"));
         assert_eq!(a, parse(&["--browser=/usr/bin/firefox"]));
+    }
+
+    #[test]
+    fn a_compatible_server_in_both_spellings() {
+        let a = parse(&[
+            "--api-base",
+            "http://127.0.0.1:8090/",
+            "--auth-base=http://127.0.0.1:8091",
+        ]);
+        assert_eq!(
+            a.server,
+            Some(Server {
+                api_base: "http://127.0.0.1:8090".into(),
+                auth_base: "http://127.0.0.1:8091".into(),
+            })
+        );
+        // The authorization page on the same server unless said otherwise.
+        let b = parse(&["--api-base=http://127.0.0.1:8090"]);
+        assert_eq!(
+            b.server.map(|s| s.auth_base).as_deref(),
+            Some("http://127.0.0.1:8090")
+        );
+        // An authorization base alone means nothing.
+        assert_eq!(parse(&["--auth-base", "http://x"]).server, None);
     }
 
     #[test]

@@ -6,10 +6,13 @@
 mod command_list;
 mod accounts;
 mod commands;
+mod credentials;
 mod demo;
 mod error;
 mod events;
 mod launch;
+mod links;
+mod pending;
 mod secrets;
 mod settings;
 mod state;
@@ -48,6 +51,10 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let state = state::AppState::start(app.handle(), &options)?;
+            // Links open in the browser chosen at launch, within the same scope.
+            if let Some(program) = &options.browser {
+                app.add_capability(links::browser_capability(program))?;
+            }
             // Only the attachment cache is readable through the asset protocol (chat
             // thumbnails); its place depends on --data-dir, so the scope is set here.
             app.asset_protocol_scope()

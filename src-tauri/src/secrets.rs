@@ -182,21 +182,6 @@ mod tests {
     }
 
     #[test]
-    fn keychain_backend_stores_through_the_platform_credential_api() {
-        // The crate's mock credential stands in for the platform's: this exercises our
-        // entry naming and JSON encoding without a desktop session.
-        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
-        let secrets = Secrets {
-            backend: Backend::Keychain,
-        };
-        assert!(secrets.persistent());
-        // The mock keeps nothing between entries, so check one entry's own round trip.
-        let entry = entry("tokens:MLA:1").expect("entry");
-        entry.set_password("{}").expect("set");
-        assert_eq!(entry.get_password().expect("get"), "{}");
-    }
-
-    #[test]
     fn unreadable_stored_tokens_are_an_error_not_a_silent_logout() {
         let secrets = Secrets::in_memory();
         secrets.set("tokens:MLA:1", "not json").expect("set");

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
-use inbox::ipc::Settings;
+use inbox::ipc::{KnownApplication, Settings};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::StoreExt;
 
 const KEY: &str = "settings";
+/// The application the last connection used (site, client id, redirect URI: no secret).
+const APPLICATION: &str = "application";
 
 pub fn path(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("settings.json")
@@ -34,5 +36,24 @@ pub fn save<R: Runtime>(
     let store = app.store(file).map_err(|e| e.to_string())?;
     let value = serde_json::to_value(settings).map_err(|e| e.to_string())?;
     store.set(KEY, value);
+    store.save().map_err(|e| e.to_string())
+}
+
+pub fn load_application<R: Runtime>(
+    app: &AppHandle<R>,
+    file: &std::path::Path,
+) -> Option<KnownApplication> {
+    let store = app.store(file).ok()?;
+    serde_json::from_value(store.get(APPLICATION)?).ok()
+}
+
+pub fn save_application<R: Runtime>(
+    app: &AppHandle<R>,
+    file: &std::path::Path,
+    known: &KnownApplication,
+) -> Result<(), String> {
+    let store = app.store(file).map_err(|e| e.to_string())?;
+    let value = serde_json::to_value(known).map_err(|e| e.to_string())?;
+    store.set(APPLICATION, value);
     store.save().map_err(|e| e.to_string())
 }

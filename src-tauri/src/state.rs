@@ -8,9 +8,10 @@ use inbox::ipc::Settings;
 use inbox::{Inbox, InboxPaths};
 use tauri::{AppHandle, Manager};
 
-use crate::accounts::PendingConnect;
+use crate::credentials::Credentials;
 use crate::demo::Demo;
-use crate::launch::LaunchOptions;
+use crate::launch::{LaunchOptions, Server};
+use crate::pending::PendingConnect;
 use crate::secrets::Secrets;
 
 pub struct AppState {
@@ -20,8 +21,13 @@ pub struct AppState {
     pub demo_rate: Option<u32>,
     /// The program that opens authorization pages (`None`: the system's browser).
     pub browser: Option<String>,
+    /// The Mercado Libre-compatible server new accounts connect to (`None`: Mercado Libre).
+    pub server: Option<Server>,
     pub inbox: Inbox,
-    pub secrets: Secrets,
+    pub credentials: Credentials,
+    /// The built-in simulator's accounts ("Try the demo"): their tokens are the simulator's and
+    /// never reach the OS keychain, which may ask for a password.
+    pub demo_credentials: Credentials,
     pub settings_file: PathBuf,
     settings: Mutex<Settings>,
     pub ui_ready: AtomicBool,
@@ -56,13 +62,15 @@ impl AppState {
             demo_port: options.demo_port,
             demo_rate: options.demo_rate,
             browser: options.browser.clone(),
+            server: options.server.clone(),
             inbox,
             // The demo's tokens are the simulator's: they never need the OS keychain.
-            secrets: if options.demo {
+            credentials: Credentials::new(if options.demo {
                 Secrets::in_memory()
             } else {
                 Secrets::open()
-            },
+            }),
+            demo_credentials: Credentials::new(Secrets::in_memory()),
             settings_file,
             settings: Mutex::new(settings),
             ui_ready: AtomicBool::new(false),

@@ -172,6 +172,14 @@ impl Found<'_> {
         self.act(|e| async move { e.attr(name).await }).await
     }
 
+    pub async fn prop(&self, name: &str) -> WebDriverResult<Option<String>> {
+        self.act(|e| async move { e.prop(name).await }).await
+    }
+
+    pub async fn tag_name(&self) -> WebDriverResult<String> {
+        self.act(|e| async move { e.tag_name().await }).await
+    }
+
     /// The element matching `css` inside this one, found the same way.
     pub fn inner(&self, css: &str) -> Found<'_> {
         Found {

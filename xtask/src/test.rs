@@ -8,6 +8,7 @@ const STEPS: &[&str] = &[
     "setup",
     "rustfmt",
     "clippy",
+    "workflows",
     "ipc bindings drift",
     "command lists",
     "rust tests",
@@ -15,6 +16,7 @@ const STEPS: &[&str] = &[
     "vitest",
     "ui build",
     "app build",
+    "keychain",
     "end-to-end",
     "benchmarks (quick)",
 ];
@@ -38,6 +40,7 @@ pub fn run_all(steps: &mut Steps) -> Result {
             "warnings",
         ]))
     })?;
+    steps.run("workflows", workflows)?;
     steps.run("ipc bindings drift", bindings::check_drift)?;
     steps.run("command lists", command_list::check)?;
     steps.run("rust tests", || {
@@ -61,6 +64,7 @@ pub fn run_all(steps: &mut Steps) -> Result {
     steps.run("app build", || {
         exec(cargo().args(["build", "--features", "custom-protocol"]))
     })?;
+    steps.run("keychain", keychain)?;
     steps.run("end-to-end", || {
         let Some(driver) = installed.and_then(|i| i.tauri_driver) else {
             println!("end-to-end: no WebDriver for this platform's webview; skipped");
@@ -82,6 +86,53 @@ pub fn run_all(steps: &mut Steps) -> Result {
         crate::bench::run(&["--quick".to_owned()])
     })?;
     Ok(())
+}
+
+/// Every workflow in `.github/workflows/`, whoever added it, through actionlint.
+fn workflows() -> Result {
+    let dir = crate::root().join(".github/workflows");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no workflow in {}", dir.display()));
+    }
+    exec(std::process::Command::new("actionlint").args(&files))
+}
+
+/// The app's secret store against a real Secret Service (gnome-keyring unlocked on a private
+/// session bus), then with none at all, where it must say secrets last for this run only.
+fn keychain() -> Result {
+    if !cfg!(target_os = "linux") {
+        println!("keychain: the Secret Service test is Linux's; skipped");
+        return Ok(());
+    }
+    exec(
+        std::process::Command::new("dbus-run-session")
+            .args(["--", "sh", "-c"])
+            // A throwaway keyring: its password only unlocks it for this session.
+            .arg(
+                "printf 'mostrador-test' | gnome-keyring-daemon --unlock --components=secrets \
+                 >/dev/null && exec \"$0\" test -p mostrador --features custom-protocol \
+                 --test keychain -- real_secret_service",
+            )
+            .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(crate::root()),
+    )?;
+    exec(
+        cargo()
+            // The app build's features, so the app binary it left stays the one e2e needs.
+            .args(["test", "-p", "mostrador", "--features", "custom-protocol"])
+            .args(["--test", "keychain", "--"])
+            .arg("no_secret_service")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/mostrador-no-bus",
+            ),
+    )
 }
 
 pub fn run() -> Result {

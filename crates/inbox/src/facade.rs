@@ -376,13 +376,14 @@ impl Inbox {
     }
 
     /// Connects an account through OAuth: `open_browser` receives the authorization URL, a
-    /// loopback listener waits for the relay, and the tokens go to `tokens` (the shell's
-    /// keychain store), never into the database.
+    /// loopback listener waits for the relay (or `pasted` brings what the seller copied from
+    /// it), and the tokens go to `tokens` (the shell's keychain store), never into the database.
     pub async fn connect_account(
         &self,
         request: crate::sync::ConnectRequest,
         tokens: Arc<dyn meli::auth::TokenStore>,
         open_browser: impl FnOnce(String) + Send,
+        pasted: crate::sync::connect::PasteReceiver,
         config: crate::sync::SyncConfig,
     ) -> Result<i64> {
         let client = crate::sync::connect::authorize(
@@ -390,6 +391,7 @@ impl Inbox {
             request.client_config(),
             tokens,
             open_browser,
+            pasted,
         )
         .await?;
         self.connect_with_client(client, config).await

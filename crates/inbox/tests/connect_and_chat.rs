@@ -41,8 +41,16 @@ async fn the_demo_connects_through_oauth_and_keeps_tokens_out_of_the_database() 
             writes_per_minute: 600_000,
         }),
     };
+    // Nobody pastes here: the stand-in browser reaches the loopback.
+    let (_paste, pasted) = inbox::sync::connect::paste_box();
     let account = inbox
-        .connect_account(request, tokens.clone(), approve_in_browser, sync_config())
+        .connect_account(
+            request,
+            tokens.clone(),
+            approve_in_browser,
+            pasted,
+            sync_config(),
+        )
         .await
         .expect("connects");
     sync_online(&inbox, account).await;
@@ -234,4 +242,103 @@ async fn disconnecting_stops_the_sync_forgets_the_tokens_and_keeps_the_chats() {
         .await
         .expect_err("refused");
     assert_eq!(again.code(), "source_disabled");
+}
+
+/// The paste fallback: the browser could not reach this computer, so the seller copies the
+/// relay's address into the app. Another attempt's address is refused and the attempt keeps
+/// waiting; this attempt's connects exactly as the loopback would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_relay_address_connects_and_another_attempts_is_refused() {
+    let sim = sim(SimConfig {
+        auto_approve: true,
+        pkce_required: true,
+        ..SimConfig::empty()
+    })
+    .await;
+    sim.control().log_in_as(MLA).expect("logs in");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let tokens = Arc::new(MemoryTokenStore::default());
+    let app = sim.app();
+    let request = ConnectRequest {
+        client_id: app.client_id.to_string(),
+        client_secret: Secret::new(app.client_secret.clone()),
+        redirect_uri: app.redirect_uri.clone(),
+        site: Site::Argentina,
+        api_base: Some(sim.base_url()),
+        auth_base: Some(sim.auth_base_url()),
+        timeout: Duration::from_secs(60),
+        language: Language::English,
+        budget: None,
+    };
+    let (opened_tx, opened) = tokio::sync::oneshot::channel::<String>();
+    let (paste, pasted) = inbox::sync::connect::paste_box();
+    let connecting = {
+        let inbox = inbox.clone();
+        let tokens = tokens.clone();
+        tokio::spawn(async move {
+            inbox
+                .connect_account(
+                    request,
+                    tokens,
+                    move |url| {
+                        let _ = opened_tx.send(url);
+                    },
+                    pasted,
+                    sync_config(),
+                )
+                .await
+        })
+    };
+    // The browser: the simulator's page approves and redirects to the relay with the code.
+    let url = opened.await.expect("the authorization page was opened");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http");
+    let location = http
+        .get(&url)
+        .send()
+        .await
+        .expect("authorization page")
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .expect("redirect to the relay")
+        .to_owned();
+    let send = |text: String| {
+        let paste = paste.clone();
+        async move {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            paste
+                .send(inbox::sync::connect::Pasted {
+                    text: Secret::new(text),
+                    reply,
+                })
+                .await
+                .expect("the attempt listens for pastes");
+            answer.await.expect("the attempt answers")
+        }
+    };
+    let stale = location.replace("state=", "state=stale");
+    assert!(matches!(
+        send(stale).await,
+        Err(meli::MeliError::StateMismatch)
+    ));
+    assert!(matches!(
+        send("not a code".into()).await,
+        Err(meli::MeliError::InvalidPaste)
+    ));
+    assert!(!connecting.is_finished(), "a refused paste ends nothing");
+    send(format!("  {location}\n")).await.expect("taken");
+    let account = connecting
+        .await
+        .expect("task")
+        .expect("connected by the paste");
+    assert_eq!(
+        tokens.load().expect("load").and_then(|t| t.user_id),
+        Some(MLA as i64)
+    );
+    assert!(account > 0);
+    inbox.stop_sync().await;
 }

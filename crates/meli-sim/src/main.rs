@@ -1,6 +1,8 @@
 //! `meli-sim --scenario demo --port 8090 [--auth-port 8091] [--seed N] [--pkce] [--auto-approve]
-//! [--live SECS] [--no-rate-limit] [--bulk-orders N --bulk-messages M]`: serves the simulator
-//! until Ctrl-C. The authorization page listens on `--auth-port`, by default the next port.
+//! [--redirect-uri URL] [--live SECS] [--no-rate-limit] [--bulk-orders N --bulk-messages M]`:
+//! serves the simulator until Ctrl-C. The authorization page listens on `--auth-port`, by
+//! default the next port. `--redirect-uri` registers the application's relay page (the seller's
+//! own, or the repository's `relay/` served locally).
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,7 +11,7 @@ use meli_sim::{Scenario, SimConfig, Simulator};
 
 fn usage() -> &'static str {
     "usage: meli-sim [--scenario empty|demo|bulk] [--port N] [--auth-port N] [--seed N] [--pkce] \
-     [--auto-approve] [--live SECS] [--no-rate-limit] [--lenient-cancelled] \
+     [--auto-approve] [--redirect-uri URL] [--live SECS] [--no-rate-limit] [--lenient-cancelled] \
      [--bulk-orders N] [--bulk-messages N]"
 }
 
@@ -47,6 +49,7 @@ fn parse(args: &[String]) -> Result<SimConfig, String> {
             "--seed" => config.seed = number(value("--seed")?, "--seed")?,
             "--pkce" => config.pkce_required = true,
             "--auto-approve" => config.auto_approve = true,
+            "--redirect-uri" => config.redirect_uri = value("--redirect-uri")?,
             "--no-rate-limit" => config.rate_limit = None,
             "--lenient-cancelled" => config.strict_cancelled_filter = false,
             "--live" => {

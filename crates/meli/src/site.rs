@@ -267,6 +267,43 @@ impl Site {
         })
     }
 
+    /// The hosts of the site's own web where the app may send the seller's browser: the
+    /// authorization host, the storefront (`www.`), listings and product pages. Only these:
+    /// the app's link scope is made of them, so no buyer-written address leaves to elsewhere.
+    pub fn web_hosts(self) -> Vec<String> {
+        let auth = self.auth_host().trim_start_matches("https://").to_owned();
+        if self == Site::GlobalSelling {
+            return vec![
+                auth,
+                "mercadolibre.com".into(),
+                "www.mercadolibre.com".into(),
+            ];
+        }
+        let domain = auth.trim_start_matches("auth.").to_owned();
+        let (item, listing) = match self.language() {
+            Language::Portuguese => ("produto", "lista"),
+            _ => ("articulo", "listado"),
+        };
+        vec![
+            auth,
+            format!("www.{domain}"),
+            format!("{item}.{domain}"),
+            format!("{listing}.{domain}"),
+            domain,
+        ]
+    }
+
+    /// Every site's [`Site::web_hosts`], once each, in site order.
+    pub fn all_web_hosts() -> Vec<String> {
+        let mut hosts: Vec<String> = Vec::new();
+        for host in Site::ALL.into_iter().flat_map(Site::web_hosts) {
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        hosts
+    }
+
     /// ISO 4217 code of the site's usual currency.
     pub fn default_currency(self) -> &'static str {
         self.info().currency
@@ -341,6 +378,33 @@ mod tests {
             assert!(site.auth_host().starts_with("https://"), "{site}");
             assert_eq!(site.default_currency().len(), 3, "{site}");
         }
+    }
+
+    #[test]
+    fn web_hosts_cover_each_sites_auth_host_and_sale_pages() {
+        for site in Site::ALL {
+            let hosts = site.web_hosts();
+            let auth = site.auth_host().trim_start_matches("https://");
+            assert!(hosts.iter().any(|h| h == auth), "{site}: {hosts:?}");
+            if let Some(page) = site.sale_page("1") {
+                let host = page.trim_start_matches("https://").split('/').next();
+                assert!(hosts.iter().any(|h| Some(h.as_str()) == host), "{page}");
+            }
+            for host in &hosts {
+                assert!(
+                    host.ends_with("mercadolibre.com")
+                        || host.contains(".mercadolibre.")
+                        || host.starts_with("mercadolibre.")
+                        || host.contains("mercadolivre.com.br"),
+                    "{host} is not Mercado Libre's"
+                );
+            }
+        }
+        assert!(Site::Brasil
+            .web_hosts()
+            .contains(&"produto.mercadolivre.com.br".into()));
+        let all = Site::all_web_hosts();
+        assert_eq!(all.len(), 13 * 5 + 3, "{all:?}");
     }
 
     #[test]

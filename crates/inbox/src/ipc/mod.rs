@@ -17,7 +17,10 @@ pub use board::{
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use codes::MeliErrorCode;
-pub use connect::{ConnectForm, ConnectProgress, SiteOption};
+pub use connect::{
+    CheckedForm, ConnectForm, ConnectProgress, FormProblem, KnownApplication, RedirectRule,
+    SiteOption,
+};
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
@@ -50,6 +53,14 @@ pub struct AppInfo {
     /// Whether secrets go to the OS keychain; when false they last for this run only and the UI
     /// says so before a seller connects an account.
     pub secrets_persistent: bool,
+    /// The application the last connection used, to fill the connect form again.
+    pub known_application: Option<KnownApplication>,
+    /// The Mercado Libre-compatible server chosen at launch (`--api-base`), when not Mercado
+    /// Libre itself.
+    pub api_base: Option<String>,
+    /// The program that opens Mercado Libre's pages, when one was chosen at launch
+    /// (`--browser`); `None`: the system's browser.
+    pub browser: Option<String>,
 }
 
 /// One column of the board, with its first page of leads.

@@ -1,15 +1,34 @@
 //! Connecting an account through Mercado Libre's OAuth: the authorization URL goes to the
 //! seller's browser (through the shell's `open_browser`), a loopback listener waits for the
-//! relay to bring the code back, and the client exchanges it. Tokens go to the shell's
+//! relay to bring the code back — or the seller pastes what the relay shows when the browser
+//! cannot reach this computer — and the client exchanges the code. Tokens go to the shell's
 //! [`TokenStore`] (the OS keychain), never into SQLite.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use meli::auth::{AppCredentials, CallbackListener, TokenStore};
-use meli::{Client, ClientConfig, Language, Secret, Site};
+use meli::auth::{parse_pasted, AppCredentials, CallbackListener, TokenStore};
+use meli::{Client, ClientConfig, Language, MeliError, Secret, Site};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::error::Result;
+
+/// What the seller pasted into the connect view (the code alone, or the relay's whole address),
+/// and where to tell them whether it was taken.
+#[derive(Debug)]
+pub struct Pasted {
+    pub text: Secret,
+    pub reply: oneshot::Sender<std::result::Result<(), MeliError>>,
+}
+
+/// The sending half of an attempt's paste box; [`paste_box`] makes the pair.
+pub type PasteSender = mpsc::Sender<Pasted>;
+pub type PasteReceiver = mpsc::Receiver<Pasted>;
+
+pub fn paste_box() -> (PasteSender, PasteReceiver) {
+    // A seller pastes by hand: a few in flight is plenty.
+    mpsc::channel(4)
+}
 
 /// The seller's own application and where to reach Mercado Libre.
 #[derive(Debug, Clone)]
@@ -51,26 +70,51 @@ impl ConnectRequest {
     }
 }
 
-/// Runs the authorization: `open_browser` receives the URL to open. Returns the client,
+/// Runs the authorization: `open_browser` receives the URL to open. The code comes from the
+/// loopback listener or from `pasted`, whichever brings a valid one first; a paste that is not
+/// this attempt's is refused to its sender and the wait goes on. Returns the client,
 /// connected, its tokens saved in `tokens`.
 pub async fn authorize(
     request: &ConnectRequest,
     config: ClientConfig,
     tokens: Arc<dyn TokenStore>,
     open_browser: impl FnOnce(String) + Send,
+    pasted: PasteReceiver,
 ) -> Result<Client> {
     let client = Client::new(config, tokens)?;
-    let listener = CallbackListener::bind(0).await?;
+    let listener = CallbackListener::bind(0)
+        .await?
+        .for_relay(&request.redirect_uri);
     let attempt = client.authorization_attempt(listener.port());
     open_browser(attempt.url.to_string());
-    let code = listener
-        .wait(
-            &attempt.state,
-            request.language,
-            request.timeout,
-            std::future::pending(),
-        )
-        .await?;
+    let listened = listener.wait(
+        &attempt.state,
+        request.language,
+        request.timeout,
+        std::future::pending(),
+    );
+    let code = tokio::select! {
+        code = listened => code?,
+        code = first_valid_paste(pasted, &attempt.state) => code,
+    };
     client.connect(&attempt, &code).await?;
     Ok(client)
+}
+
+/// Waits for a pasted text that holds this attempt's code (and, when it carries a `state`, this
+/// attempt's state). Never ends when nobody can paste any more (the listener still can).
+async fn first_valid_paste(mut pasted: PasteReceiver, state: &str) -> Secret {
+    while let Some(Pasted { text, reply }) = pasted.recv().await {
+        match parse_pasted(text.expose(), state) {
+            Ok(code) => {
+                let _ = reply.send(Ok(()));
+                return code;
+            }
+            Err(err) => {
+                tracing::info!(code = err.code(), "a pasted answer was refused");
+                let _ = reply.send(Err(err));
+            }
+        }
+    }
+    std::future::pending().await
 }

@@ -1,6 +1,8 @@
 //! The loopback listener: 127.0.0.1 only, one `GET /callback` with this attempt's `state`, a
 //! short reply page, a timeout and a cancel. Anything else gets a 404 and is ignored, so a stray
-//! request from another local program cannot end the attempt with a guessed path.
+//! request from another local program cannot end the attempt with a guessed path; a callback
+//! with another `state` (a stale attempt's, or a page scanning ports) is answered, logged and
+//! ignored too, and the attempt keeps listening.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -21,6 +23,8 @@ const READ_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct CallbackListener {
     listener: TcpListener,
     port: u16,
+    /// The relay page's origin, the only one CORS answers for (`None`: no CORS header at all).
+    relay_origin: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for CallbackListener {
@@ -54,7 +58,22 @@ impl CallbackListener {
             .local_addr()
             .map_err(|e| MeliError::Listener(e.to_string()))?
             .port();
-        Ok(CallbackListener { listener, port })
+        Ok(CallbackListener {
+            listener,
+            port,
+            relay_origin: None,
+        })
+    }
+
+    /// Lets the relay page at `redirect_uri` (and only its origin) probe the listener across
+    /// origins. An address without an origin (not http or https) allows none.
+    pub fn for_relay(mut self, redirect_uri: &str) -> Self {
+        self.relay_origin = Url::parse(redirect_uri)
+            .ok()
+            .map(|url| url.origin())
+            .filter(url::Origin::is_tuple)
+            .map(|origin| Arc::from(origin.ascii_serialization()));
+        self
     }
 
     pub fn port(&self) -> u16 {
@@ -67,7 +86,8 @@ impl CallbackListener {
     }
 
     /// Waits for the callback of the attempt whose state is `expected_state`. Ends with the code,
-    /// or with `AuthorizationDenied`, `StateMismatch`, `CallbackTimeout` or `Cancelled`.
+    /// or with `AuthorizationDenied`, `CallbackTimeout` or `Cancelled`; a callback with another
+    /// state is refused and the wait goes on.
     /// Connections are served concurrently, so an idle one (a browser's preconnect) cannot hold
     /// up the callback.
     pub async fn wait(
@@ -84,14 +104,24 @@ impl CallbackListener {
                 tokio::select! {
                     accepted = self.listener.accept() => {
                         let (stream, _) = accepted.map_err(|e| MeliError::Listener(e.to_string()))?;
-                        connections.spawn(answer(stream, expected.clone(), lang));
+                        connections.spawn(answer(
+                            stream,
+                            expected.clone(),
+                            self.relay_origin.clone(),
+                            lang,
+                        ));
                     }
                     Some(done) = connections.join_next() => match done {
                         Ok(Some(Callback::Code(code))) => return Ok(code),
                         Ok(Some(Callback::Denied(error))) => {
                             return Err(MeliError::AuthorizationDenied { error })
                         }
-                        Ok(Some(Callback::WrongState)) => return Err(MeliError::StateMismatch),
+                        Ok(Some(Callback::WrongState)) => {
+                            tracing::warn!(
+                                port = self.port,
+                                "a callback with another attempt's state was ignored"
+                            );
+                        }
                         Ok(Some(Callback::NotOurs | Callback::Preflight) | None) | Err(_) => {}
                     },
                 }
@@ -109,21 +139,25 @@ impl CallbackListener {
 async fn answer(
     mut stream: TcpStream,
     expected_state: Arc<str>,
+    relay_origin: Option<Arc<str>>,
     lang: Language,
 ) -> Option<Callback> {
     let head = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream))
         .await
         .ok()??;
     let callback = interpret(&head, &expected_state);
+    // Only the relay page, served over HTTPS from its own origin, may read our answers.
+    let cors = relay_origin
+        .map(|origin| format!("Access-Control-Allow-Origin: {origin}\r\nVary: Origin\r\n"))
+        .unwrap_or_default();
     if matches!(callback, Callback::Preflight) {
-        // Lets the relay, served over HTTPS from elsewhere, probe whether we are listening.
-        let _ = stream
-            .write_all(
-                b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: *\r\n\
-                  Access-Control-Allow-Methods: GET\r\nAccess-Control-Allow-Private-Network: true\r\n\
-                  Content-Length: 0\r\nConnection: close\r\n\r\n",
-            )
-            .await;
+        // Lets the relay probe whether we are listening.
+        let preflight = format!(
+            "HTTP/1.1 204 No Content\r\n{cors}Access-Control-Allow-Methods: GET\r\n\
+             Access-Control-Allow-Private-Network: true\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let _ = stream.write_all(preflight.as_bytes()).await;
         let _ = stream.shutdown().await;
         return Some(callback);
     }
@@ -144,7 +178,7 @@ async fn answer(
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
-         Access-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n{body}",
+         {cors}Connection: close\r\n\r\n{body}",
         body.len()
     );
     // The seller's browser may already have gone; the callback still counts.
@@ -241,5 +275,33 @@ mod tests {
             interpret("OPTIONS /probe HTTP/1.1\r\n\r\n", "s.1"),
             Callback::Preflight
         ));
+    }
+
+    #[tokio::test]
+    async fn cors_answers_only_the_relays_origin() {
+        let origin = |uri: &str| {
+            let listener = listener_on_any_port();
+            listener.for_relay(uri).relay_origin.map(|o| o.to_string())
+        };
+        fn listener_on_any_port() -> CallbackListener {
+            let std = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            std.set_nonblocking(true).expect("nonblocking");
+            let port = std.local_addr().expect("addr").port();
+            CallbackListener {
+                listener: TcpListener::from_std(std).expect("tokio listener"),
+                port,
+                relay_origin: None,
+            }
+        }
+        assert_eq!(
+            origin("https://seller.github.io/mostrador/").as_deref(),
+            Some("https://seller.github.io")
+        );
+        assert_eq!(
+            origin("https://relay.example.test:8443/a?b=c").as_deref(),
+            Some("https://relay.example.test:8443")
+        );
+        assert_eq!(origin("not an address"), None);
+        assert_eq!(origin("data:text/html,hi"), None);
     }
 }

@@ -77,7 +77,7 @@ async fn pasting_the_final_url_connects() {
 }
 
 #[tokio::test]
-async fn a_wrong_state_is_refused() {
+async fn a_wrong_state_is_refused_and_the_attempt_keeps_listening() {
     let sim = sim().await;
     let client = client_with(&sim, config(&sim), Arc::new(MemoryTokenStore::default()));
     let listener = CallbackListener::bind(0).await.expect("bind");
@@ -89,18 +89,24 @@ async fn a_wrong_state_is_refused() {
             .wait(&state, Language::English, WAIT, std::future::pending())
             .await
     });
-    // A stale attempt's answer (another state for the same port) arrives.
-    let redirect = consent(&client.authorization_attempt(port).url, "allow").await;
-    assert_eq!(relay(&redirect).await, reqwest::StatusCode::BAD_REQUEST);
-    let result = waiting.await.expect("task");
-    assert!(
-        matches!(result, Err(MeliError::StateMismatch)),
-        "{result:?}"
-    );
+    // A stale attempt's answer (another state for the same port) arrives first: refused, and
+    // the attempt is still waiting for its own.
+    let stale = consent(&client.authorization_attempt(port).url, "allow").await;
+    assert_eq!(relay(&stale).await, reqwest::StatusCode::BAD_REQUEST);
     assert!(matches!(
-        parse_pasted(redirect.as_str(), &attempt.state),
+        parse_pasted(stale.as_str(), &attempt.state),
         Err(MeliError::StateMismatch)
     ));
+    let redirect = consent(&attempt.url, "allow").await;
+    assert_eq!(relay(&redirect).await, reqwest::StatusCode::OK);
+    let code = waiting
+        .await
+        .expect("task")
+        .expect("the right callback ends the wait");
+    client
+        .connect(&attempt, &code)
+        .await
+        .expect("the right code is exchanged");
 }
 
 #[tokio::test]
@@ -197,7 +203,10 @@ async fn a_busy_port_is_reported() {
 
 #[tokio::test]
 async fn an_idle_connection_does_not_hold_up_the_callback_and_preflights_are_answered() {
-    let listener = CallbackListener::bind(0).await.expect("bind");
+    let listener = CallbackListener::bind(0)
+        .await
+        .expect("bind")
+        .for_relay("https://relay.example.test/mostrador/?x=1");
     let port = listener.port();
     let state = format!("s.{port}");
     let waiting = {
@@ -222,6 +231,14 @@ async fn an_idle_connection_does_not_hold_up_the_callback_and_preflights_are_ans
         .await
         .expect("preflight");
     assert_eq!(preflight.status(), reqwest::StatusCode::NO_CONTENT);
+    // CORS answers the relay's own origin, never any page's.
+    assert_eq!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(&b"https://relay.example.test"[..])
+    );
     assert_eq!(
         preflight
             .headers()

@@ -85,6 +85,10 @@ export const commands = {
   /** Resolves once the account is connected; `connect-progress` events report the wait. */
   connectAccount: (form: ConnectForm) => call<number>("connect_account", { form }),
   cancelConnect: () => call<void>("cancel_connect"),
+  /** The paste fallback: the code or the relay's whole address, for the connection under way. */
+  pasteAuthorization: (text: string) => call<void>("paste_authorization", { text }),
+  /** Opens the authorization page of the connection under way again. */
+  openAuthorizationPage: () => call<void>("open_authorization_page"),
   connectDemo: () => call<number[]>("connect_demo"),
   disconnectAccount: (accountId: number) => call<void>("disconnect_account", { accountId }),
   syncNow: (accountId: number | null = null) => call<void>("sync_now", { accountId }),

@@ -8,6 +8,14 @@ describe("meliHref", () => {
     expect(meliHref("https://www.mercadolivre.com.br/x")).not.toBeNull();
     expect(meliHref("http://mercadolibre.com/x")).toBe("https://mercadolibre.com/x");
     expect(meliHref("www.mercadolibre.com.co/x")).toBe("https://www.mercadolibre.com.co/x");
+    // Chile's domain has no ".com".
+    expect(meliHref("https://www.mercadolibre.cl/ventas/1/detalle")).not.toBeNull();
+    expect(meliHref("https://produto.mercadolivre.com.br/MLB-1")).not.toBeNull();
+  });
+
+  it("links only the hosts the app's link scope allows", () => {
+    // A subdomain nobody listed would be refused by the opener's scope: it stays text.
+    expect(meliHref("https://evil.mercadolibre.com.ar/")).toBeNull();
   });
 
   it("refuses look-alike hosts and other schemes", () => {

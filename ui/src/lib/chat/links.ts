@@ -1,12 +1,16 @@
 // Buyer text is untrusted. It is only ever rendered as text nodes; the one thing made of it is a
 // link, and only when the address is Mercado Libre's own.
 
+import meliHosts from "./meliHosts.json";
+
 export type Segment = { text: string; href?: undefined } | { text: string; href: string };
 
 /** http(s) addresses and bare `www.` ones; anything else (javascript:, data:, …) stays text. */
 const CANDIDATE = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?)\]}»”’]+$/;
-const MELI_HOST = /^(?:[a-z0-9-]+\.)*(?:mercadolibre\.com(?:\.[a-z]{2})?|mercadolivre\.com\.br)$/;
+/** Mercado Libre's own hosts, the same list the app's link scope allows (capabilities/default.json;
+ *  a Rust test keeps the three in step with the sites the client knows). */
+const MELI_HOSTS: ReadonlySet<string> = new Set(meliHosts);
 
 /** The address when `raw` points to a Mercado Libre site over http(s), else `null`. */
 export function meliHref(raw: string): string | null {
@@ -18,7 +22,7 @@ export function meliHref(raw: string): string | null {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return null;
   if (url.username || url.password || url.port) return null;
-  if (!MELI_HOST.test(url.hostname.toLowerCase())) return null;
+  if (!MELI_HOSTS.has(url.hostname.toLowerCase())) return null;
   url.protocol = "https:";
   return url.href;
 }

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { CommandError } from "../api/commands";
 import { i18n } from "../i18n/index.svelte";
 import { testIds } from "../testids";
 import ConnectView from "./ConnectView.svelte";
@@ -12,6 +13,7 @@ const sites: SiteOption[] = [
   { id: "CBT", country: null },
 ];
 const redirectUri = "https://relay.example.com/mostrador/";
+const known = { site: "MLB", clientId: "1234567890123456", redirectUri };
 
 describe("ConnectView", () => {
   afterEach(() => {
@@ -20,16 +22,16 @@ describe("ConnectView", () => {
 
   it("names countries in the seller's language, alphabetically", () => {
     i18n.locale = "es";
-    render(ConnectView, { sites, redirectUri });
+    render(ConnectView, { sites });
     const names = within(screen.getByTestId(testIds.connectSite))
       .getAllByRole("option")
       .map((o) => o.textContent);
     expect(names).toEqual(["Argentina · MLA", "Brasil · MLB", "Global Selling · CBT", "México · MLM"]);
   });
 
-  it("enables Connect only with a numeric client id and a secret, trimmed", async () => {
+  it("enables Connect only with a numeric client id, a secret and a relay address, trimmed", async () => {
     const onconnect = vi.fn();
-    render(ConnectView, { sites, redirectUri, onconnect });
+    render(ConnectView, { sites, onconnect });
     const submit = screen.getByTestId(testIds.connectSubmit);
     expect(submit).toBeDisabled();
     await fireEvent.input(screen.getByTestId(testIds.connectClientId), { target: { value: "abc" } });
@@ -37,22 +39,37 @@ describe("ConnectView", () => {
     expect(submit).toBeDisabled();
     await fireEvent.input(screen.getByTestId(testIds.connectClientId), { target: { value: " 1234567890123456 " } });
     await fireEvent.change(screen.getByTestId(testIds.connectSite), { target: { value: "MLB" } });
+    expect(submit).toBeDisabled();
+    await fireEvent.input(screen.getByTestId(testIds.connectRedirectUri), { target: { value: ` ${redirectUri} ` } });
     expect(submit).toBeEnabled();
     await fireEvent.click(submit);
-    expect(onconnect).toHaveBeenCalledWith({ site: "MLB", clientId: "1234567890123456", clientSecret: "x".repeat(32) });
+    expect(onconnect).toHaveBeenCalledWith({
+      site: "MLB",
+      clientId: "1234567890123456",
+      clientSecret: "x".repeat(32),
+      redirectUri,
+    });
   });
 
-  it("shows the exact redirect URI to register", () => {
-    render(ConnectView, { sites, redirectUri });
-    expect(screen.getByTestId(testIds.connectRedirectUri)).toHaveTextContent(redirectUri);
+  it("fills the last application in again, never its secret", () => {
+    render(ConnectView, { sites, known });
+    expect(screen.getByTestId(testIds.connectRedirectUri)).toHaveValue(redirectUri);
+    expect(screen.getByTestId(testIds.connectClientId)).toHaveValue("1234567890123456");
+    expect(screen.getByTestId(testIds.connectSite)).toHaveValue("MLB");
+    expect(screen.getByTestId(testIds.connectClientSecret)).toHaveValue("");
+    expect(screen.getByTestId(testIds.connectSubmit)).toBeDisabled();
+  });
+
+  it("says so when started against a server other than Mercado Libre", () => {
+    render(ConnectView, { sites, server: "http://127.0.0.1:8090" });
+    expect(screen.getByTestId(testIds.connectServerNote)).toHaveTextContent("http://127.0.0.1:8090");
   });
 
   it("while waiting for the browser offers cancel and the paste fallback", async () => {
     const oncancel = vi.fn();
-    const onpaste = vi.fn();
+    const onpaste = vi.fn(async () => undefined);
     render(ConnectView, {
       sites,
-      redirectUri,
       phase: { kind: "waiting", authorizationUrl: "https://auth.example/authorization?x=1" },
       oncancel,
       onpaste,
@@ -66,11 +83,33 @@ describe("ConnectView", () => {
     expect(oncancel).toHaveBeenCalled();
   });
 
+  it("a refused paste says why and the attempt keeps waiting", async () => {
+    const onpaste = vi.fn(async () => {
+      throw new CommandError({ code: "state_mismatch", message: "not this attempt", details: null });
+    });
+    render(ConnectView, {
+      sites,
+      phase: { kind: "waiting", authorizationUrl: "https://auth.example/authorization?x=1" },
+      onpaste,
+    });
+    await fireEvent.input(screen.getByTestId(testIds.connectPaste), { target: { value: "https://r.example/?code=TG-1&state=x.1" } });
+    await fireEvent.click(screen.getByTestId(testIds.connectPasteSubmit));
+    expect(await screen.findByTestId(testIds.connectPasteError)).toHaveTextContent("did not belong to this attempt");
+    expect(screen.getByRole("status")).toHaveTextContent("Finish in your browser");
+  });
+
+  it("names what is wrong with the relay address", () => {
+    render(ConnectView, {
+      sites,
+      phase: { kind: "failed", code: "redirect_not_https", message: "https only" },
+    });
+    expect(screen.getByTestId(testIds.connectError)).toHaveTextContent("only sends you back to an https:// address");
+  });
+
   it("turns each failure code into a sentence, in the seller's language", () => {
     i18n.locale = "pt-BR";
     render(ConnectView, {
       sites,
-      redirectUri,
       phase: { kind: "failed", code: "authorization_denied", message: "access_denied" },
     });
     expect(screen.getByTestId(testIds.connectError)).toHaveTextContent("O acesso foi negado no Mercado Livre");
@@ -79,7 +118,6 @@ describe("ConnectView", () => {
   it("an unknown failure still says what happened, as text", () => {
     render(ConnectView, {
       sites,
-      redirectUri,
       phase: { kind: "failed", code: "weird", message: "<b>boom</b>" },
     });
     const error = screen.getByTestId(testIds.connectError);
@@ -88,13 +126,13 @@ describe("ConnectView", () => {
   });
 
   it("warns when secrets cannot outlive this run", () => {
-    render(ConnectView, { sites, redirectUri, secretsPersistent: false });
+    render(ConnectView, { sites, secretsPersistent: false });
     expect(screen.getByRole("note")).toHaveTextContent("connect again after restarting");
   });
 
   it("offers the demo", async () => {
     const ondemo = vi.fn();
-    render(ConnectView, { sites, redirectUri, ondemo });
+    render(ConnectView, { sites, ondemo });
     await fireEvent.click(screen.getByTestId(testIds.connectDemo));
     expect(ondemo).toHaveBeenCalled();
   });

@@ -48,8 +48,22 @@ function isMeliErrorCode(code: string): code is MeliErrorCode {
   return Object.prototype.hasOwnProperty.call(SENTENCES, code);
 }
 
+/** The connect form's and the shell's own codes (not Mercado Libre's), each with its sentence. */
+const FORM_CODES = new Set([
+  "invalid_site",
+  "invalid_client_id",
+  "invalid_client_secret",
+  "redirect_missing",
+  "redirect_not_https",
+  "redirect_fragment",
+  "redirect_spaces",
+  "redirect_invalid",
+  "no_attempt",
+]);
+
 /** A connect failure as a sentence in the seller's language, by its stable code. */
 export function connectError(code: string, message: string): string {
+  if (FORM_CODES.has(code)) return t(`connect.error.${code}` as MessageKey, { message });
   const key = isMeliErrorCode(code) ? SENTENCES[code] : null;
   return key ? t(key, { message }) : t("connect.error.other", { message });
 }

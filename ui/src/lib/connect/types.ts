@@ -11,6 +11,8 @@ export interface ConnectRequest {
   site: string;
   clientId: string;
   clientSecret: string;
+  /** The seller's hosted relay page, exactly as registered. */
+  redirectUri: string;
 }
 
 export type ConnectPhase =

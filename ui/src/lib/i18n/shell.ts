@@ -10,6 +10,7 @@ export const shellEn = {
   "accounts.connect_another": "Connect another account",
   "accounts.disconnect": "Disconnect",
   "accounts.disconnect_confirm": "Disconnect {name}? Its leads and chats stay readable here.",
+  "accounts.disconnect_keep": "Keep connected",
   "accounts.disabled": "Lead source disabled",
   "accounts.back": "Back to the board",
 } as const;
@@ -26,6 +27,7 @@ export const shellEs = {
   "accounts.connect_another": "Conectar otra cuenta",
   "accounts.disconnect": "Desconectar",
   "accounts.disconnect_confirm": "¿Desconectar {name}? Sus leads y chats siguen disponibles aquí.",
+  "accounts.disconnect_keep": "Mantener conectada",
   "accounts.disabled": "Fuente del lead desactivada",
   "accounts.back": "Volver al tablero",
 } satisfies ShellMessages;
@@ -40,6 +42,7 @@ export const shellPt = {
   "accounts.connect_another": "Conectar outra conta",
   "accounts.disconnect": "Desconectar",
   "accounts.disconnect_confirm": "Desconectar {name}? Os leads e as conversas continuam disponíveis aqui.",
+  "accounts.disconnect_keep": "Manter conectada",
   "accounts.disabled": "Fonte do lead desativada",
   "accounts.back": "Voltar ao quadro",
 } satisfies ShellMessages;
