@@ -132,7 +132,9 @@ impl Bucket {
                     waiter = Some(InteractiveWaiter { bucket: self });
                 }
                 let missing = (1.0 - s.tokens).max(0.0);
-                let until_token = Duration::from_secs_f64(missing / self.per_second);
+                // A budget of zero per minute divides by zero: wait a minute, never panic.
+                let until_token = Duration::try_from_secs_f64(missing / self.per_second)
+                    .unwrap_or(Duration::from_secs(60));
                 // Background callers recheck soon in case the interactive queue drained.
                 if may_take {
                     until_token
