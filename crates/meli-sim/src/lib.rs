@@ -125,6 +125,7 @@ mod scenario;
 mod server;
 mod sites;
 mod state;
+mod switches;
 mod time_fmt;
 mod tokens;
 mod users;
@@ -144,6 +145,7 @@ pub use request_log::LoggedRequest;
 pub use scenario::{
     CreatedSale, Landmarks, NewSale, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB,
 };
+pub use switches::{SwitchChange, SwitchState};
 pub use tokens::TokenPair;
 
 use clock::SimClock;
@@ -186,6 +188,7 @@ impl Simulator {
             log: request_log::RequestLog::new(),
             rate: rate_limit::RateLimiter::new(config.rate_limit),
             live: Mutex::new(None),
+            switches: switches::Switches::default(),
             world: Mutex::new(world),
             clock,
             config,

@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod board;
 pub mod buyers;
 mod cached;
+pub mod chat_failures;
 pub mod conversation;
 pub mod cursors;
 pub mod leads;
