@@ -79,7 +79,10 @@ impl AccountSync {
             })
             .await?;
         let target = target.ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
-        self.read_conversation(&target, !synced, true, true).await?;
+        // A chat that cannot be read is recorded, and the lead pane says so; opening it is
+        // not an error of its own.
+        self.read_conversation(&target, !synced, true, false)
+            .await?;
         self.flush(true);
         Ok(())
     }
@@ -95,7 +98,7 @@ impl AccountSync {
         opened: bool,
         or_fail: bool,
     ) -> Result<Fetched> {
-        if self.messages_blocked() && !or_fail {
+        if self.messages_blocked() && !or_fail && !opened {
             // Mercado Libre refuses every messaging call of this pass: asking for the other
             // chats would only be refused too. None is marked read; a later pass reads them.
             return Ok(Fetched::default());
@@ -129,8 +132,7 @@ impl AccountSync {
         );
         self.leads_changed([target.lead_id]);
         if or_fail {
-            // The seller asked for this chat, or the outbox needs it fresh: they get the
-            // error, the card the record.
+            // The outbox needs the chat fresh: it gets the error, the card the record.
             return Err(err);
         }
         Ok(Fetched::default())
