@@ -75,7 +75,7 @@ impl AccountSync {
     ) -> Result<()> {
         let now = self.now();
         self.store
-            .write_async(move |tx| {
+            .write_durable_async(move |tx| {
                 outbox_store::transition(tx, id, to, reason.as_deref(), None, now)
             })
             .await?;
@@ -106,7 +106,7 @@ impl AccountSync {
         let now = self.now();
         let found = self
             .store
-            .write_async(move |tx| {
+            .write_durable_async(move |tx| {
                 let since = sync_writes::outbox_created_at(tx, id)?;
                 let text = (!template).then_some(text.as_str());
                 let found = sync_writes::find_sent(tx, lead_id, text, since)?;
@@ -240,7 +240,7 @@ impl AccountSync {
                 let meli_id = message.id.clone();
                 let now = self.now();
                 self.store
-                    .write_async(move |tx| {
+                    .write_durable_async(move |tx| {
                         messages::apply_page(tx, lead_id, &incoming)?;
                         outbox_store::transition(
                             tx,
