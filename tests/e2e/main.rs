@@ -6,6 +6,7 @@ mod chat;
 mod files;
 mod filters;
 mod guide;
+mod hard_edges;
 mod harness;
 mod offline;
 mod real_connect;

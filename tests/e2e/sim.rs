@@ -127,6 +127,16 @@ impl Sim {
             .collect()
     }
 
+    /// One conversation's reads fail for ever with `status` (the rest of the API answers),
+    /// as a pack of the real API sometimes does.
+    pub async fn fault_pack(&self, conversation: u64, status: u16) {
+        self.post(
+            &format!("/_sim/packs/{conversation}/faults"),
+            json!({ "status": status }),
+        )
+        .await;
+    }
+
     /// Mercado Libre stops answering: every API connection is dropped unanswered (the
     /// control API keeps working), until [`Sim::back_online`].
     pub async fn go_offline(&self) {

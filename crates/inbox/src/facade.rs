@@ -194,6 +194,17 @@ impl Inbox {
             .await
     }
 
+    /// Chats the sync could not read from Mercado Libre lately, with why and when each is
+    /// tried again (for the sync health view), of one account or all.
+    pub async fn failing_chats(
+        &self,
+        account: Option<i64>,
+    ) -> Result<Vec<crate::ipc::ChatReadFailure>> {
+        self.store
+            .read_async(move |c| crate::store::chat_failures::list(c, account))
+            .await
+    }
+
     pub async fn stats(&self, account: Option<i64>) -> Result<Stats> {
         self.store
             .read_async(move |c| stats::stats(c, account))

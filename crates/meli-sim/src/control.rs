@@ -390,6 +390,48 @@ impl Control {
         self.shared.faults.add(rule);
     }
 
+    /// Makes one conversation's message reads fail with `kind`, `times` times or for ever
+    /// (`None`), whatever else the tests injected. Applies to the conversation's own path,
+    /// `/messages/packs/{pack or lone order}/…`.
+    pub fn fault_pack(
+        &self,
+        pack_or_order: u64,
+        kind: crate::faults::FaultKind,
+        times: Option<u32>,
+    ) -> Result<(), SimError> {
+        let key = self.key(pack_or_order)?;
+        let prefix = pack_fault_prefix(key);
+        self.shared.faults.remove_prefix(&prefix);
+        self.shared.faults.add(FaultRule {
+            path_prefix: prefix,
+            method: Some("GET".into()),
+            kind,
+            times,
+            rate_percent: if times.is_none() { Some(100) } else { None },
+        });
+        Ok(())
+    }
+
+    /// Lifts what [`Control::fault_pack`] set for the conversation.
+    pub fn lift_pack_fault(&self, pack_or_order: u64) -> Result<(), SimError> {
+        let key = self.key(pack_or_order)?;
+        self.shared.faults.remove_prefix(&pack_fault_prefix(key));
+        Ok(())
+    }
+
+    /// The hard-edge switches now.
+    pub fn switches(&self) -> crate::switches::SwitchState {
+        self.shared.switches.get()
+    }
+
+    /// Turns hard-edge switches on or off; returns them all.
+    pub fn set_switches(
+        &self,
+        change: &crate::switches::SwitchChange,
+    ) -> crate::switches::SwitchState {
+        self.shared.switches.apply(change)
+    }
+
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
     }
@@ -415,4 +457,8 @@ impl Control {
     pub fn set_live(&self, interval: Option<Duration>) {
         *self.shared.live.lock().unwrap_or_else(|e| e.into_inner()) = interval;
     }
+}
+
+fn pack_fault_prefix(key: u64) -> String {
+    format!("/messages/packs/{key}/")
 }

@@ -15,11 +15,12 @@ use serde_json::{json, Value};
 use crate::config::RateLimit;
 use crate::control::{Control, SimSummary, Upload};
 use crate::error::SimError;
-use crate::faults::FaultRule;
+use crate::faults::{FaultKind, FaultRule};
 use crate::model::OrderStatus;
 use crate::request_log::LoggedRequest;
 use crate::scenario::{CreatedSale, NewSale};
 use crate::state::Shared;
+use crate::switches::{SwitchChange, SwitchState};
 use crate::tokens::TokenPair;
 
 type Ctl = State<Arc<Shared>>;
@@ -48,6 +49,11 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/packs/{id}/block", post(block).delete(unblock))
         .route("/_sim/packs/{id}/flags", post(flags))
         .route("/_sim/packs/{id}/caps", post(caps))
+        .route(
+            "/_sim/packs/{id}/faults",
+            post(pack_fault).delete(lift_pack_fault),
+        )
+        .route("/_sim/switches", get(switches).post(set_switches))
         .route("/_sim/revoke", post(revoke))
         .route("/_sim/login", post(login))
         .route("/_sim/pkce", post(pkce))
@@ -187,6 +193,49 @@ struct CapBody {
 async fn caps(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<CapBody>) -> Done {
     control(s).set_cap(id, &body.option_id, body.cap_available)?;
     ok()
+}
+
+/// `{"status": 451}` or `{"malformed": true}`, with `times` (absent: for ever).
+#[derive(Deserialize)]
+struct PackFaultBody {
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    malformed: bool,
+    #[serde(default)]
+    times: Option<u32>,
+}
+
+async fn pack_fault(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<PackFaultBody>) -> Done {
+    let kind = match (body.status, body.malformed) {
+        (Some(status), false) if (400..=599).contains(&status) => FaultKind::Status {
+            status,
+            message: body.message,
+        },
+        (None, true) => FaultKind::MalformedJson,
+        _ => {
+            return Err(SimError::InvalidControl(
+                "give either a status between 400 and 599 or malformed: true".into(),
+            ))
+        }
+    };
+    control(s).fault_pack(id, kind, body.times)?;
+    ok()
+}
+
+async fn lift_pack_fault(State(s): Ctl, Path(id): Path<u64>) -> Done {
+    control(s).lift_pack_fault(id)?;
+    ok()
+}
+
+async fn switches(State(s): Ctl) -> Json<SwitchState> {
+    Json(control(s).switches())
+}
+
+async fn set_switches(State(s): Ctl, Json(change): Json<SwitchChange>) -> Json<SwitchState> {
+    Json(control(s).set_switches(&change))
 }
 
 async fn revoke(State(s): Ctl, Json(body): Json<UserBody>) -> Done {

@@ -26,6 +26,14 @@ pub enum FaultKind {
     MalformedJson,
     /// The real handler runs, but only the first half of its body is sent.
     TruncatedBody,
+    /// Answers `status` with the standard error body (a 400, 410, 451, 5xx… that one resource
+    /// keeps giving, whatever is asked).
+    Status {
+        status: u16,
+        /// The body's `message`; by default the status's own words.
+        #[serde(default)]
+        message: Option<String>,
+    },
     /// The real handler runs and its JSON is rewritten the ways Mercado Libre's varies: numeric
     /// ids become strings, `status` values upper case, optional fields null or missing, and an
     /// unknown field appears.
@@ -128,6 +136,14 @@ impl Faults {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(rule);
+    }
+
+    /// Removes the rules whose prefix is exactly `path_prefix` (lifts one pack's faults).
+    pub fn remove_prefix(&self, path_prefix: &str) {
+        self.rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|r| r.path_prefix != path_prefix);
     }
 
     pub fn clear(&self) {

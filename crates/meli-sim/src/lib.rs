@@ -127,6 +127,7 @@ mod scenario;
 mod server;
 mod sites;
 mod state;
+mod switches;
 mod time_fmt;
 mod tokens;
 mod users;
@@ -146,6 +147,7 @@ pub use ids::{Landmarks, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SEL
 pub use model::{App, LogisticType, OrderStatus, ShipmentStatus, SITE_CLIENT_ID};
 pub use request_log::LoggedRequest;
 pub use scenario::{CreatedSale, NewSale};
+pub use switches::{SwitchChange, SwitchState};
 pub use tokens::TokenPair;
 
 use clock::SimClock;
@@ -188,6 +190,7 @@ impl Simulator {
             log: request_log::RequestLog::new(),
             rate: rate_limit::RateLimiter::new(config.rate_limit),
             live: Mutex::new(None),
+            switches: switches::Switches::default(),
             world: Mutex::new(world),
             clock,
             config,

@@ -59,6 +59,14 @@ pub fn api(shared: Arc<Shared>) -> Router {
         )
         .route_layer(middleware::from_fn_with_state(
             shared.clone(),
+            server::endless_paging,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            shared.clone(),
+            server::messages_permission,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            shared.clone(),
             server::limit_rate,
         ));
     // The token endpoint is not part of the messaging rate limits.

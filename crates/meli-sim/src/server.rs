@@ -141,6 +141,18 @@ pub async fn inject_faults(
                 .insert(FaultApplied("server_error"));
             response
         }
+        FaultKind::Status { status, message } => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let error = code
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_ascii_lowercase()
+                .replace(' ', "_");
+            let message = message.unwrap_or_else(|| format!("{error} (simulated)"));
+            let mut response = ApiError::standard(code, &error, message).into_response();
+            response.extensions_mut().insert(FaultApplied("status"));
+            response
+        }
         FaultKind::Slow { delay_ms } => {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             let mut response = next.run(req).await;
@@ -201,6 +213,65 @@ pub async fn inject_faults(
             Response::from_parts(parts, Body::from(cut))
         }
     }
+}
+
+/// Without the Messages permission every messaging call is refused for the whole
+/// application, with the application-level body (not the per-resource one that says a pack
+/// is not the seller's).
+pub async fn messages_permission(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().starts_with("/messages") && !shared.switches.get().messages_scope {
+        let body = serde_json::json!({
+            "status": 403,
+            "error": "access_denied",
+            "message": "access to the requested resource is forbidden",
+            "code": "FORBIDDEN",
+        });
+        return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+    }
+    next.run(req).await
+}
+
+/// The endless-paging quirk: the first page for any offset, and a `total` of 10^9.
+pub async fn endless_paging(
+    State(shared): State<Arc<Shared>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    let paged = path == "/orders/search"
+        || (path.starts_with("/messages/packs/") && req.method() == axum::http::Method::GET);
+    if !paged || !shared.switches.get().endless_paging {
+        return next.run(req).await;
+    }
+    let query: String = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.starts_with("offset="))
+        .collect::<Vec<_>>()
+        .join("&");
+    if let Ok(uri) = format!("{path}?{query}").parse() {
+        *req.uri_mut() = uri;
+    }
+    let response = next.run(req).await;
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(mut json) => {
+            if let Some(paging) = json.get_mut("paging").and_then(|p| p.as_object_mut()) {
+                paging.insert("total".into(), serde_json::json!(1_000_000_000u64));
+            }
+            Body::from(json.to_string())
+        }
+        Err(_) => Body::from(bytes),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }
 
 /// 500/min reads and 500/min writes per application (configurable).

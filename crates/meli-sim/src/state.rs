@@ -26,6 +26,8 @@ pub struct Shared {
     pub rate: RateLimiter,
     /// How often live buyers act; `None` when they don't.
     pub live: Mutex<Option<std::time::Duration>>,
+    /// The hard edges of the real API, off unless a test turns them on.
+    pub switches: crate::switches::Switches,
 }
 
 impl Shared {

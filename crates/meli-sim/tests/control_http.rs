@@ -195,3 +195,101 @@ async fn an_action_guide_cap_is_set_over_http() {
     .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn one_pack_fails_for_ever_or_n_times_until_lifted() {
+    let h = Harness::empty().await;
+    let mut keys = Vec::new();
+    for _ in 0..2 {
+        let sale = control(
+            &h,
+            "/_sim/sales",
+            json!({ "seller_id": SELLER_MLA, "status": "paid", "logistic_type": "custom" }),
+        )
+        .await;
+        keys.push(sale["conversation_id"].as_u64().expect("id"));
+    }
+    let (bad, good) = (keys[0], keys[1]);
+    control(
+        &h,
+        &format!("/_sim/packs/{bad}/faults"),
+        json!({ "status": 451 }),
+    )
+    .await;
+    for _ in 0..3 {
+        let (status, body) = send(h.get(&conversation(bad, SELLER_MLA))).await;
+        assert_eq!(status, 451, "{body}");
+        assert_eq!(send(h.get(&conversation(good, SELLER_MLA))).await.0, 200);
+    }
+    // A malformed body twice, then the real answer.
+    control(
+        &h,
+        &format!("/_sim/packs/{bad}/faults"),
+        json!({ "malformed": true, "times": 2 }),
+    )
+    .await;
+    for _ in 0..2 {
+        let response = h
+            .get(&conversation(bad, SELLER_MLA))
+            .send()
+            .await
+            .expect("response");
+        let text = response.text().await.expect("body");
+        assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+    }
+    assert_eq!(send(h.get(&conversation(bad, SELLER_MLA))).await.0, 200);
+
+    control(
+        &h,
+        &format!("/_sim/packs/{bad}/faults"),
+        json!({ "status": 500 }),
+    )
+    .await;
+    assert_eq!(send(h.get(&conversation(bad, SELLER_MLA))).await.0, 500);
+    let (status, _) = send(h.http.delete(h.url(&format!("/_sim/packs/{bad}/faults")))).await;
+    assert_eq!(status, 200);
+    assert_eq!(send(h.get(&conversation(bad, SELLER_MLA))).await.0, 200);
+
+    let (status, _) = send(
+        h.http
+            .post(h.url(&format!("/_sim/packs/{bad}/faults")))
+            .json(&json!({ "status": 200 })),
+    )
+    .await;
+    assert_eq!(status, 400, "only error statuses");
+}
+
+#[tokio::test]
+async fn without_the_messages_permission_every_messaging_call_is_refused_for_the_app() {
+    let h = Harness::empty().await;
+    let sale = control(
+        &h,
+        "/_sim/sales",
+        json!({ "seller_id": SELLER_MLA, "status": "paid", "logistic_type": "custom" }),
+    )
+    .await;
+    let key = sale["conversation_id"].as_u64().expect("id");
+    let (_, switches) = send(h.http.get(h.url("/_sim/switches"))).await;
+    assert_eq!(switches["messages_scope"], true, "off in the plain world");
+    let answer = control(&h, "/_sim/switches", json!({ "messages_scope": false })).await;
+    assert_eq!(answer["messages_scope"], false);
+    for path in [
+        conversation(key, SELLER_MLA),
+        "/messages/unread?role=seller&tag=post_sale".to_owned(),
+        format!("/messages/action_guide/packs/{key}?tag=post_sale"),
+    ] {
+        let (status, body) = send(h.get(&path)).await;
+        assert_eq!(status, 403, "{path}");
+        assert_eq!(body["error"], "access_denied", "{path}: {body}");
+        assert!(
+            !body.to_string().contains("invalid for resource"),
+            "not the per-resource body: {body}"
+        );
+    }
+    let (status, _) = send(h.get("/users/me")).await;
+    assert_eq!(status, 200, "the rest of the API answers");
+    let (status, _) = send(h.get(&format!("/orders/search?seller={SELLER_MLA}"))).await;
+    assert_eq!(status, 200, "orders keep working");
+    control(&h, "/_sim/switches", json!({ "messages_scope": true })).await;
+    assert_eq!(send(h.get(&conversation(key, SELLER_MLA))).await.0, 200);
+}

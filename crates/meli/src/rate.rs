@@ -130,8 +130,9 @@ impl Bucket {
             return Ok(());
         }
         let missing = (1.0 - s.tokens).max(0.0);
+        // A budget of zero per minute divides by zero: wait a minute, never panic.
         let until_token = Duration::try_from_secs_f64(missing / self.per_second)
-            .unwrap_or(Duration::from_secs(1));
+            .unwrap_or(Duration::from_secs(60));
         // Background callers recheck soon in case the interactive queue drained.
         Err(if may_take {
             until_token

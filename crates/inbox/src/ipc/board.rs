@@ -65,6 +65,32 @@ pub struct LeadSummary {
     /// The column key (`system:paid`, `custom:7`).
     pub stage_key: String,
     pub archived: bool,
+    /// Mercado Libre kept refusing to give this chat: the card carries a small mark.
+    pub read_failed: bool,
+}
+
+/// A chat the sync could not read from Mercado Libre, and when it tries again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "ChatReadFailure.ts")]
+pub struct ChatReadFailure {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// The pack or order number.
+    pub name: String,
+    /// The error's stable code (`server`, `decode`, `buyer_unavailable`, …): the UI words the
+    /// reason by it.
+    pub code: String,
+    /// The HTTP status Mercado Libre answered, when it answered one.
+    pub status: Option<u16>,
+    /// The error as the client described it, in English, for the log and support.
+    pub detail: String,
+    pub failures: u32,
+    pub first_failed_at: String,
+    pub last_failed_at: String,
+    pub next_try_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -125,6 +151,8 @@ pub struct LeadCard {
     pub source_disabled: bool,
     /// The sale's page on the account's Mercado Libre site, to open in the browser.
     pub sale_url: Option<String>,
+    /// The sync could not read this chat lately: why, and when it tries again.
+    pub read_failure: Option<ChatReadFailure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -12,8 +12,8 @@ mod send;
 mod settings;
 
 pub use board::{
-    AccountDto, BoardFilter, CardOrder, ColumnPage, LeadCard, LeadSummary, MoneyDto, OrderLine,
-    ShipmentDto, StageCount, Stats,
+    AccountDto, BoardFilter, CardOrder, ChatReadFailure, ColumnPage, LeadCard, LeadSummary,
+    MoneyDto, OrderLine, ShipmentDto, StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use codes::MeliErrorCode;
@@ -101,6 +101,11 @@ pub enum SyncStatus {
         since: String,
     },
     AuthExpired {
+        account: String,
+    },
+    /// Mercado Libre does not let the application read messages for this account: the
+    /// seller gives it the Messages permission in the developer center, then retries.
+    MessagesRefused {
         account: String,
     },
 }

@@ -195,8 +195,28 @@ CREATE INDEX leads_filtered ON leads
     WHERE archived_at IS NULL;
 "#;
 
+// One conversation Mercado Libre keeps refusing (a 5xx for ever, a body that no longer
+// parses) must not stop the account: it gets its own failure record and backoff, and the sync
+// goes on with the others. `lead_id` serves the board's mark and the lead pane's message.
+const V3: &str = r#"
+CREATE TABLE chat_failures (
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    conversation_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    status INTEGER,
+    detail TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    first_failed_at INTEGER NOT NULL,
+    last_failed_at INTEGER NOT NULL,
+    next_try_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, conversation_id)
+) STRICT;
+CREATE INDEX chat_failures_by_lead ON chat_failures (lead_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1).foreign_key_check(), M::up(V2)])
+    Migrations::new(vec![M::up(V1).foreign_key_check(), M::up(V2), M::up(V3)])
 }
 
 #[cfg(test)]

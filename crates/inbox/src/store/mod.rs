@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod board;
 pub mod buyers;
 mod cached;
+pub mod chat_failures;
 pub mod conversation;
 pub mod cursors;
 pub mod leads;
@@ -104,6 +105,35 @@ impl Store {
         Ok(value)
     }
 
+    /// [`Store::write`] committed with `synchronous=FULL`: the commit is on disk before this
+    /// returns, so a power cut cannot undo it. For the outbox's state changes (a draft marked
+    /// `sending` must never come back `pending` and be posted twice); the bulk of the sync's
+    /// writes keep `NORMAL`, which WAL makes safe against corruption but not against losing
+    /// the last commits.
+    pub fn write_durable<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.inner.writer.lock().map_err(poisoned)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let outcome = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        outcome
+    }
+
+    pub async fn write_durable_async<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write_durable(f))
+            .await
+            .map_err(|e| InboxError::task("database", &e))?
+    }
+
     /// Folds the write-ahead log into the database file and truncates it (on quit, or
     /// before measuring the file).
     pub fn checkpoint(&self) -> Result<()> {
@@ -182,6 +212,24 @@ mod tests {
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
         assert_eq!(sync, 1, "NORMAL");
+    }
+
+    #[test]
+    fn durable_writes_commit_with_full_sync_and_the_rest_keep_normal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("inbox.sqlite")).expect("opens");
+        let level = |tx: &Transaction| -> Result<i64> {
+            Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
+        };
+        assert_eq!(store.write_durable(level).expect("writes"), 2, "FULL");
+        assert_eq!(store.write(level).expect("writes"), 1, "NORMAL again");
+        let failed: Result<()> = store.write_durable(|_| Err(InboxError::InvalidInput("x".into())));
+        assert!(failed.is_err());
+        assert_eq!(
+            store.write(level).expect("writes"),
+            1,
+            "NORMAL after a failure"
+        );
     }
 
     #[test]

@@ -23,12 +23,22 @@ use crate::ipc::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub const LEAD_HITS: u32 = 20;
 pub const MESSAGE_HITS: u32 = 50;
 const MIN_PREFIX_CHARS: usize = 3;
+/// Words of a search beyond these are ignored: a pasted page must not become a query of
+/// thousands of terms.
+const MAX_WORDS: usize = 32;
 
 /// Builds an FTS5 query from what the seller typed; `None` when there is nothing to search.
 pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
+    // Control characters (a NUL ends an FTS5 string early: "unterminated string") separate
+    // words like spaces; text pasted from anywhere searches or finds nothing, never fails.
+    let input: String = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let words: Vec<&str> = input
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(MAX_WORDS)
         .collect();
     let last = words.len().checked_sub(1)?;
     let terms: Vec<String> = words

@@ -31,6 +31,16 @@ pub struct AccountSync {
     events: EventBus,
     states: Arc<AccountStates>,
     batch: Mutex<(Batcher, Instant)>,
+    messages: Mutex<MessagesAccess>,
+}
+
+/// How the messaging calls of the current pass went: when every one is refused with a 403
+/// that does not name the resource, it is the application (or the seller) that Mercado
+/// Libre refuses, not one chat.
+#[derive(Debug, Default, Clone, Copy)]
+struct MessagesAccess {
+    read: u32,
+    refused: u32,
 }
 
 impl std::fmt::Debug for AccountSync {
@@ -70,6 +80,7 @@ impl AccountSync {
             events: parts.events,
             states: parts.states,
             batch: Mutex::new((Batcher::default(), Instant::now())),
+            messages: Mutex::new(MessagesAccess::default()),
         }
     }
 
@@ -118,6 +129,74 @@ impl AccountSync {
         self.events.publish(events);
     }
 
+    fn with_messages<T>(&self, f: impl FnOnce(&mut MessagesAccess) -> T) -> T {
+        f(&mut self.messages.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// A pass starts: the count of refused messaging calls starts over.
+    pub(crate) fn begin_pass(&self) {
+        self.with_messages(|m| *m = MessagesAccess::default());
+    }
+
+    /// A messaging call was answered.
+    pub(crate) fn messages_read(&self) {
+        self.with_messages(|m| m.read = m.read.saturating_add(1));
+    }
+
+    /// A messaging call was refused with a 403 that does not name the resource.
+    pub(crate) fn messages_refused(&self) {
+        self.with_messages(|m| m.refused = m.refused.saturating_add(1));
+    }
+
+    /// Every messaging call of this pass so far was refused (and at least two were: the
+    /// unread list and a chat): the rest would be too, so the pass stops asking.
+    pub(crate) fn messages_blocked(&self) -> bool {
+        self.with_messages(|m| m.read == 0 && m.refused >= 2)
+    }
+
+    /// The pass asked and every messaging call was refused: the application lacks the
+    /// Messages permission, or Mercado Libre refuses messaging to it or the seller.
+    pub(crate) fn messages_refused_for_app(&self) -> bool {
+        self.with_messages(|m| m.read == 0 && m.refused > 0)
+    }
+
+    /// The chats refused during a pass that turned out to be refused as a whole lose their
+    /// failure records: they were never the chats' fault, and once messaging works they are
+    /// read at once rather than after a backoff.
+    pub(crate) async fn forget_refused_chats(&self) {
+        let account = self.account_id;
+        let forgotten = self
+            .store
+            .write_async(move |tx| {
+                crate::store::chat_failures::clear_code(tx, account, "forbidden")
+            })
+            .await;
+        match forgotten {
+            Ok(leads) => self.leads_changed(leads),
+            Err(err) => tracing::warn!(%err, "could not clear the refused chats"),
+        }
+    }
+
+    /// The unread list, or an empty one when Mercado Libre refuses messaging to the
+    /// application (orders and the board keep working meanwhile).
+    pub(crate) async fn unread_or_refused(&self) -> Result<meli::models::Unread> {
+        match self.request(|| self.client.unread()).await {
+            Ok(unread) => {
+                self.messages_read();
+                Ok(unread)
+            }
+            Err(InboxError::Meli(err)) if is_app_refusal(&err) => {
+                tracing::warn!(account = self.account_id, %err, "messages refused for the application");
+                self.messages_refused();
+                Ok(meli::models::Unread {
+                    user_id: None,
+                    results: Vec::new(),
+                })
+            }
+            Err(err) => Err(err),
+        }
+    }
+
     /// Runs a request, trying again when the answer did not parse (a proxy's error page, a
     /// truncated body): the client retries transport errors itself but not those.
     pub(crate) async fn request<T, F, Fut>(&self, mut call: F) -> Result<T>
@@ -137,4 +216,10 @@ impl AccountSync {
             }
         }
     }
+}
+
+/// A 403 that refuses more than the one resource asked for (see
+/// [`MeliError::refuses_only_this_resource`]).
+pub(crate) fn is_app_refusal(err: &MeliError) -> bool {
+    matches!(err, MeliError::Forbidden { .. }) && !err.refuses_only_this_resource()
 }

@@ -6,13 +6,16 @@ use meli::models::PackMessages;
 use meli::{MeliError, MessagesPage};
 use serde_json::{json, Value};
 
-use super::account::AccountSync;
+use super::account::{is_app_refusal, AccountSync};
 use crate::error::{InboxError, Result};
 use crate::events::BuyerMessageNote;
 use crate::incoming::IncomingConversation;
 use crate::rules::{ActionGuide, GuideOption, OptionKind};
+use crate::store::chat_failures::{self, Failure};
 use crate::store::sync_writes::{self, ConversationTarget};
 use crate::store::{conversation, leads, messages};
+
+use super::paging::Paging;
 
 /// Mercado Libre's page size for conversations.
 const PAGE: u32 = 50;
@@ -43,7 +46,16 @@ impl AccountSync {
         target: &ConversationTarget,
         full: bool,
     ) -> Result<Fetched> {
-        self.read_conversation(target, full, false).await
+        self.read_conversation(target, full, false, false).await
+    }
+
+    /// The same, but a chat that cannot be read is an error (recorded against the chat as
+    /// well): the outbox judges a draft, or settles an unknown send, only on a fresh read.
+    pub(crate) async fn fetch_conversation_or_fail(
+        &self,
+        target: &ConversationTarget,
+    ) -> Result<Fetched> {
+        self.read_conversation(target, false, false, true).await
     }
 
     /// The seller opened the chat: read it first in line, marking it read on Mercado Libre
@@ -67,12 +79,66 @@ impl AccountSync {
             })
             .await?;
         let target = target.ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
-        self.read_conversation(&target, !synced, true).await?;
+        // A chat that cannot be read is recorded, and the lead pane says so; opening it is
+        // not an error of its own.
+        self.read_conversation(&target, !synced, true, false)
+            .await?;
         self.flush(true);
         Ok(())
     }
 
+    /// Reads the conversation; an error that concerns only this chat (a status Mercado Libre
+    /// keeps answering for it, a body that does not parse) is recorded against the chat with
+    /// its own backoff and the sync goes on. Errors of the account or the network (refused
+    /// authorization, no connection, throttling, the store) stop the pass as before.
     async fn read_conversation(
+        &self,
+        target: &ConversationTarget,
+        full: bool,
+        opened: bool,
+        or_fail: bool,
+    ) -> Result<Fetched> {
+        if self.messages_blocked() && !or_fail && !opened {
+            // Mercado Libre refuses every messaging call of this pass: asking for the other
+            // chats would only be refused too. None is marked read; a later pass reads them.
+            return Ok(Fetched::default());
+        }
+        let err = match self.read_conversation_once(target, full, opened).await {
+            Ok(fetched) => {
+                self.messages_read();
+                return Ok(fetched);
+            }
+            Err(err) => err,
+        };
+        if matches!(&err, InboxError::Meli(e) if is_app_refusal(e)) {
+            self.messages_refused();
+        }
+        let Some(failure) = chat_failure(&err) else {
+            return Err(err);
+        };
+        let (account, now, target_owned) = (self.account_id, self.now(), target.clone());
+        let (base, max) = (self.config.chat_retry_base, self.config.chat_retry_max);
+        let next = self
+            .store
+            .write_async(move |tx| {
+                chat_failures::record(tx, account, &target_owned, &failure, now, base, max)
+            })
+            .await?;
+        tracing::warn!(
+            conversation = target.conversation_id,
+            %err,
+            %next,
+            "conversation could not be read; the sync goes on without it"
+        );
+        self.leads_changed([target.lead_id]);
+        if or_fail {
+            // The outbox needs the chat fresh: it gets the error, the card the record.
+            return Err(err);
+        }
+        Ok(Fetched::default())
+    }
+
+    async fn read_conversation_once(
         &self,
         target: &ConversationTarget,
         full: bool,
@@ -86,6 +152,7 @@ impl AccountSync {
         let mut offset = 0;
         let mut raw_messages = Vec::new();
         let mut status = None;
+        let mut paging = Paging::default();
         loop {
             let page_request = MessagesPage {
                 offset,
@@ -98,7 +165,13 @@ impl AccountSync {
                 .await
             {
                 Ok(page) => page,
-                Err(InboxError::Meli(MeliError::NotFound { .. } | MeliError::Forbidden { .. })) => {
+                // Not found, or not this seller's: nothing to read, ever. A 403 that refuses
+                // the application or the seller as a whole is another matter (the caller
+                // records it; the pass decides whether it is the application's).
+                Err(InboxError::Meli(err))
+                    if matches!(err, MeliError::NotFound { .. })
+                        || err.refuses_only_this_resource() =>
+                {
                     tracing::warn!(
                         conversation = target.conversation_id,
                         "conversation not readable; skipped"
@@ -127,10 +200,16 @@ impl AccountSync {
                     })
                     .await?;
             }
-            raw_messages.extend(page.messages.into_iter().map(|m| m.raw));
-            offset = offset.saturating_add(count);
             let total = page.paging.total.unwrap_or(0);
-            if count == 0 || u64::from(offset) >= total || reached_known {
+            let fresh = paging.take(page.messages.iter().map(|m| m.id.clone()), total, PAGE);
+            raw_messages.extend(
+                page.messages
+                    .into_iter()
+                    .filter(|m| fresh.contains(&m.id))
+                    .map(|m| m.raw),
+            );
+            offset = offset.saturating_add(count);
+            if count == 0 || u64::from(offset) >= total || reached_known || paging.exhausted() {
                 break;
             }
         }
@@ -165,6 +244,7 @@ impl AccountSync {
                     outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
                 }
                 sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
+                outcome.lead_changed |= chat_failures::clear(tx, account_id, conversation_id)?;
                 let notes = if outcome.new_from_buyer > 0 {
                     notes_for(tx, lead_id, &incoming, outcome.new_from_buyer)?
                 } else {
@@ -250,6 +330,41 @@ impl AccountSync {
             .collect();
         Ok(ActionGuide::Required { options })
     }
+}
+
+/// The failure to record against one chat, or `None` when the error is the account's or the
+/// network's (those stop the pass: every other chat would fail the same way).
+fn chat_failure(err: &InboxError) -> Option<Failure> {
+    let InboxError::Meli(meli) = err else {
+        return None;
+    };
+    if meli.needs_reconnect() {
+        return None;
+    }
+    let status = match meli {
+        MeliError::Network(_)
+        | MeliError::RateLimited { .. }
+        | MeliError::TokenStore(_)
+        | MeliError::InvalidConfig(_)
+        | MeliError::OAuth { .. } => return None,
+        MeliError::Server { status, .. } | MeliError::Http { status, .. } => Some(*status),
+        MeliError::BuyerUnavailable { .. } => Some(451),
+        MeliError::Conflict { .. } => Some(409),
+        MeliError::NotFound { .. } | MeliError::InvalidOption { .. } => Some(404),
+        MeliError::Decode { .. } => None,
+        MeliError::AttachmentInvalid { .. } => Some(422),
+        MeliError::Forbidden { .. }
+        | MeliError::CapExhausted { .. }
+        | MeliError::ConversationBlocked { .. }
+        | MeliError::ActionGuideRequired { .. }
+        | MeliError::OpenConversation { .. } => Some(403),
+        _ => Some(400),
+    };
+    Some(Failure {
+        code: meli.code().to_owned(),
+        status,
+        detail: meli.to_string().chars().take(300).collect(),
+    })
 }
 
 /// Desktop notifications for the newest buyer messages just stored.

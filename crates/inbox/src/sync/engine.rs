@@ -135,9 +135,18 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
             Ok(()) => {
                 failures = 0;
                 offline_since = None;
-                sync.report(AccountState::Online {
-                    last_sync: sync.now(),
-                });
+                if sync.messages_refused_for_app() {
+                    // Orders and the board are up to date; the chats wait for the seller to
+                    // give the application the Messages permission (then "Retry").
+                    sync.forget_refused_chats().await;
+                    sync.report(AccountState::MessagesRefused {
+                        last_sync: sync.now(),
+                    });
+                } else {
+                    sync.report(AccountState::Online {
+                        last_sync: sync.now(),
+                    });
+                }
                 next = if again {
                     Instant::now()
                 } else {
@@ -205,6 +214,7 @@ fn after_failure(
 
 /// Import until done, then send what waits, then poll.
 async fn pass(sync: &AccountSync) -> Result<()> {
+    sync.begin_pass();
     sync.import().await?;
     let sent = sync.send_outbox().await?;
     sync.poll().await?;

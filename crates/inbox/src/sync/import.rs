@@ -14,7 +14,7 @@ use super::cursor;
 use super::state::AccountState;
 use crate::error::Result;
 use crate::store::sync_writes::{self, ConversationTarget};
-use crate::store::{cursors, orders};
+use crate::store::{chat_failures, cursors, orders};
 
 /// Orders per page (the API's maximum).
 pub(crate) const ORDER_PAGE: u32 = 50;
@@ -70,6 +70,7 @@ impl AccountSync {
             }
         };
         let mut order_pages_total = 0u32;
+        let mut paging = super::paging::Paging::default();
         while !state.orders_done {
             let mut query = OrderQuery::seller(self.seller_id);
             query.created_from = Some(state.from);
@@ -80,10 +81,15 @@ impl AccountSync {
             let total = u32::try_from(page.paging.total.unwrap_or(0)).unwrap_or(u32::MAX);
             order_pages_total = total.div_ceil(ORDER_PAGE).max(1);
             let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
+            paging.take(
+                page.results.iter().map(|o| o.id),
+                u64::from(total),
+                ORDER_PAGE,
+            );
             let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
             let mut next = state.clone();
             next.offset = state.offset.saturating_add(count);
-            next.orders_done = count == 0 || next.offset >= total;
+            next.orders_done = count == 0 || next.offset >= total || paging.exhausted();
             let (account, now) = (self.account_id, self.now());
             let next_text = serde_json::to_string(&next)?;
             let started = state.started;
@@ -119,13 +125,19 @@ impl AccountSync {
     /// Fetches every conversation not imported yet, unread first, then paid, then by the
     /// latest activity; progress counts order pages and conversations together.
     async fn import_conversations(&self, order_pages: u32) -> Result<()> {
-        let account = self.account_id;
+        let (account, now) = (self.account_id, self.now());
+        // A chat that failed waits out its own backoff; the poll picks it up after.
         let pending = self
             .store
-            .read_async(move |c| sync_writes::unsynced_conversations(c, account))
+            .read_async(move |c| {
+                let waiting = chat_failures::waiting(c, account, now)?;
+                let mut pending = sync_writes::unsynced_conversations(c, account)?;
+                pending.retain(|t| !waiting.contains(&t.conversation_id));
+                Ok(pending)
+            })
             .await?;
         let unread: HashSet<i64> = self
-            .request(|| self.client.unread())
+            .unread_or_refused()
             .await?
             .results
             .iter()

@@ -17,6 +17,7 @@ pub mod connect;
 mod conversations;
 pub mod engine;
 mod import;
+mod paging;
 mod poll;
 pub mod registry;
 mod send;
@@ -58,6 +59,10 @@ pub struct SyncConfig {
     pub ambiguous_settle: Duration,
     /// Conversations read at once during the first import.
     pub import_concurrency: usize,
+    /// First wait before reading again a chat Mercado Libre refused or garbled (the account's
+    /// sync goes on meanwhile); doubles per failure up to `chat_retry_max`.
+    pub chat_retry_base: Duration,
+    pub chat_retry_max: Duration,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -77,6 +82,8 @@ impl Default for SyncConfig {
             decode_retries: 4,
             ambiguous_settle: Duration::from_secs(30),
             import_concurrency: 4,
+            chat_retry_base: Duration::from_secs(60),
+            chat_retry_max: Duration::from_secs(3600),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::cursor;
 use super::import::ORDER_PAGE;
 use crate::error::Result;
 use crate::store::sync_writes::{self, ConversationTarget};
-use crate::store::{cursors, orders};
+use crate::store::{chat_failures, cursors, orders};
 
 /// The API's date filters are hour-granular: asking from an hour earlier than the last poll
 /// started can only repeat orders (harmless, upserts are idempotent), never miss one.
@@ -27,7 +27,7 @@ impl AccountSync {
         let account = self.account_id;
         // conversation id → unread count Mercado Libre reports
         let unread: Vec<(i64, Option<u64>)> = self
-            .request(|| self.client.unread())
+            .unread_or_refused()
             .await?
             .results
             .iter()
@@ -73,6 +73,12 @@ impl AccountSync {
                 for t in sync_writes::recent_conversations(c, account, recent_limit)? {
                     targets.entry(t.lead_id).or_insert((t, false));
                 }
+                // Chats that failed come back when their backoff ends, and not before.
+                for t in chat_failures::due(c, account, started)? {
+                    targets.entry(t.lead_id).or_insert((t, false));
+                }
+                let waiting = chat_failures::waiting(c, account, started)?;
+                targets.retain(|_, (t, _)| !waiting.contains(&t.conversation_id));
                 Ok(targets.into_values().collect::<Vec<_>>())
             })
             .await?;
@@ -106,6 +112,7 @@ impl AccountSync {
             .unwrap_or(started);
         let mut changed = HashSet::new();
         let mut offset = 0u32;
+        let mut paging = super::paging::Paging::default();
         loop {
             let mut query = OrderQuery::seller(self.seller_id);
             query.last_updated_from = Some(since - OVERLAP);
@@ -116,7 +123,8 @@ impl AccountSync {
             let total = page.paging.total.unwrap_or(0);
             let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
             offset = offset.saturating_add(count);
-            let last = count == 0 || u64::from(offset) >= total;
+            paging.take(page.results.iter().map(|o| o.id), total, ORDER_PAGE);
+            let last = count == 0 || u64::from(offset) >= total || paging.exhausted();
             let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
             let now = self.now();
             let outcome = self

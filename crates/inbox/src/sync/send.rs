@@ -20,21 +20,47 @@ use crate::incoming::IncomingConversation;
 use crate::ipc::OutboxState;
 use crate::rules::{self, Draft, DraftFile, GuideChoice, Route};
 use crate::store::outbox::{self as outbox_store, Queued};
-use crate::store::{messages, sync_writes};
+use crate::store::{chat_failures, messages, sync_writes};
 
 impl AccountSync {
     /// Works through the account's due drafts, oldest first. A transient failure stops here
     /// (the pass backs off and the draft waits); a refusal fails only that draft.
     pub(crate) async fn send_outbox(&self) -> Result<usize> {
-        let account = self.account_id;
+        let (account, now) = (self.account_id, self.now());
         let due = self
             .store
-            .read_async(move |c| sync_writes::due_for_account(c, account))
+            .read_async(move |c| {
+                // A draft whose chat Mercado Libre will not show waits with its chat: it is
+                // judged, and an unknown send settled, only on a fresh read.
+                let waiting = chat_failures::waiting(c, account, now)?;
+                let mut due = sync_writes::due_for_account(c, account)?;
+                due.retain(|item| {
+                    sync_writes::target(c, item.lead_id)
+                        .ok()
+                        .flatten()
+                        .is_none_or(|t| !waiting.contains(&t.conversation_id))
+                });
+                Ok(due)
+            })
             .await?;
         let mut sent = 0;
         for item in due {
-            if self.send_one(item).await? {
-                sent += 1;
+            let lead_id = item.lead_id;
+            match self.send_one(item).await {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    let failing = self
+                        .store
+                        .read_async(move |c| chat_failures::for_lead(c, lead_id))
+                        .await?
+                        .is_some();
+                    if !failing {
+                        return Err(err);
+                    }
+                    // That chat could not be read: the others' drafts still go.
+                    tracing::info!(lead_id, %err, "draft waits for its chat to be readable");
+                }
             }
         }
         Ok(sent)
@@ -49,7 +75,7 @@ impl AccountSync {
     ) -> Result<()> {
         let now = self.now();
         self.store
-            .write_async(move |tx| {
+            .write_durable_async(move |tx| {
                 outbox_store::transition(tx, id, to, reason.as_deref(), None, now)
             })
             .await?;
@@ -63,7 +89,7 @@ impl AccountSync {
             .read_async(move |c| sync_writes::target(c, lead_id))
             .await?
             .ok_or_else(|| InboxError::NotFound(format!("lead {lead_id}")))?;
-        self.fetch_conversation(&target, false).await?;
+        self.fetch_conversation_or_fail(&target).await?;
         Ok(())
     }
 
@@ -80,7 +106,7 @@ impl AccountSync {
         let now = self.now();
         let found = self
             .store
-            .write_async(move |tx| {
+            .write_durable_async(move |tx| {
                 let since = sync_writes::outbox_created_at(tx, id)?;
                 let text = (!template).then_some(text.as_str());
                 let found = sync_writes::find_sent(tx, lead_id, text, since)?;
@@ -214,7 +240,7 @@ impl AccountSync {
                 let meli_id = message.id.clone();
                 let now = self.now();
                 self.store
-                    .write_async(move |tx| {
+                    .write_durable_async(move |tx| {
                         messages::apply_page(tx, lead_id, &incoming)?;
                         outbox_store::transition(
                             tx,

@@ -23,6 +23,12 @@ pub enum AccountState {
     Offline {
         since: DateTime<Utc>,
     },
+    /// The last pass brought orders up to date, but Mercado Libre refused every messaging
+    /// call: the application lacks the Messages permission (or messaging is refused to it or
+    /// the seller). Polling goes on; the chats import once it is fixed.
+    MessagesRefused {
+        last_sync: DateTime<Utc>,
+    },
     /// Mercado Libre refused the authorization and a refresh could not fix it: the account
     /// is disabled and its engine stopped.
     AuthExpired,
@@ -75,6 +81,14 @@ fn combine(accounts: &BTreeMap<i64, (String, AccountState)>) -> SyncStatus {
         .find(|(_, s)| *s == AccountState::AuthExpired)
     {
         return SyncStatus::AuthExpired {
+            account: label.clone(),
+        };
+    }
+    if let Some((label, _)) = accounts
+        .values()
+        .find(|(_, s)| matches!(s, AccountState::MessagesRefused { .. }))
+    {
+        return SyncStatus::MessagesRefused {
             account: label.clone(),
         };
     }

@@ -98,6 +98,9 @@ pub fn sync_config() -> SyncConfig {
         backoff_max: Duration::from_millis(200),
         flush_every: Duration::from_millis(20),
         ambiguous_settle: Duration::ZERO,
+        // A chat that failed is read again on the next pass (a test that checks the backoff
+        // sets its own).
+        chat_retry_base: Duration::ZERO,
         ..SyncConfig::default()
     }
 }

@@ -18,6 +18,8 @@ use crate::{MeliError, Secret};
 const EXPIRY_MARGIN_SECS: i64 = 30;
 /// Used when the token endpoint omits `expires_in`: the shortest lifetime ever published.
 const FALLBACK_LIFETIME_SECS: u64 = 10_800;
+/// The longest lifetime believed.
+const MAX_LIFETIME_SECS: u64 = 365 * 24 * 3600;
 
 /// What the app keeps of a connection (in the OS keychain). `Debug` redacts both tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,19 +33,26 @@ pub struct StoredTokens {
 
 impl StoredTokens {
     pub fn from_token(token: Token, issued_at: DateTime<Utc>) -> Self {
-        let lifetime = token.expires_in.unwrap_or(FALLBACK_LIFETIME_SECS);
-        let lifetime = i64::try_from(lifetime).unwrap_or(i64::MAX / 2_000);
+        // An absurd lifetime (10^15 s) is believed for a year at most: the date must not
+        // overflow, and a refresh a year on costs nothing.
+        let lifetime = token
+            .expires_in
+            .unwrap_or(FALLBACK_LIFETIME_SECS)
+            .min(MAX_LIFETIME_SECS);
+        let lifetime =
+            Duration::try_seconds(i64::try_from(lifetime).unwrap_or(0)).unwrap_or(Duration::zero());
         StoredTokens {
             access_token: token.access_token,
             refresh_token: token.refresh_token,
-            expires_at: issued_at + Duration::seconds(lifetime),
+            expires_at: issued_at.checked_add_signed(lifetime).unwrap_or(issued_at),
             user_id: token.user_id,
             scope: token.scope,
         }
     }
 
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
-        now + Duration::seconds(EXPIRY_MARGIN_SECS) >= self.expires_at
+        now.checked_add_signed(Duration::seconds(EXPIRY_MARGIN_SECS))
+            .is_none_or(|soon| soon >= self.expires_at)
     }
 }
 
@@ -224,6 +233,29 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn absurd_or_negative_lifetimes_never_panic() {
+        let issued = Utc::now();
+        for expires_in in [
+            json!(1_000_000_000_000_000u64),
+            json!(u64::MAX),
+            json!(-5),
+            json!("x"),
+        ] {
+            let token: Token = serde_json::from_value(json!({
+                "access_token": "APP_USR-1", "expires_in": expires_in, "refresh_token": "TG-1"
+            }))
+            .expect("token parses");
+            let stored = StoredTokens::from_token(token, issued);
+            assert!(stored.expires_at >= issued, "{expires_in}");
+            assert!(
+                stored.expires_at <= issued + Duration::days(366),
+                "{expires_in}"
+            );
+        }
+    }
 
     #[test]
     fn expiry_uses_expires_in_with_a_margin() {

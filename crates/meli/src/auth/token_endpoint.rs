@@ -72,7 +72,8 @@ impl TokenEndpoint {
             .await?;
         let status = response.status().as_u16();
         let retry_after = crate::client::retry_after_header(response.headers());
-        let body = response.bytes().await?;
+        // A token answer is a few hundred bytes.
+        let body = crate::client::read_limited(response, 64 * 1024).await?;
         if !(200..300).contains(&status) {
             return Err(MeliError::from_response(status, retry_after, &body));
         }

@@ -22,7 +22,7 @@ use crate::{MeliError, Secret, Site};
 
 pub use messages::{MessagesPage, SendMessage};
 pub use sales::{OrderQuery, OrderSort};
-pub(crate) use transport::retry_after_header;
+pub(crate) use transport::{read_limited, retry_after_header};
 
 /// Everything a [`Client`] needs. Every host is here: the real ones by default, a simulator's in
 /// tests and the demo.
@@ -150,7 +150,17 @@ impl Client {
             .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| MeliError::InvalidConfig(e.to_string()))?;
-        let endpoint = TokenEndpoint::new(http.clone(), &api_base, config.app);
+        // The token POST carries the client secret: it must never follow a redirect (a 307
+        // re-sends the body to wherever it points). The API's own calls do not need one either,
+        // but they keep reqwest's defaults.
+        let token_http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| MeliError::InvalidConfig(e.to_string()))?;
+        let endpoint = TokenEndpoint::new(token_http, &api_base, config.app);
         Ok(Client {
             inner: Arc::new(Inner {
                 site: config.site,

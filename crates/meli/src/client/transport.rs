@@ -49,6 +49,34 @@ pub(crate) struct Call {
 /// The timeout for attachment uploads and downloads.
 const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The largest JSON answer read: a conversation page of 50 messages or a page of 50 orders
+/// is well under 1 MB.
+pub(crate) const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// The largest file answer read: attachments are at most 25 MB.
+pub(crate) const TRANSFER_BODY_LIMIT: usize = 26 * 1024 * 1024;
+
+/// Reads a body of at most `limit` bytes: a larger `Content-Length` is refused before
+/// reading, and a body without one is cut off as soon as it passes the limit.
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, MeliError> {
+    if response
+        .content_length()
+        .is_some_and(|len| usize::try_from(len).map_or(true, |len| len > limit))
+    {
+        return Err(MeliError::BodyTooLarge { limit });
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len().saturating_add(chunk.len()) > limit {
+            return Err(MeliError::BodyTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 impl Call {
     pub(crate) fn get(path: String) -> Self {
         Call {
@@ -103,14 +131,19 @@ impl Call {
     }
 }
 
-/// `Retry-After` in seconds (the form Mercado Libre and proxies use); dates are ignored.
+/// The longest `Retry-After` believed: a proxy's `1e20` means "a long time", not 3 trillion
+/// years (and must not overflow a `Duration`).
+const RETRY_AFTER_CAP_SECS: f64 = 86_400.0;
+
+/// `Retry-After` in seconds (the form Mercado Libre and proxies use); dates, text, negative and
+/// non-finite values are ignored, huge ones capped at a day.
 pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    value
+    let secs = value
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        .filter(|s| s.is_finite() && *s >= 0.0)?;
+    Duration::try_from_secs_f64(secs.min(RETRY_AFTER_CAP_SECS)).ok()
 }
 
 enum Outcome {
@@ -198,9 +231,20 @@ impl Client {
         };
         let status = response.status().as_u16();
         let retry_after = retry_after_header(response.headers());
-        let body = match response.bytes().await {
+        let limit = if call.transfer {
+            TRANSFER_BODY_LIMIT
+        } else {
+            JSON_BODY_LIMIT
+        };
+        let body = match read_limited(response, limit).await {
             Ok(b) => b,
-            Err(e) => return Outcome::Failed(self.transport_error(call, e)),
+            // The request went out and was answered: a send's outcome is unknown.
+            Err(e) if call.replay == Replay::Never => {
+                return Outcome::Failed(MeliError::SendOutcomeUnknown {
+                    cause: e.to_string(),
+                })
+            }
+            Err(e) => return Outcome::Failed(e),
         };
         if (200..300).contains(&status) {
             return Outcome::Done(body);
@@ -255,5 +299,24 @@ mod tests {
         );
         assert_eq!(retry_after_header(&h), None);
         assert_eq!(retry_after_header(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn extreme_retry_after_values_never_panic() {
+        let read = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(RETRY_AFTER, value.parse().expect("header"));
+            retry_after_header(&h)
+        };
+        assert_eq!(read("1e20"), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            read("18446744073709551616"),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(read("-1"), None);
+        assert_eq!(read("NaN"), None);
+        assert_eq!(read("inf"), None);
+        assert_eq!(read("soon"), None);
+        assert_eq!(read("0.5"), Some(Duration::from_millis(500)));
     }
 }

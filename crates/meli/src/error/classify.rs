@@ -204,6 +204,28 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_of_one_resource_is_told_from_one_of_the_application() {
+        for body in [
+            json!({"message": "User access token invalid for resource 2000000000", "error": "forbidden", "status": 403, "cause": []}),
+            json!({"cause": "", "error": "forbidden", "message": "You are not allowed to access the information of the pack 2000000000", "status_code": 403}),
+            json!({"message": "The user has not access to the order", "error": "forbidden", "status": 403}),
+        ] {
+            let e = classify(403, body.clone());
+            assert!(e.refuses_only_this_resource(), "{body}: {e:?}");
+        }
+        for body in [
+            json!({"status": 403, "error": "access_denied", "message": "access to the requested resource is forbidden", "code": "FORBIDDEN"}),
+            json!({"status": 403, "error": "Invalid scopes", "code": "FORBIDDEN"}),
+            json!({"message": "forbidden", "error": "forbidden", "status": 403, "cause": []}),
+        ] {
+            let e = classify(403, body.clone());
+            assert_eq!(e.code(), "forbidden", "{body}");
+            assert!(!e.refuses_only_this_resource(), "{body}: {e:?}");
+        }
+        assert!(!classify(404, json!({"message": "x"})).refuses_only_this_resource());
+    }
+
+    #[test]
     fn action_guide_invalid_template() {
         let e = ag(
             400,

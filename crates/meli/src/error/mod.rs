@@ -90,6 +90,11 @@ pub enum MeliError {
     #[error("unexpected response from Mercado Libre: {reason} (body starts: {excerpt})")]
     Decode { reason: String, excerpt: String },
 
+    /// The answer was bigger than any answer of its kind should be (a few MB of JSON, an
+    /// attachment of 25 MB): refused rather than held in memory.
+    #[error("the answer from Mercado Libre is larger than {limit} bytes")]
+    BodyTooLarge { limit: usize },
+
     /// A base URL or other setting the client cannot use.
     #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
@@ -142,6 +147,7 @@ impl MeliError {
             MeliError::Network(_) => "network",
             MeliError::SendOutcomeUnknown { .. } => "send_outcome_unknown",
             MeliError::Decode { .. } => "decode",
+            MeliError::BodyTooLarge { .. } => "body_too_large",
             MeliError::InvalidConfig(_) => "invalid_config",
             MeliError::AuthorizationDenied { .. } => "authorization_denied",
             MeliError::StateMismatch => "state_mismatch",
@@ -173,6 +179,27 @@ impl MeliError {
                 | MeliError::NotConnected
                 | MeliError::InvalidGrant { .. }
         )
+    }
+
+    /// A 403 that says this one resource is not the seller's ("User access token invalid for
+    /// resource …", "not allowed to access the information of the pack …", "The user has not
+    /// access to the order"), as opposed to one refusing the application or the seller as a
+    /// whole (missing scope or permission, blocked application, pending seller data), which
+    /// gives the same status with other bodies.
+    pub fn refuses_only_this_resource(&self) -> bool {
+        let MeliError::Forbidden { reason } = self else {
+            return false;
+        };
+        let reason = reason.to_ascii_lowercase();
+        [
+            "invalid for resource",
+            "access the information of the pack",
+            "has not access to the order",
+            "access denied for user",
+            "does not belong to order",
+        ]
+        .iter()
+        .any(|needle| reason.contains(needle))
     }
 
     /// How long Mercado Libre asked us to wait, when it said.
@@ -256,6 +283,7 @@ mod tests {
                 reason: m(),
                 excerpt: m(),
             },
+            MeliError::BodyTooLarge { limit: 1 },
             MeliError::InvalidConfig(m()),
             MeliError::AuthorizationDenied { error: m() },
             MeliError::StateMismatch,

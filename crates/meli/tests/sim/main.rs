@@ -3,6 +3,7 @@
 mod support;
 
 mod action_guide;
+mod bounds;
 mod demo;
 mod endpoints;
 mod faults;

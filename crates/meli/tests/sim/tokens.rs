@@ -279,3 +279,50 @@ async fn logs_never_show_tokens_codes_or_the_secret() {
         assert!(!text.contains(&secret), "a secret reached the logs");
     }
 }
+
+/// A token endpoint that answers every request with a 307 to `to`, counting what it got.
+async fn redirecting_endpoint(to: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let to = to.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let _ = stream.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: {to}/oauth/token\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn the_token_post_never_follows_a_redirect() {
+    let sim = sim().await;
+    // Where a redirect would re-send the client secret: a listener nobody should reach.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    elsewhere.set_nonblocking(true).expect("nonblocking");
+    let elsewhere_url = format!("http://{}", elsewhere.local_addr().expect("addr"));
+    let redirecting = redirecting_endpoint(elsewhere_url).await;
+    let mut tokens = issued(&sim, meli_sim::SELLER_MLA);
+    tokens.expires_at = Utc::now() - chrono::Duration::seconds(1);
+    let config = config(&sim).with_bases(redirecting, sim.auth_base_url());
+    let client = client_with(&sim, config, Arc::new(MemoryTokenStore::new(Some(tokens))));
+    let err = client.me().await.expect_err("the refresh is not followed");
+    assert!(
+        matches!(err, MeliError::Http { status: 307, .. }),
+        "{err:?}"
+    );
+    // The client returned: had it followed the 307 it would have connected already.
+    match elsewhere.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("the redirect target was contacted: {other:?}"),
+    }
+}

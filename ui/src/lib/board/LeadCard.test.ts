@@ -48,6 +48,18 @@ describe("LeadCard", () => {
     expect(screen.getByTestId(testIds.leadWaiting)).toHaveTextContent("Waiting for you");
   });
 
+  it("carries a small mark when its chat could not be read", () => {
+    const { unmount } = render(LeadCard, { lead: lead(), now });
+    expect(screen.queryByTestId(testIds.leadReadFailed)).toBeNull();
+    unmount();
+    i18n.locale = "es";
+    render(LeadCard, { lead: lead({ readFailed: true }), now });
+    expect(screen.getByTestId(testIds.leadReadFailed)).toHaveAttribute(
+      "title",
+      "No se pudo leer este chat desde Mercado Libre",
+    );
+  });
+
   it("falls back to the nickname, then to a placeholder, and says when there are no messages", () => {
     render(LeadCard, { lead: lead({ buyer: null, lastMessage: null, lastMessageAt: null }), now });
     expect(screen.getByTestId(testIds.leadCard)).toHaveTextContent("ANAPEREZ77");

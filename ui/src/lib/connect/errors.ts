@@ -40,6 +40,7 @@ const SENTENCES: Record<MeliErrorCode, MessageKey | null> = {
   http: null,
   send_outcome_unknown: null,
   decode: null,
+  body_too_large: null,
   invalid_config: null,
   listener: null,
 };

@@ -16,5 +16,7 @@ export function describeSync(status: SyncStatus): { label: string; tone: SyncTon
       return { label: t("sync.offline", { time: formatTime(status.since) }), tone: "warn" };
     case "auth_expired":
       return { label: t("sync.auth_expired", { account: status.account }), tone: "error" };
+    case "messages_refused":
+      return { label: t("sync.messages_refused", { account: status.account }), tone: "error" };
   }
 }

@@ -24,4 +24,8 @@ waitingForYou: boolean,
 /**
  * The column key (`system:paid`, `custom:7`).
  */
-stageKey: string, archived: boolean, };
+stageKey: string, archived: boolean, 
+/**
+ * Mercado Libre kept refusing to give this chat: the card carries a small mark.
+ */
+readFailed: boolean, };

@@ -3,4 +3,4 @@
 /**
  * The sync engine's state, as the header's indicator shows it.
  */
-export type SyncStatus = { "state": "no_account" } | { "state": "online", last_sync: string, } | { "state": "syncing", done: number, total: number, } | { "state": "offline", since: string, } | { "state": "auth_expired", account: string, };
+export type SyncStatus = { "state": "no_account" } | { "state": "online", last_sync: string, } | { "state": "syncing", done: number, total: number, } | { "state": "offline", since: string, } | { "state": "auth_expired", account: string, } | { "state": "messages_refused", account: string, };

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { lead } from "../board/fixtures";
-import { i18n } from "../i18n/index.svelte";
+import { formatTime, i18n } from "../i18n/index.svelte";
 import type { LeadCard } from "../ipc/LeadCard";
 import { testIds } from "../testids";
 import LeadDetails from "./LeadDetails.svelte";
@@ -30,6 +30,7 @@ function card(overrides: Partial<LeadCard> = {}): LeadCard {
     conversationSubstatus: null,
     sourceDisabled: false,
     saleUrl: null,
+    readFailure: null,
     ...overrides,
   };
 }
@@ -89,5 +90,42 @@ describe("LeadDetails", () => {
   it("says when the lead's account is disconnected", () => {
     render(LeadDetails, { card: card({ sourceDisabled: true }) });
     expect(screen.getByRole("note")).toHaveTextContent("This lead's account is disconnected");
+  });
+
+  it("says when its chat could not be read, why and when it is tried again, in each language", () => {
+    const readFailure = {
+      leadId: 1,
+      accountId: 1,
+      name: "2000004567",
+      code: "server",
+      status: 503,
+      detail: "Mercado Libre answered with a server error (503)",
+      failures: 2,
+      firstFailedAt: "2025-03-03T16:00:00Z",
+      lastFailedAt: "2025-03-03T16:20:00Z",
+      nextTryAt: "2025-03-03T16:40:00Z",
+    };
+    const next = formatTime(readFailure.nextTryAt);
+    const { unmount } = render(LeadDetails, { card: card({ readFailure }) });
+    expect(screen.getByTestId(testIds.leadReadFailure)).toHaveTextContent(
+      `This chat could not be read from Mercado Libre: Mercado Libre answered with an error (503). Next try ${next}`,
+    );
+    unmount();
+    i18n.locale = "es";
+    const second = render(LeadDetails, { card: card({ readFailure: { ...readFailure, code: "decode", status: null } }) });
+    expect(screen.getByTestId(testIds.leadReadFailure)).toHaveTextContent(
+      "No se pudo leer este chat desde Mercado Libre: no se pudo entender su respuesta. Próximo intento",
+    );
+    second.unmount();
+    i18n.locale = "pt-BR";
+    render(LeadDetails, { card: card({ readFailure: { ...readFailure, code: "http", status: 410 } }) });
+    expect(screen.getByTestId(testIds.leadReadFailure)).toHaveTextContent(
+      "Não foi possível ler este chat no Mercado Livre: o Mercado Livre recusou (410). Próxima tentativa",
+    );
+  });
+
+  it("shows no read failure for a healthy chat", () => {
+    render(LeadDetails, { card: card() });
+    expect(screen.queryByTestId(testIds.leadReadFailure)).toBeNull();
   });
 });

@@ -27,6 +27,7 @@ function leadCard(id: number, stage: LeadCard["systemStage"] = "paid"): LeadCard
     conversationSubstatus: null,
     sourceDisabled: false,
     saleUrl: null,
+    readFailure: null,
   };
 }
 

@@ -124,6 +124,55 @@ fn search_is_per_account_or_across_all() {
 }
 
 #[test]
+fn anything_pasted_searches_or_finds_nothing_never_fails() {
+    let (_dir, store, _a, _b) = setup();
+    let long = "envío ".repeat(5_000);
+    let inputs = [
+        "a\u{0}b",
+        "\u{0}",
+        "envío\u{0}",
+        "\u{7}\u{1b}[31mrojo\u{1b}[0m",
+        "tab\there\r\nnext",
+        "\u{feff}envío",
+        "envi\u{301}o",
+        "\u{200b}\u{200d}",
+        "[envío]",
+        "{envío}",
+        "envío)",
+        "envío\\",
+        "\"envío",
+        "envío\"\"",
+        "🙂 envío 🙂",
+        "𝔢𝔫𝔳í𝔬",
+        "ＥＮＶÍＯ",
+        "e*n*v*í*o",
+        "col:umn:",
+        "+envío",
+        "NOT",
+        "AND OR NOT NEAR",
+        "%_%",
+        "\u{2028}\u{2029}",
+        long.as_str(),
+    ];
+    for input in inputs {
+        let results = store.read(|c| search(c, input, None, None));
+        assert!(results.is_ok(), "{input:?}: {results:?}");
+        let board = store.read(|c| {
+            crate::store::board::board(
+                c,
+                None,
+                &crate::ipc::BoardFilter {
+                    text: input.to_owned(),
+                    ..Default::default()
+                },
+                30,
+            )
+        });
+        assert!(board.is_ok(), "board filter {input:?}: {board:?}");
+    }
+}
+
+#[test]
 fn fts_syntax_in_user_input_is_plain_text() {
     let (_dir, store, _a, _b) = setup();
     for input in [
