@@ -34,6 +34,12 @@ fn main() {
             "open_attachment",
             "download_attachment",
             "action_guide",
+            "quick_replies",
+            "save_quick_reply",
+            "delete_quick_reply",
+            "reorder_quick_replies",
+            "export_quick_replies",
+            "import_quick_replies",
         ]),
     ))
     .expect("tauri-build failed");

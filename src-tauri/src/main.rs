@@ -10,6 +10,7 @@ mod launch;
 mod secrets;
 mod settings;
 mod state;
+mod toolkit;
 
 use tauri::Manager;
 
@@ -90,6 +91,12 @@ fn main() {
             commands::open_attachment,
             commands::download_attachment,
             commands::action_guide,
+            toolkit::quick_replies,
+            toolkit::save_quick_reply,
+            toolkit::delete_quick_reply,
+            toolkit::reorder_quick_replies,
+            toolkit::export_quick_replies,
+            toolkit::import_quick_replies,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -162,6 +162,8 @@ pub struct BoardFilter {
     pub waiting_for_you: bool,
     /// Words matched as prefixes of the lead's pack and order numbers, buyer and item titles.
     pub text: String,
+    /// Only the archived leads (which the board otherwise leaves out), in their columns.
+    pub archived: bool,
 }
 
 impl BoardFilter {
@@ -170,5 +172,6 @@ impl BoardFilter {
             && !self.unread_only
             && !self.waiting_for_you
             && self.text.trim().is_empty()
+            && !self.archived
     }
 }

@@ -104,10 +104,11 @@ fn page(
     let where_ = FilterSql::new(account, filter, 5);
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
-         WHERE l.stage_id = ?1 AND l.archived_at IS NULL AND (l.activity_at, l.id) < (?2, ?3)
+         WHERE l.stage_id = ?1 AND {archived} AND (l.activity_at, l.id) < (?2, ?3)
            {terms}
          ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4",
         index = where_.column_index,
+        archived = where_.archived,
         terms = where_.terms,
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -169,8 +170,9 @@ fn filtered_counts(
     let where_ = FilterSql::new(account, filter, 1);
     let sql = format!(
         "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
-         WHERE l.archived_at IS NULL {terms} GROUP BY l.stage_id",
+         WHERE {archived} {terms} GROUP BY l.stage_id",
         index = where_.count_index,
+        archived = where_.archived,
         terms = where_.terms,
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod migrations;
 pub mod orders;
 pub mod outbox;
+pub mod quick_replies;
 pub mod search;
 pub mod stages;
 pub mod stats;

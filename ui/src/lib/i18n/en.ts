@@ -2,6 +2,7 @@
 import { connectEn } from "./connect";
 import { shellEn } from "./shell";
 import { filtersEn } from "./filters";
+import { toolkitEn } from "./toolkit";
 import { stagesEn } from "./stages";
 
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   ...shellEn,
   ...stagesEn,
   ...filtersEn,
+  ...toolkitEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",
