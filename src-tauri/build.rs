@@ -40,6 +40,7 @@ fn main() {
             "reorder_quick_replies",
             "export_quick_replies",
             "import_quick_replies",
+            "arm_draft",
         ]),
     ))
     .expect("tauri-build failed");

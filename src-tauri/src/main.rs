@@ -97,6 +97,7 @@ fn main() {
             toolkit::reorder_quick_replies,
             toolkit::export_quick_replies,
             toolkit::import_quick_replies,
+            toolkit::arm_draft,
         ])
         .build(tauri::generate_context!());
     match result {

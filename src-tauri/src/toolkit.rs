@@ -1,4 +1,4 @@
-//! Commands of the seller's toolkit (quick replies). Thin, like `commands`: each calls the
+//! Commands of the seller's toolkit (quick replies, armed drafts). Thin, like `commands`: each calls the
 //! domain and maps its error.
 
 use std::path::PathBuf;
@@ -48,4 +48,14 @@ pub async fn import_quick_replies(
     path: PathBuf,
 ) -> CommandResult<usize> {
     Ok(state.inbox.import_quick_replies(path).await?)
+}
+
+/// Keeps the draft on the lead until it is sent (blank text disarms it).
+#[tauri::command]
+pub async fn arm_draft(
+    state: State<'_, AppState>,
+    lead_id: i64,
+    text: String,
+) -> CommandResult<()> {
+    Ok(state.inbox.arm_draft(lead_id, text).await?)
 }

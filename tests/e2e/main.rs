@@ -13,4 +13,5 @@ mod settings;
 mod sim;
 mod smoke;
 mod stages;
+mod toolkit;
 mod untrusted;

@@ -318,6 +318,8 @@ impl Inbox {
                 // Asked again inside the write: another send may have gone out meanwhile.
                 let (lead, conversation) = conversation::send_facts(tx, lead_id)?;
                 let plan = rules::may_send(&lead, &conversation, &checked)?;
+                // An armed draft that goes is armed no more.
+                crate::store::armed::clear(tx, lead_id)?;
                 let id = outbox_store::enqueue(
                     tx,
                     lead_id,

@@ -18,6 +18,16 @@ struct QuickRepliesFile {
 const FILE_VERSION: u32 = 1;
 
 impl Inbox {
+    /// Keeps `text` as the lead's armed draft (blank text disarms it); the card shows it.
+    pub async fn arm_draft(&self, lead_id: i64, text: String) -> Result<()> {
+        let now = self.now().timestamp_millis();
+        self.store
+            .write_async(move |tx| crate::store::armed::set(tx, lead_id, &text, now))
+            .await?;
+        self.lead_changed(lead_id);
+        Ok(())
+    }
+
     pub async fn quick_replies(&self) -> Result<Vec<QuickReplyDto>> {
         self.store.read_async(quick_replies::list).await
     }

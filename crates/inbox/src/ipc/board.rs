@@ -65,6 +65,9 @@ pub struct LeadSummary {
     /// The column key (`system:paid`, `custom:7`).
     pub stage_key: String,
     pub archived: bool,
+    /// What the seller wrote while the buyer had yet to answer: kept here until it is sent
+    /// (never sent by itself).
+    pub armed_draft: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

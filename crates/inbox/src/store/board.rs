@@ -46,7 +46,8 @@ impl ColumnCursor {
 
 pub(crate) const SUMMARY_COLUMNS: &str = "l.id, l.account_id, l.conversation_id, l.buyer_name,
     l.buyer_nickname, l.total_cents, l.currency, l.tags, l.unread_count, l.last_message_excerpt,
-    l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at";
+    l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at,
+    l.armed_draft";
 
 pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary, i64)> {
     let name: Option<String> = r.get(3)?;
@@ -74,6 +75,7 @@ pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary
         waiting_for_you: r.get(11)?,
         stage_key: column_key(column),
         archived: r.get::<_, Option<i64>>(14)?.is_some(),
+        armed_draft: r.get(16)?,
     };
     Ok((summary, r.get(15)?))
 }

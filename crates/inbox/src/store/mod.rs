@@ -8,6 +8,7 @@
 //! No secret is ever written here: tokens live in the OS keychain.
 
 pub mod accounts;
+pub mod armed;
 pub mod attachments;
 pub mod board;
 pub mod buyers;

@@ -103,4 +103,6 @@ export const commands = {
   exportQuickReplies: (path: string) => call<number>("export_quick_replies", { path }),
   /** Adds the file's replies not already kept; how many. */
   importQuickReplies: (path: string) => call<number>("import_quick_replies", { path }),
+  /** Keeps the draft on the lead until it is sent; blank text disarms it. */
+  armDraft: (leadId: number, text: string) => call<void>("arm_draft", { leadId, text }),
 };

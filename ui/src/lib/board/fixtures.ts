@@ -16,6 +16,7 @@ export function lead(overrides: Partial<LeadSummary> = {}): LeadSummary {
     waitingForYou: false,
     stageKey: "system:paid",
     archived: false,
+    armedDraft: null,
     ...overrides,
   };
 }

@@ -45,6 +45,12 @@ export const toolkitEn = {
   "quick.imported": "{count} quick replies added.",
   "quick.exported": "{count} quick replies exported.",
   "quick.error.invalid": "A quick reply needs a title (up to 80 characters) and a text (up to 2,000); a file to import must be one Mostrador exported.",
+  "armed.badge": "Answer kept",
+  "armed.ready": "Answer ready to go",
+  "armed.kept": "The buyer has yet to answer: your draft is kept on this lead (also after a restart) and never sent by itself.",
+  "armed.can_go": "The buyer answered: your kept answer can go now (Ctrl+Enter).",
+  "armed.notice": "Your answer to #{name} can go now",
+  "armed.open": "Open",
 };
 
 export const toolkitEs: Record<keyof typeof toolkitEn, string> = {
@@ -91,6 +97,12 @@ export const toolkitEs: Record<keyof typeof toolkitEn, string> = {
   "quick.imported": "Se agregaron {count} respuestas rápidas.",
   "quick.exported": "Se exportaron {count} respuestas rápidas.",
   "quick.error.invalid": "Una respuesta rápida necesita un título (hasta 80 caracteres) y un texto (hasta 2.000); el archivo a importar debe ser uno exportado por Mostrador.",
+  "armed.badge": "Respuesta guardada",
+  "armed.ready": "Respuesta lista para salir",
+  "armed.kept": "El comprador todavía no respondió: tu borrador queda guardado en este lead (también tras reiniciar) y nunca se envía solo.",
+  "armed.can_go": "El comprador respondió: tu respuesta guardada ya puede salir (Ctrl+Enter).",
+  "armed.notice": "Tu respuesta a #{name} ya puede salir",
+  "armed.open": "Abrir",
 };
 
 export const toolkitPt: Record<keyof typeof toolkitEn, string> = {
@@ -137,4 +149,10 @@ export const toolkitPt: Record<keyof typeof toolkitEn, string> = {
   "quick.imported": "{count} respostas rápidas adicionadas.",
   "quick.exported": "{count} respostas rápidas exportadas.",
   "quick.error.invalid": "Uma resposta rápida precisa de um título (até 80 caracteres) e de um texto (até 2.000); o arquivo a importar deve ser um exportado pelo Mostrador.",
+  "armed.badge": "Resposta guardada",
+  "armed.ready": "Resposta pronta para ir",
+  "armed.kept": "O comprador ainda não respondeu: seu rascunho fica guardado neste lead (também após reiniciar) e nunca é enviado sozinho.",
+  "armed.can_go": "O comprador respondeu: sua resposta guardada já pode ir (Ctrl+Enter).",
+  "armed.notice": "Sua resposta para #{name} já pode ir",
+  "armed.open": "Abrir",
 };

@@ -24,4 +24,9 @@ waitingForYou: boolean,
 /**
  * The column key (`system:paid`, `custom:7`).
  */
-stageKey: string, archived: boolean, };
+stageKey: string, archived: boolean, 
+/**
+ * What the seller wrote while the buyer had yet to answer: kept here until it is sent
+ * (never sent by itself).
+ */
+armedDraft: string | null, };
