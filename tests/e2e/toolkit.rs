@@ -209,3 +209,124 @@ async fn e_archives_a_lead_which_returns_when_the_buyer_writes() -> WebDriverRes
     })
     .await
 }
+
+/// Narrows the board to the sale numbered `number` and returns its card's lead id.
+async fn only_card(app: &App, number: &str) -> WebDriverResult<String> {
+    until("the sale's card", 240, || async {
+        if let Ok(filter) = app.driver.find(By::Css(test_id("filterText"))).await {
+            if filter.prop("value").await.ok().flatten().as_deref() != Some(number) {
+                let _ = filter.clear().await;
+                let _ = filter.send_keys(number).await;
+            }
+        }
+        let ids = card_ids(app).await.unwrap_or_default();
+        if ids.len() == 1 {
+            return Ok(ids.into_iter().next());
+        }
+        sync_now(app).await?;
+        Ok(None)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_armed_draft_survives_a_restart_and_the_buyers_reply_says_it_can_go(
+) -> WebDriverResult<()> {
+    let data = tempfile::tempdir().expect("temp dir");
+    let draft = "Mañana te confirmo el día de entrega.";
+    let port = crate::harness::free_port();
+    let app = App::launch_in(
+        "toolkit-armed-before-restart",
+        data.path(),
+        &["--demo", "--demo-port", &port.to_string()],
+    )
+    .await?;
+    let sim = crate::sim::Sim::at_port(port);
+    let mut number = String::new();
+    app.run(async {
+        until_connected(&app).await?;
+        number = sim.landmark("open_conversation").await.to_string();
+        let lead = only_card(&app, &number).await?;
+        app.wait_for(&format!("{}[data-lead-id=\"{lead}\"]", test_id("leadCard")))
+            .await?
+            .click()
+            .await?;
+        // Answer once: now Mercado Libre makes the seller wait for the buyer.
+        let text = app.wait_for(&test_id("composerText")).await?;
+        text.send_keys("¡Hola! Ya lo estamos preparando.").await?;
+        send_enabled(&app, true).await?.click().await?;
+        app.wait_for(&format!(
+            "{}[data-code=\"awaiting_buyer_reply\"]",
+            test_id("composerReason")
+        ))
+        .await?;
+        // What the seller writes now is kept on the lead.
+        app.wait_for(&test_id("composerText"))
+            .await?
+            .send_keys(draft)
+            .await?;
+        app.wait_for(&test_id("composerArmed")).await?;
+        app.wait_for(&test_id("leadArmed")).await?;
+        Ok(())
+    })
+    .await?;
+    drop(app);
+
+    let port = crate::harness::free_port();
+    let app = App::launch_in(
+        "toolkit-armed",
+        data.path(),
+        &["--demo", "--demo-port", &port.to_string()],
+    )
+    .await?;
+    let sim = crate::sim::Sim::at_port(port);
+    app.run(async {
+        // Still there after the restart, on the card and in the composer.
+        let lead = only_card(&app, &number).await?;
+        let card = format!("{}[data-lead-id=\"{lead}\"]", test_id("leadCard"));
+        app.wait_for(&format!("{card} {}", test_id("leadArmed")))
+            .await?;
+        app.wait_for(&card).await?.click().await?;
+        let text = app.wait_for(&test_id("composerText")).await?;
+        let kept = until("the kept draft in the composer", 30, || async {
+            let value = text.prop("value").await?.unwrap_or_default();
+            Ok((value == draft).then_some(value))
+        })
+        .await?;
+        assert_eq!(kept, draft);
+
+        // The buyer answers: the app says the answer can go, and the card waits for the seller.
+        let conversation: u64 = number.parse().expect("number");
+        // The restarted demo simulator draws its ids from the same seed again: a new sale first
+        // moves it past the id its first run gave the seller's answer, which the cache keeps.
+        let _ = sim.sale("paid").await;
+        sim.buyer_writes(conversation, "Dale, gracias").await;
+        until("the can-go notice", 120, || async {
+            if !app
+                .driver
+                .find_all(By::Css(test_id("armedNotice")))
+                .await?
+                .is_empty()
+            {
+                return Ok(Some(()));
+            }
+            sync_now(&app).await?;
+            Ok(None)
+        })
+        .await?;
+        let notice = app.wait_for(&test_id("armedNotice")).await?.text().await?;
+        assert!(
+            notice.contains(&number),
+            "the notice names the lead: {notice}"
+        );
+        app.wait_for(&format!("{card} {}", test_id("leadWaiting")))
+            .await?;
+        app.wait_for(&format!(
+            "{card} {}[data-ready=\"true\"]",
+            test_id("leadArmed")
+        ))
+        .await?;
+        Ok(())
+    })
+    .await
+}
