@@ -330,3 +330,53 @@ async fn an_armed_draft_survives_a_restart_and_the_buyers_reply_says_it_can_go(
     })
     .await
 }
+
+/// The board as a seller sees it on a laptop and on a desktop screen, light and dark: saved
+/// as `target/e2e/board-<width>x<height>-<theme>.png` for review.
+#[tokio::test(flavor = "multi_thread")]
+async fn board_screenshots_at_two_sizes_light_and_dark() -> WebDriverResult<()> {
+    let (app, _sim) = App::launch_demo("toolkit-board-sizes").await?;
+    app.run(async {
+        until_connected(&app).await?;
+        let dir = std::env::var_os("E2E_OUT")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::PathBuf::from("target/e2e"));
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        for (width, height) in [(1280u32, 800u32), (1920, 1080)] {
+            app.driver.set_window_rect(0, 0, width, height).await?;
+            for theme in ["light", "dark"] {
+                app.driver
+                    .execute(
+                        "document.documentElement.dataset.theme = arguments[0];",
+                        vec![serde_json::json!(theme)],
+                    )
+                    .await?;
+                let shown = until("the theme on the page", 15, || async {
+                    let value = app
+                        .driver
+                        .execute("return document.documentElement.dataset.theme;", Vec::new())
+                        .await?;
+                    Ok((value.json().as_str() == Some(theme)).then_some(()))
+                })
+                .await;
+                shown?;
+                // The cards fade to the new theme: the picture waits until they settled.
+                until("the theme's transitions to end", 15, || async {
+                    let running = app
+                        .driver
+                        .execute("return document.getAnimations().filter((a) => a instanceof CSSTransition \
+                             && a.effect?.target?.closest?.('[data-testid=\"lead-card\"]')).length;", Vec::new())
+                        .await?;
+                    Ok((running.json().as_u64() == Some(0)).then_some(()))
+                })
+                .await?;
+                app.wait_for(&test_id("leadCard")).await?;
+                app.driver
+                    .screenshot(&dir.join(format!("board-{width}x{height}-{theme}.png")))
+                    .await?;
+            }
+        }
+        Ok(())
+    })
+    .await
+}
