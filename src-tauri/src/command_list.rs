@@ -44,6 +44,13 @@ macro_rules! app_commands {
             open_attachment,
             download_attachment,
             action_guide,
+            quick_replies,
+            save_quick_reply,
+            delete_quick_reply,
+            reorder_quick_replies,
+            export_quick_replies,
+            import_quick_replies,
+            arm_draft,
         }
     };
 }

@@ -15,4 +15,5 @@ mod settings;
 mod sim;
 mod smoke;
 mod stages;
+mod toolkit;
 mod untrusted;

@@ -20,6 +20,9 @@ pub struct BuyerMessageNote {
     pub lead_name: String,
     pub buyer: Option<String>,
     pub excerpt: String,
+    /// The seller has an armed draft on this lead: it can go now.
+    #[serde(default)]
+    pub armed: bool,
 }
 
 /// One batch of changes. Ids are sorted and unique; `sync` is the latest state if it changed.
@@ -125,6 +128,7 @@ mod tests {
             lead_name: lead_id.to_string(),
             buyer: None,
             excerpt: "Hola".into(),
+            armed: false,
         }
     }
 

@@ -276,18 +276,24 @@ impl Inbox {
     /// What the rules say about this draft now (the composer asks before enabling Send).
     pub async fn check_send(&self, lead_id: i64, draft: DraftDto) -> Result<SendCheck> {
         let draft = inspect_draft(draft).await?;
-        let (lead, conversation) = self
+        let (lead, conversation, site) = self
             .store
-            .read_async(move |c| conversation::send_facts(c, lead_id))
+            .read_async(move |c| {
+                let (lead, conversation) = conversation::send_facts(c, lead_id)?;
+                Ok((lead, conversation, conversation::lead_site(c, lead_id)?))
+            })
             .await?;
+        let findings = crate::lint::check(&draft.text, &site);
         Ok(match rules::may_send(&lead, &conversation, &draft) {
             Ok(plan) => SendCheck {
                 refusal: None,
                 held_back: plan.held_back,
+                findings,
             },
             Err(refusal) => SendCheck {
                 refusal: Some(refusal),
                 held_back: None,
+                findings,
             },
         })
     }
@@ -323,6 +329,8 @@ impl Inbox {
                 // Asked again inside the write: another send may have gone out meanwhile.
                 let (lead, conversation) = conversation::send_facts(tx, lead_id)?;
                 let plan = rules::may_send(&lead, &conversation, &checked)?;
+                // An armed draft that goes is armed no more.
+                crate::store::armed::clear(tx, lead_id)?;
                 let id = outbox_store::enqueue(
                     tx,
                     lead_id,
@@ -652,6 +660,9 @@ fn copy_into_cache(
         size: file.size,
     })
 }
+
+// The seller's toolkit: quick replies, armed drafts, sync health.
+mod toolkit;
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@
 //!   read, search, stats, stages, moves, archive, send check and queue);
 //! - [`pipeline`]: orders → leads, the status → stage table, the seller's moves (pure);
 //! - [`rules`]: [`rules::may_send`], may this draft be sent now (pure);
+//! - [`lint`]: [`lint::check`], what in a draft Mercado Libre would likely moderate (pure);
 //! - [`store`]: the SQLite cache, its migrations, the sync's idempotent page upserts and the
 //!   queries behind the facade;
 //! - [`incoming`]: what a sync reads from Mercado Libre's JSON, before it reaches the store;
@@ -17,6 +18,7 @@ pub mod events;
 mod facade;
 pub mod incoming;
 pub mod ipc;
+pub mod lint;
 pub mod pipeline;
 pub mod rules;
 pub mod store;

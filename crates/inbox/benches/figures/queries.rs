@@ -237,6 +237,7 @@ fn board_filters() -> Vec<BoardFilter> {
             unread_only: true,
             waiting_for_you: true,
             text: "a".into(),
+            archived: false,
         },
     ]
 }

@@ -67,6 +67,9 @@ pub struct LeadSummary {
     pub archived: bool,
     /// Mercado Libre kept refusing to give this chat: the card carries a small mark.
     pub read_failed: bool,
+    /// What the seller wrote while the buyer had yet to answer: kept here until it is sent
+    /// (never sent by itself).
+    pub armed_draft: Option<String>,
 }
 
 /// A chat the sync could not read from Mercado Libre, and when it tries again.
@@ -190,6 +193,8 @@ pub struct BoardFilter {
     pub waiting_for_you: bool,
     /// Words matched as prefixes of the lead's pack and order numbers, buyer and item titles.
     pub text: String,
+    /// Only the archived leads (which the board otherwise leaves out), in their columns.
+    pub archived: bool,
 }
 
 impl BoardFilter {
@@ -198,5 +203,6 @@ impl BoardFilter {
             && !self.unread_only
             && !self.waiting_for_you
             && self.text.trim().is_empty()
+            && !self.archived
     }
 }

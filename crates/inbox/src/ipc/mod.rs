@@ -7,6 +7,7 @@ mod chat;
 mod codes;
 mod connect;
 mod guide;
+mod quick_replies;
 mod search;
 mod send;
 mod settings;
@@ -22,6 +23,7 @@ pub use connect::{
     SiteOption,
 };
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
+pub use quick_replies::{QuickReplyDto, QuickReplyInput};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};

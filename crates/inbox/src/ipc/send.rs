@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::OutboxItem;
+use crate::lint::Finding;
 use crate::rules::{GuideChoice, HeldBack, Refusal};
 
 /// A file the seller attached: where it is on disk (from the file picker or a drop) and
@@ -35,6 +36,9 @@ pub struct SendCheck {
     pub refusal: Option<Refusal>,
     /// The text may go but the files stay in the draft, for this reason.
     pub held_back: Option<HeldBack>,
+    /// What in the text Mercado Libre would likely moderate ([`crate::lint::check`]): a
+    /// warning, not a refusal. The composer underlines each and asks before sending.
+    pub findings: Vec<Finding>,
 }
 
 /// The draft is in the outbox; `heldBack` says the files stayed in the composer.

@@ -47,7 +47,7 @@ impl ColumnCursor {
 pub(crate) const SUMMARY_COLUMNS: &str = "l.id, l.account_id, l.conversation_id, l.buyer_name,
     l.buyer_nickname, l.total_cents, l.currency, l.tags, l.unread_count, l.last_message_excerpt,
     l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at,
-    EXISTS (SELECT 1 FROM chat_failures f WHERE f.lead_id = l.id)";
+    EXISTS (SELECT 1 FROM chat_failures f WHERE f.lead_id = l.id), l.armed_draft";
 
 pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary, i64)> {
     let name: Option<String> = r.get(3)?;
@@ -76,6 +76,7 @@ pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary
         stage_key: column_key(column),
         archived: r.get::<_, Option<i64>>(14)?.is_some(),
         read_failed: r.get(16)?,
+        armed_draft: r.get(17)?,
     };
     Ok((summary, r.get(15)?))
 }
@@ -106,10 +107,11 @@ fn page(
     let where_ = FilterSql::new(account, filter, 5);
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
-         WHERE l.stage_id = ?1 AND l.archived_at IS NULL AND (l.activity_at, l.id) < (?2, ?3)
+         WHERE l.stage_id = ?1 AND {archived} AND (l.activity_at, l.id) < (?2, ?3)
            {terms}
          ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4",
         index = where_.column_index,
+        archived = where_.archived,
         terms = where_.terms,
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -171,8 +173,9 @@ fn filtered_counts(
     let where_ = FilterSql::new(account, filter, 1);
     let sql = format!(
         "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
-         WHERE l.archived_at IS NULL {terms} GROUP BY l.stage_id",
+         WHERE {archived} {terms} GROUP BY l.stage_id",
         index = where_.count_index,
+        archived = where_.archived,
         terms = where_.terms,
     );
     let mut stmt = conn.prepare_cached(&sql)?;

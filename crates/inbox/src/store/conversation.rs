@@ -119,6 +119,18 @@ pub fn mark_read(conn: &Connection, lead_id: i64) -> Result<bool> {
 
 /// What [`crate::rules::may_send`] needs about a lead and its conversation. A draft waiting
 /// in the outbox counts as the seller's last message: it will reach the buyer.
+/// The Mercado Libre site ("MLA", "MLB"…) of the lead's account: the linter reads phone
+/// numbers and postal codes as that country writes them.
+pub fn lead_site(conn: &Connection, lead_id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT a.site_id FROM leads l JOIN accounts a ON a.id = l.account_id WHERE l.id = ?1",
+        [lead_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| crate::InboxError::NotFound(format!("lead {lead_id}")))
+}
+
 pub fn send_facts(conn: &Connection, lead_id: i64) -> Result<(LeadFacts, ConversationFacts)> {
     let lead = leads::load(conn, lead_id)?;
     let account = accounts::get(conn, lead.account_id)?;

@@ -215,8 +215,63 @@ CREATE TABLE chat_failures (
 CREATE INDEX chat_failures_by_lead ON chat_failures (lead_id);
 "#;
 
+// The seller's toolkit: saved answers (quick replies, for every account or one, in Spanish or
+// Portuguese, in the seller's order), with a first set the app ships; and the draft a seller
+// writes while the buyer has yet to answer ("armed"), kept on its lead until it is sent; and
+// the index behind the board's Archived filter.
+const V4: &str = r#"
+CREATE TABLE quick_replies (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+    language TEXT NOT NULL CHECK (language IN ('es', 'pt')),
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX quick_replies_in_order ON quick_replies (position, id);
+INSERT INTO quick_replies (language, title, body, position, created_at, updated_at) VALUES
+    ('es', 'Gracias por tu compra',
+     '¡Hola {buyer_first_name}! Gracias por tu compra de {item_title}. Ya estamos preparando tu pedido #{order_number}. Cualquier duda, escribinos por acá. Saludos, {seller_nickname}',
+     0, 0, 0),
+    ('es', 'Tiempo de envío',
+     'Hola {buyer_first_name}, despachamos tu pedido dentro de las 24 horas hábiles. Vas a poder seguir el envío desde Mis compras en Mercado Libre.',
+     1, 0, 0),
+    ('es', 'Factura',
+     'Hola {buyer_first_name}, la factura de tu compra #{order_number} por {total} ya está disponible en el detalle de la compra en Mercado Libre.',
+     2, 0, 0),
+    ('es', 'Pedido despachado',
+     '¡Hola {buyer_first_name}! Tu pedido ya salió. Número de seguimiento: {tracking_number}. ¡Que lo disfrutes!',
+     3, 0, 0),
+    ('pt', 'Obrigado pela compra',
+     'Olá, {buyer_first_name}! Obrigado pela compra de {item_title}. Já estamos preparando seu pedido #{order_number}. Qualquer dúvida, fale com a gente por aqui. Abraços, {seller_nickname}',
+     4, 0, 0),
+    ('pt', 'Prazo de envio',
+     'Olá, {buyer_first_name}, enviamos seu pedido em até 24 horas úteis. Você pode acompanhar a entrega em Minhas compras no Mercado Livre.',
+     5, 0, 0),
+    ('pt', 'Nota fiscal',
+     'Olá, {buyer_first_name}, a nota fiscal da sua compra #{order_number} no valor de {total} já está disponível no detalhe da compra no Mercado Livre.',
+     6, 0, 0),
+    ('pt', 'Pedido enviado',
+     'Olá, {buyer_first_name}! Seu pedido já foi enviado. Código de rastreio: {tracking_number}. Aproveite!',
+     7, 0, 0);
+
+-- The board's Archived filter walks this one: archived leads are in no other column index.
+CREATE INDEX leads_archived ON leads (stage_id, activity_at DESC, id DESC)
+    WHERE archived_at IS NOT NULL;
+
+ALTER TABLE leads ADD COLUMN armed_draft TEXT;
+ALTER TABLE leads ADD COLUMN armed_at INTEGER;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1).foreign_key_check(), M::up(V2), M::up(V3)])
+    Migrations::new(vec![
+        M::up(V1).foreign_key_check(),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+    ])
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! No secret is ever written here: tokens live in the OS keychain.
 
 pub mod accounts;
+pub mod armed;
 pub mod attachments;
 pub mod board;
 pub mod buyers;
@@ -20,6 +21,7 @@ pub mod messages;
 pub mod migrations;
 pub mod orders;
 pub mod outbox;
+pub mod quick_replies;
 pub mod search;
 pub mod stages;
 pub mod stats;

@@ -375,6 +375,7 @@ fn notes_for(
     new_count: usize,
 ) -> Result<Vec<BuyerMessageNote>> {
     let lead = leads::load(conn, lead_id)?;
+    let armed = crate::store::armed::is_armed(conn, lead_id)?;
     let mut from_buyer: Vec<_> = incoming.messages.iter().filter(|m| m.from_buyer).collect();
     from_buyer.sort_by_key(|m| m.created_at);
     Ok(from_buyer
@@ -390,6 +391,7 @@ fn notes_for(
                 .map(str::to_owned)
                 .or(m.from_name.clone()),
             excerpt: m.text.chars().take(120).collect(),
+            armed,
         })
         .collect())
 }

@@ -13,6 +13,8 @@ import type { GuideOptionDto } from "../ipc/GuideOptionDto";
 import type { LeadCard } from "../ipc/LeadCard";
 import type { OutboxItem } from "../ipc/OutboxItem";
 import type { Queued } from "../ipc/Queued";
+import type { QuickReplyDto } from "../ipc/QuickReplyDto";
+import type { QuickReplyInput } from "../ipc/QuickReplyInput";
 import type { SearchResults } from "../ipc/SearchResults";
 import type { SendCheck } from "../ipc/SendCheck";
 import type { Settings } from "../ipc/Settings";
@@ -98,4 +100,15 @@ export const commands = {
   downloadAttachment: (attachmentId: number) => call<string>("download_attachment", { attachmentId }),
   /** The reasons to communicate this chat must start with; null: the seller writes freely. */
   actionGuide: (leadId: number) => call<GuideOptionDto[] | null>("action_guide", { leadId }),
+  quickReplies: () => call<QuickReplyDto[]>("quick_replies"),
+  /** Adds (no id) or changes a quick reply; its id. */
+  saveQuickReply: (reply: QuickReplyInput) => call<number>("save_quick_reply", { reply }),
+  deleteQuickReply: (id: number) => call<void>("delete_quick_reply", { id }),
+  reorderQuickReplies: (ids: number[]) => call<void>("reorder_quick_replies", { ids }),
+  /** Writes every reply to the file the seller chose; how many. */
+  exportQuickReplies: (path: string) => call<number>("export_quick_replies", { path }),
+  /** Adds the file's replies not already kept; how many. */
+  importQuickReplies: (path: string) => call<number>("import_quick_replies", { path }),
+  /** Keeps the draft on the lead until it is sent; blank text disarms it. */
+  armDraft: (leadId: number, text: string) => call<void>("arm_draft", { leadId, text }),
 };

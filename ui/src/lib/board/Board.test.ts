@@ -66,7 +66,7 @@ describe("Board paging", () => {
       leads: [lead({ id: 3 }), lead({ id: 4 }), lead({ id: 5 })],
       nextCursor: null,
     }));
-    const filter = { tags: ["paid"], unreadOnly: false, waitingForYou: true, text: "mate" };
+    const filter = { tags: ["paid"], unreadOnly: false, waitingForYou: true, text: "mate", archived: false };
     render(Board, { columns: [first], now: new Date("2025-03-03T12:10:00Z"), account: 9, filter, loadPage });
     await vi.waitFor(() => expect(screen.getAllByTestId(testIds.leadCard)).toHaveLength(5));
     expect(loadPage).toHaveBeenCalledTimes(1);

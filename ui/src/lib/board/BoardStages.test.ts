@@ -30,6 +30,8 @@ const columns = () => [
 function api(overrides: Partial<BoardApi> = {}): BoardApi {
   return {
     moveLead: vi.fn(async () => undefined),
+    archiveLead: vi.fn(async () => undefined),
+    unarchiveLead: vi.fn(async () => undefined),
     addStage: vi.fn(async () => "custom:9"),
     renameStage: vi.fn(async () => undefined),
     reorderStages: vi.fn(async () => undefined),
@@ -130,6 +132,8 @@ describe("Board: moving leads", () => {
       "Packed",
       "Invoiced",
       "Canceled",
+      // and, after the stages, the lead's archive
+      "Archive",
     ]);
     await vi.waitFor(() => expect(document.activeElement).toBe(items[0]));
     await fireEvent.keyDown(menu, { key: "ArrowDown" });

@@ -36,6 +36,7 @@ describe("FilterBar", () => {
       unreadOnly: true,
       waitingForYou: true,
       text: "",
+      archived: false,
     });
     await fireEvent.click(tagChip("paid"));
     await fireEvent.click(unread);
@@ -86,7 +87,7 @@ describe("FilterBar", () => {
     expect(screen.getByTestId(testIds.filterBar)).toHaveTextContent("1,234 leads match");
     await fireEvent.click(screen.getByTestId(testIds.filterClear));
     expect(filters.active).toBe(false);
-    expect(filters.value).toEqual({ tags: [], unreadOnly: false, waitingForYou: false, text: "" });
+    expect(filters.value).toEqual({ tags: [], unreadOnly: false, waitingForYou: false, text: "", archived: false });
     expect(screen.getByTestId(testIds.filterText)).toHaveValue("");
     expect(screen.queryByTestId(testIds.filterClear)).toBeNull();
   });

@@ -10,6 +10,8 @@ export class BoardFilters {
   unreadOnly = $state(false);
   waitingForYou = $state(false);
   text = $state("");
+  /** Only the archived leads, which the board otherwise leaves out. */
+  archived = $state(false);
 
   /** What the shell receives: text trimmed, tags in a stable order. */
   get value(): BoardFilter {
@@ -18,11 +20,12 @@ export class BoardFilters {
       unreadOnly: this.unreadOnly,
       waitingForYou: this.waitingForYou,
       text: this.text.trim(),
+      archived: this.archived,
     };
   }
 
   get active(): boolean {
-    return this.tags.length > 0 || this.unreadOnly || this.waitingForYou || this.text.trim() !== "";
+    return this.tags.length > 0 || this.unreadOnly || this.waitingForYou || this.text.trim() !== "" || this.archived;
   }
 
   toggleTag(tag: string): void {
@@ -34,6 +37,7 @@ export class BoardFilters {
     this.unreadOnly = false;
     this.waitingForYou = false;
     this.text = "";
+    this.archived = false;
   }
 }
 

@@ -17,6 +17,7 @@ export function lead(overrides: Partial<LeadSummary> = {}): LeadSummary {
     stageKey: "system:paid",
     archived: false,
     readFailed: false,
+    armedDraft: null,
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import type { StageColumn } from "../ipc/StageColumn";
 /** What the board asks of the core: moves and changes to the custom stages. */
 export type BoardApi = Pick<
   typeof commands,
-  "moveLead" | "addStage" | "renameStage" | "reorderStages" | "deleteStage"
+  "moveLead" | "addStage" | "renameStage" | "reorderStages" | "deleteStage" | "archiveLead" | "unarchiveLead"
 >;
 
 export const isCustom = (key: string) => key.startsWith("custom:");

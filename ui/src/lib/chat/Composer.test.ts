@@ -5,7 +5,7 @@ import { testIds } from "../testids";
 import Composer from "./Composer.svelte";
 import DropZone from "./DropZone.svelte";
 
-const ok = { refusal: null, heldBack: null };
+const ok = { refusal: null, heldBack: null, findings: [] };
 
 describe("Composer", () => {
   beforeEach(() => {
@@ -24,13 +24,13 @@ describe("Composer", () => {
   });
 
   it("shows the refusal in place, in the seller's language", async () => {
-    const verdict = { refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null } as const;
+    const verdict = { ...({ refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null } as const), findings: [] };
     const { rerender } = render(Composer, { verdict });
     expect(screen.getByTestId(testIds.composerSend)).toBeDisabled();
     expect(screen.getByTestId(testIds.composerReason)).toHaveTextContent("Lead payment is not confirmed");
     expect(screen.getByTestId(testIds.composerSend)).toHaveAccessibleDescription("Lead payment is not confirmed");
     i18n.locale = "pt-BR";
-    await rerender({ verdict: { refusal: { code: "source_disabled" }, heldBack: null } as const });
+    await rerender({ verdict: { ...({ refusal: { code: "source_disabled" }, heldBack: null } as const), findings: [] } });
     expect(screen.getByTestId(testIds.composerReason)).toHaveTextContent("A origem do lead está desativada");
   });
 
@@ -43,7 +43,7 @@ describe("Composer", () => {
     await fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
     await fireEvent.keyDown(box, { key: "Enter", metaKey: true });
     expect(onsend).toHaveBeenCalledTimes(2);
-    await rerender({ verdict: { refusal: { code: "awaiting_buyer_reply" }, heldBack: null } as const, onsend });
+    await rerender({ verdict: { ...({ refusal: { code: "awaiting_buyer_reply" }, heldBack: null } as const), findings: [] }, onsend });
     await fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
     expect(onsend).toHaveBeenCalledTimes(2);
   });
@@ -67,7 +67,7 @@ describe("Composer", () => {
   it("shows file chips with sizes, why a file is refused, and removes them", async () => {
     const onremovefile = vi.fn();
     render(Composer, {
-      verdict: { refusal: { code: "file_type", file: "setup.png" }, heldBack: null } as const,
+      verdict: { ...({ refusal: { code: "file_type", file: "setup.png" }, heldBack: null } as const), findings: [] },
       files: [
         { id: "a", name: "factura.pdf", size: 120_000, rejected: null },
         { id: "b", name: "setup.png", size: 4_000, rejected: "type" },
@@ -86,7 +86,7 @@ describe("Composer", () => {
   });
 
   it("says files stay behind when the core holds them back from a first message", () => {
-    render(Composer, { verdict: { refusal: null, heldBack: "first_message" } as const });
+    render(Composer, { verdict: { ...({ refusal: null, heldBack: "first_message" } as const), findings: [] } });
     expect(screen.getByRole("status")).toHaveTextContent("the files stay here");
   });
 

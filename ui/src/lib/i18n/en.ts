@@ -3,6 +3,7 @@ import { connectEn } from "./connect";
 import { shellEn } from "./shell";
 import { filtersEn } from "./filters";
 import { syncIssuesEn } from "./syncIssues";
+import { toolkitEn } from "./toolkit";
 import { stagesEn } from "./stages";
 
 export const en = {
@@ -11,6 +12,7 @@ export const en = {
   ...stagesEn,
   ...filtersEn,
   ...syncIssuesEn,
+  ...toolkitEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

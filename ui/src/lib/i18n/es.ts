@@ -3,6 +3,7 @@ import { connectEs } from "./connect";
 import { shellEs } from "./shell";
 import { filtersEs } from "./filters";
 import { syncIssuesEs } from "./syncIssues";
+import { toolkitEs } from "./toolkit";
 import { stagesEs } from "./stages";
 
 export const es = {
@@ -11,6 +12,7 @@ export const es = {
   ...stagesEs,
   ...filtersEs,
   ...syncIssuesEs,
+  ...toolkitEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

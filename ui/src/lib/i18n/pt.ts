@@ -3,6 +3,7 @@ import { connectPt } from "./connect";
 import { shellPt } from "./shell";
 import { filtersPt } from "./filters";
 import { syncIssuesPt } from "./syncIssues";
+import { toolkitPt } from "./toolkit";
 import { stagesPt } from "./stages";
 
 export const pt = {
@@ -11,6 +12,7 @@ export const pt = {
   ...stagesPt,
   ...filtersPt,
   ...syncIssuesPt,
+  ...toolkitPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",

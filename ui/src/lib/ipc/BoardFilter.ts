@@ -15,4 +15,8 @@ waitingForYou: boolean,
 /**
  * Words matched as prefixes of the lead's pack and order numbers, buyer and item titles.
  */
-text: string, };
+text: string, 
+/**
+ * Only the archived leads (which the board otherwise leaves out), in their columns.
+ */
+archived: boolean, };

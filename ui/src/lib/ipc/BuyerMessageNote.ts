@@ -3,4 +3,8 @@
 /**
  * A new message from a buyer, for a desktop notification.
  */
-export type BuyerMessageNote = { leadId: number, leadName: string, buyer: string | null, excerpt: string, };
+export type BuyerMessageNote = { leadId: number, leadName: string, buyer: string | null, excerpt: string, 
+/**
+ * The seller has an armed draft on this lead: it can go now.
+ */
+armed: boolean, };

@@ -40,9 +40,9 @@ function fakeApi(pages: Record<number, ConversationPage>) {
     ),
     openChat: vi.fn(async () => undefined),
     checkSend: vi.fn(async (id: number, d: DraftDto): Promise<SendCheck> => {
-      if (id === 2) return { refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null };
-      if (!d.text.trim() && d.files.length === 0) return { refusal: { code: "text_empty" }, heldBack: null };
-      return { refusal: null, heldBack: null };
+      if (id === 2) return { refusal: { code: "payment_not_confirmed", stage: "payment_required" }, heldBack: null, findings: [] };
+      if (!d.text.trim() && d.files.length === 0) return { refusal: { code: "text_empty" }, heldBack: null, findings: [] };
+      return { refusal: null, heldBack: null, findings: [] };
     }),
     sendDraft: vi.fn(async (id: number, d: DraftDto) => ({
       item: draft({ id: 77, leadId: id, text: d.text, state: "pending" }),
@@ -259,7 +259,7 @@ describe("LeadPane with reasons to communicate", () => {
 
   it("a reason sent and waiting for the buyer stops the picker and says why", async () => {
     const api = fakeApi({ 3: { messages: [], olderCursor: null, outbox: [] } });
-    api.checkSend.mockImplementation(async () => ({ refusal: { code: "awaiting_buyer_reply" }, heldBack: null }));
+    api.checkSend.mockImplementation(async () => ({ refusal: { code: "awaiting_buyer_reply" }, heldBack: null, findings: [] }));
     render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide });
     const waiting = await screen.findByTestId(testIds.actionGuideWaiting);
     expect(waiting).toHaveTextContent("Mercado Libre lets you start this conversation once. Wait for the buyer's reply to write again.");
@@ -277,6 +277,7 @@ describe("LeadPane with reasons to communicate", () => {
     api.checkSend.mockImplementation(async () => ({
       refusal: page.outbox.some((item) => item.state !== "failed") ? { code: "awaiting_buyer_reply" } : { code: "action_guide_required" },
       heldBack: null,
+      findings: [],
     }));
     const { rerender } = render(LeadPane, { leadId: 3, api, watchDrops: noDrops, loadGuide: async () => guide, revision: 0 });
     await screen.findByTestId(testIds.actionGuideWaiting);

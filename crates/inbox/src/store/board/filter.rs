@@ -23,6 +23,9 @@ pub(crate) struct FilterSql {
     pub column_index: &'static str,
     /// For the counts per stage: `GROUP BY stage_id` reads it in order.
     pub count_index: &'static str,
+    /// Which leads the board holds: the unarchived ones, or (the Archived filter) only the
+    /// archived ones.
+    pub archived: &'static str,
 }
 
 impl FilterSql {
@@ -32,6 +35,7 @@ impl FilterSql {
             values: Vec::new(),
             column_index: "leads_by_column",
             count_index: "leads_by_column",
+            archived: "l.archived_at IS NULL",
         };
         if let Some(account) = account {
             sql.push(
@@ -80,6 +84,13 @@ impl FilterSql {
         if text.is_some() {
             sql.terms
                 .push_str(" AND l.search_key IN temp.board_text_keys");
+        }
+        // Archived leads are few and outside every other partial index: their own index holds
+        // them all, and the other conditions are checked on their rows.
+        if filter.archived {
+            sql.archived = "l.archived_at IS NOT NULL";
+            sql.column_index = "leads_archived";
+            sql.count_index = "leads_archived";
         }
         sql
     }

@@ -426,6 +426,7 @@ fn filters_combine_with_each_other_and_the_account() {
         unread_only: true,
         waiting_for_you: true,
         text: "mate".into(),
+        archived: false,
     };
     assert_eq!(filtered(&store, None, &every), (vec![mate_imperial], 1));
     assert_eq!(
@@ -590,4 +591,39 @@ fn filters_use_their_indexes() {
             Ok(())
         })
         .expect("plans");
+}
+
+#[test]
+fn the_archived_filter_shows_only_archived_leads_and_counts_them() {
+    let (_dir, store, account, [mate_imperial, _, bombilla, _]) = filter_world();
+    store
+        .write(|tx| {
+            leads::archive(tx, mate_imperial, now())?;
+            leads::archive(tx, bombilla, now())
+        })
+        .expect("archives");
+    let archived = BoardFilter {
+        archived: true,
+        ..BoardFilter::default()
+    };
+    let (mut ids, count) = filtered(&store, None, &archived);
+    ids.sort_unstable();
+    let mut want = vec![mate_imperial, bombilla];
+    want.sort_unstable();
+    assert_eq!((ids, count), (want, 2));
+    assert_eq!(filtered(&store, Some(account), &archived).1, 2);
+    // With other conditions: the archived leads that also pass them.
+    let imperial = BoardFilter {
+        text: "imperial".into(),
+        ..archived.clone()
+    };
+    assert_eq!(filtered(&store, None, &imperial), (vec![mate_imperial], 1));
+    // Unarchived, the lead leaves the Archived view and is back on the board.
+    store
+        .write(|tx| leads::unarchive(tx, bombilla))
+        .expect("unarchives");
+    assert_eq!(filtered(&store, None, &archived), (vec![mate_imperial], 1));
+    assert!(filtered(&store, None, &BoardFilter::default())
+        .0
+        .contains(&bombilla));
 }
