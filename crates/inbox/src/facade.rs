@@ -654,5 +654,6 @@ fn copy_into_cache(
     })
 }
 
+mod questions;
 #[cfg(test)]
 mod tests;

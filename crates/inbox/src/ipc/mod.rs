@@ -6,6 +6,7 @@ mod board;
 mod chat;
 mod connect;
 mod guide;
+mod questions;
 mod search;
 mod send;
 mod settings;
@@ -17,6 +18,10 @@ pub use board::{
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
 pub use connect::{ConnectForm, ConnectProgress, SiteOption};
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
+pub use questions::{
+    AnswerDto, AnswerOutboxDto, AnswerTimes, ListingDto, MeliResponseTime, QuestionDetail,
+    QuestionDto, QuestionFilter, QuestionGroup, QuestionStats, QuestionStatusFilter, QuestionsPage,
+};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};

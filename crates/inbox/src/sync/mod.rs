@@ -20,6 +20,7 @@ pub mod demo;
 pub mod engine;
 mod import;
 mod poll;
+mod questions;
 pub mod registry;
 mod send;
 pub mod state;
@@ -60,6 +61,8 @@ pub struct SyncConfig {
     pub ambiguous_settle: Duration,
     /// Conversations read at once during the first import.
     pub import_concurrency: usize,
+    /// Pre-sale questions are imported, polled and answered (one more request per idle poll).
+    pub questions: bool,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -79,6 +82,7 @@ impl Default for SyncConfig {
             decode_retries: 4,
             ambiguous_settle: Duration::from_secs(30),
             import_concurrency: 4,
+            questions: true,
         }
     }
 }
