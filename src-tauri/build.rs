@@ -34,6 +34,16 @@ fn main() {
             "open_attachment",
             "download_attachment",
             "action_guide",
+            "questions",
+            "unread_questions",
+            "open_question",
+            "lead_questions",
+            "check_answer",
+            "answer_question",
+            "block_asker",
+            "unblock_asker",
+            "blocked_askers",
+            "question_stats",
         ]),
     ))
     .expect("tauri-build failed");

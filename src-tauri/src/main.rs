@@ -90,6 +90,16 @@ fn main() {
             commands::open_attachment,
             commands::download_attachment,
             commands::action_guide,
+            commands::questions,
+            commands::unread_questions,
+            commands::open_question,
+            commands::lead_questions,
+            commands::check_answer,
+            commands::answer_question,
+            commands::block_asker,
+            commands::unblock_asker,
+            commands::blocked_askers,
+            commands::question_stats,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -2,6 +2,7 @@
 import { connectEn } from "./connect";
 import { shellEn } from "./shell";
 import { filtersEn } from "./filters";
+import { questionsEn } from "./questions";
 import { stagesEn } from "./stages";
 
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   ...shellEn,
   ...stagesEn,
   ...filtersEn,
+  ...questionsEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

@@ -2,6 +2,7 @@ import type { Messages } from "./en";
 import { connectEs } from "./connect";
 import { shellEs } from "./shell";
 import { filtersEs } from "./filters";
+import { questionsEs } from "./questions";
 import { stagesEs } from "./stages";
 
 export const es = {
@@ -9,6 +10,7 @@ export const es = {
   ...shellEs,
   ...stagesEs,
   ...filtersEs,
+  ...questionsEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

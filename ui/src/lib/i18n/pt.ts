@@ -2,6 +2,7 @@ import type { Messages } from "./en";
 import { connectPt } from "./connect";
 import { shellPt } from "./shell";
 import { filtersPt } from "./filters";
+import { questionsPt } from "./questions";
 import { stagesPt } from "./stages";
 
 export const pt = {
@@ -9,6 +10,7 @@ export const pt = {
   ...shellPt,
   ...stagesPt,
   ...filtersPt,
+  ...questionsPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",
