@@ -8,6 +8,7 @@ mod filters;
 mod guide;
 mod harness;
 mod offline;
+mod questions;
 mod search;
 mod settings;
 mod sim;
