@@ -2,6 +2,7 @@
 
 export const questionsEn = {
   "nav.questions": "Questions",
+  "lead.questions": "{count} question asked before buying|{count} questions asked before buying",
   "nav.questions.unread": "{count} unread question|{count} unread questions",
   "search.questions": "Questions",
   "questions.label": "Questions from buyers",
@@ -71,6 +72,7 @@ export const questionsEn = {
 
 export const questionsEs: Record<keyof typeof questionsEn, string> = {
   "nav.questions": "Preguntas",
+  "lead.questions": "{count} pregunta antes de comprar|{count} preguntas antes de comprar",
   "nav.questions.unread": "{count} pregunta sin leer|{count} preguntas sin leer",
   "search.questions": "Preguntas",
   "questions.label": "Preguntas de compradores",
@@ -140,6 +142,7 @@ export const questionsEs: Record<keyof typeof questionsEn, string> = {
 
 export const questionsPt: Record<keyof typeof questionsEn, string> = {
   "nav.questions": "Perguntas",
+  "lead.questions": "{count} pergunta antes de comprar|{count} perguntas antes de comprar",
   "nav.questions.unread": "{count} pergunta não lida|{count} perguntas não lidas",
   "search.questions": "Perguntas",
   "questions.label": "Perguntas de compradores",
