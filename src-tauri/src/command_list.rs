@@ -51,6 +51,16 @@ macro_rules! app_commands {
             export_quick_replies,
             import_quick_replies,
             arm_draft,
+            questions,
+            unread_questions,
+            open_question,
+            lead_questions,
+            check_answer,
+            answer_question,
+            block_asker,
+            unblock_asker,
+            blocked_askers,
+            question_stats,
         }
     };
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use inbox::ipc::{
     AccountDto, AppInfo, BoardFilter, ColumnPage, ConnectForm, ConversationPage, DraftDto,
-    GuideOptionDto, LeadCard, OutboxItem, Queued, QuickReplyDto, QuickReplyInput, SearchResults,
-    SendCheck, Settings, SiteOption, StageColumn, Stats, SyncStatus,
+    GuideOptionDto, LeadCard, OutboxItem, QuestionDetail, QuestionDto, QuestionFilter,
+    QuestionStats, QuestionsPage, Queued, QuickReplyDto, QuickReplyInput, SearchResults, SendCheck,
+    Settings, SiteOption, StageColumn, Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -336,4 +337,91 @@ pub async fn arm_draft(
     text: String,
 ) -> CommandResult<()> {
     Ok(state.inbox.arm_draft(lead_id, text).await?)
+}
+
+// Pre-sale questions.
+
+#[tauri::command]
+pub async fn questions(
+    state: State<'_, AppState>,
+    filter: Option<QuestionFilter>,
+) -> CommandResult<QuestionsPage> {
+    Ok(state.inbox.questions(filter.unwrap_or_default()).await?)
+}
+
+#[tauri::command]
+pub async fn unread_questions(state: State<'_, AppState>) -> CommandResult<u32> {
+    Ok(state.inbox.unread_questions().await?)
+}
+
+/// Opens a question (it counts as read from now on) with the buyer's other questions on the
+/// listing and the listing's earlier answers.
+#[tauri::command]
+pub async fn open_question(
+    state: State<'_, AppState>,
+    question_id: i64,
+) -> CommandResult<QuestionDetail> {
+    Ok(state.inbox.open_question(question_id).await?)
+}
+
+#[tauri::command]
+pub async fn lead_questions(
+    state: State<'_, AppState>,
+    lead_id: i64,
+) -> CommandResult<Vec<QuestionDto>> {
+    Ok(state.inbox.lead_questions(lead_id).await?)
+}
+
+/// `Ok` when the answer may be sent; otherwise the refusal's stable code.
+#[tauri::command]
+pub async fn check_answer(
+    state: State<'_, AppState>,
+    question_id: i64,
+    text: String,
+) -> CommandResult<()> {
+    Ok(state.inbox.check_answer(question_id, text).await?)
+}
+
+/// Validates, stores and sends (now, or when Mercado Libre answers again) a public answer.
+#[tauri::command]
+pub async fn answer_question(
+    state: State<'_, AppState>,
+    question_id: i64,
+    text: String,
+) -> CommandResult<QuestionDto> {
+    Ok(state.inbox.answer_question(question_id, text).await?)
+}
+
+#[tauri::command]
+pub async fn block_asker(
+    state: State<'_, AppState>,
+    account_id: i64,
+    buyer_id: i64,
+) -> CommandResult<()> {
+    Ok(state.inbox.block_asker(account_id, buyer_id).await?)
+}
+
+#[tauri::command]
+pub async fn unblock_asker(
+    state: State<'_, AppState>,
+    account_id: i64,
+    buyer_id: i64,
+) -> CommandResult<()> {
+    Ok(state.inbox.unblock_asker(account_id, buyer_id).await?)
+}
+
+#[tauri::command]
+pub async fn blocked_askers(
+    state: State<'_, AppState>,
+    account_id: i64,
+) -> CommandResult<Vec<i64>> {
+    Ok(state.inbox.blocked_askers(account_id).await?)
+}
+
+#[tauri::command]
+pub async fn question_stats(
+    state: State<'_, AppState>,
+    account: Option<i64>,
+) -> CommandResult<QuestionStats> {
+    Ok(state.inbox.question_stats(account).await?)
 }

@@ -1,6 +1,6 @@
 //! Events the shell emits to the window. Names are shared with `ui/src/lib/api/events.ts`.
 
-use inbox::events::{BuyerMessageNote, InboxEvents};
+use inbox::events::{BuyerMessageNote, InboxEvents, QuestionNote};
 use inbox::ipc::{LanguageChoice, SyncStatus};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
@@ -76,6 +76,9 @@ impl Window for AppWindow<'_> {
         if !batch.buyer_messages.is_empty() {
             notify(self.0, &batch.buyer_messages);
         }
+        if !batch.question_notes.is_empty() {
+            notify_questions(self.0, &batch.question_notes);
+        }
         if let Err(err) = self.0.emit(INBOX_EVENTS, batch) {
             tracing::warn!(%err, "could not emit inbox events");
         }
@@ -86,15 +89,38 @@ impl Window for AppWindow<'_> {
     }
 }
 
-/// A desktop notification per new buyer message, only while the window is in the background
-/// and the seller has not switched them off.
-fn notify(app: &AppHandle, notes: &[BuyerMessageNote]) {
+/// Notifications are shown while the window is in the background and the seller has not
+/// switched them off (one switch for chats and questions).
+fn may_notify(app: &AppHandle) -> bool {
     let enabled = app.state::<AppState>().settings().notifications;
     let focused = app
         .get_webview_window("main")
         .and_then(|w| w.is_focused().ok())
         .unwrap_or(false);
-    if !enabled || focused {
+    enabled && !focused
+}
+
+/// A desktop notification per new question on a listing.
+fn notify_questions(app: &AppHandle, notes: &[QuestionNote]) {
+    if !may_notify(app) {
+        return;
+    }
+    for note in notes {
+        if let Err(err) = app
+            .notification()
+            .builder()
+            .title(format!("? {}", note.listing))
+            .body(&note.excerpt)
+            .show()
+        {
+            tracing::debug!(%err, "desktop notification not shown");
+        }
+    }
+}
+
+/// A desktop notification per new buyer message.
+fn notify(app: &AppHandle, notes: &[BuyerMessageNote]) {
+    if !may_notify(app) {
         return;
     }
     let language = app.state::<AppState>().settings().language;

@@ -9,6 +9,7 @@ mod guide;
 mod hard_edges;
 mod harness;
 mod offline;
+mod questions;
 mod real_connect;
 mod search;
 mod settings;

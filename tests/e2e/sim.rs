@@ -21,6 +21,11 @@ impl Sim {
         }
     }
 
+    /// The simulator's address, for control calls a test makes itself.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     async fn post(&self, path: &str, body: Value) -> Value {
         let answer = self
             .http

@@ -67,6 +67,7 @@ fn main() {
                 leads: 500,
                 per_lead: 10,
                 long: 200,
+                questions: 1_000,
                 runs: 50,
             },
         )
@@ -81,6 +82,7 @@ fn main() {
                 leads: 20_000,
                 per_lead: 58,
                 long: 2_000,
+                questions: 100_000,
                 runs: 300,
             },
         )

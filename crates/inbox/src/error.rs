@@ -2,6 +2,7 @@
 
 use crate::ipc::ErrorPayload;
 use crate::pipeline::{MoveRefusal, StageRefusal};
+use crate::rules::answer::AnswerRefusal;
 use crate::rules::Refusal;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,9 @@ pub enum InboxError {
     MoveRefused(#[from] MoveRefusal),
     #[error("{0}")]
     StageRefused(#[from] StageRefusal),
+    /// An answer to a pre-sale question may not be sent; the refusal has its own stable code.
+    #[error("{0}")]
+    AnswerRefused(#[from] AnswerRefusal),
     /// A value from the UI that cannot be used (a malformed cursor, an unknown column key).
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -97,6 +101,7 @@ impl InboxError {
             InboxError::Refused(refusal) => refusal.code(),
             InboxError::MoveRefused(refusal) => refusal.code(),
             InboxError::StageRefused(refusal) => refusal.code(),
+            InboxError::AnswerRefused(refusal) => refusal.code(),
             InboxError::InvalidInput(_) => "invalid_input",
         }
     }
@@ -106,6 +111,7 @@ impl InboxError {
             InboxError::Refused(refusal) => refusal.details(),
             InboxError::MoveRefused(refusal) => string_details(refusal),
             InboxError::StageRefused(refusal) => string_details(refusal),
+            InboxError::AnswerRefused(refusal) => string_details(refusal),
             _ => None,
         };
         ErrorPayload {

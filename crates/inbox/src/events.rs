@@ -25,6 +25,20 @@ pub struct BuyerMessageNote {
     pub armed: bool,
 }
 
+/// A new question on a listing, for a desktop notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "QuestionNote.ts")]
+pub struct QuestionNote {
+    #[ts(type = "number")]
+    pub question_id: i64,
+    #[ts(type = "number")]
+    pub account_id: i64,
+    /// The listing's title, or its id until the title is known.
+    pub listing: String,
+    pub excerpt: String,
+}
+
 /// One batch of changes. Ids are sorted and unique; `sync` is the latest state if it changed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -38,6 +52,9 @@ pub struct InboxEvents {
     pub messages_added: Vec<i64>,
     pub sync: Option<SyncStatus>,
     pub buyer_messages: Vec<BuyerMessageNote>,
+    /// Questions arrived or changed: refetch the Questions view and its count.
+    pub questions_changed: bool,
+    pub question_notes: Vec<QuestionNote>,
 }
 
 impl InboxEvents {
@@ -53,6 +70,8 @@ pub struct Batcher {
     messages_added: BTreeSet<i64>,
     sync: Option<SyncStatus>,
     buyer_messages: Vec<BuyerMessageNote>,
+    questions_changed: bool,
+    question_notes: Vec<QuestionNote>,
 }
 
 /// A flood of notifications is no help: past this many in one batch, the rest are dropped
@@ -79,6 +98,17 @@ impl Batcher {
         }
     }
 
+    pub fn questions_changed(&mut self) {
+        self.questions_changed = true;
+    }
+
+    pub fn question_note(&mut self, note: QuestionNote) {
+        self.questions_changed = true;
+        if self.question_notes.len() < MAX_NOTES_PER_BATCH {
+            self.question_notes.push(note);
+        }
+    }
+
     /// Everything collected since the last take, leaving the batcher empty.
     pub fn take(&mut self) -> InboxEvents {
         let taken = std::mem::take(self);
@@ -87,6 +117,8 @@ impl Batcher {
             messages_added: taken.messages_added.into_iter().collect(),
             sync: taken.sync,
             buyer_messages: taken.buyer_messages,
+            questions_changed: taken.questions_changed,
+            question_notes: taken.question_notes,
         }
     }
 }
@@ -185,7 +217,8 @@ mod tests {
         .expect("json");
         assert_eq!(
             json,
-            serde_json::json!({"leadsChanged": [], "messagesAdded": [1], "sync": null, "buyerMessages": []})
+            serde_json::json!({"leadsChanged": [], "messagesAdded": [1], "sync": null, "buyerMessages": [],
+                "questionsChanged": false, "questionNotes": []})
         );
     }
 }

@@ -664,5 +664,6 @@ fn copy_into_cache(
 // The seller's toolkit: quick replies, armed drafts, sync health.
 mod toolkit;
 
+mod questions;
 #[cfg(test)]
 mod tests;

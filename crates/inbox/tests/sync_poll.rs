@@ -201,9 +201,14 @@ async fn an_idle_poll_asks_for_orders_and_unread_chats_only() {
         .map(|r| r.endpoint)
         .collect();
     endpoints.sort();
+    // Pre-sale questions cost one more: a page of unanswered ones (tests/questions.rs).
     assert_eq!(
         endpoints,
-        ["GET /messages/unread", "GET /orders/search"],
+        [
+            "GET /messages/unread",
+            "GET /orders/search",
+            "GET /questions/search"
+        ],
         "an idle poll"
     );
     inbox.stop_sync().await;

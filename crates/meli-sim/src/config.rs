@@ -68,6 +68,8 @@ pub struct SimConfig {
     /// The application's registered redirect URI, matched exactly. Defaults to the relay URL
     /// [`crate::REDIRECT_URI`].
     pub redirect_uri: String,
+    /// Pre-sale questions to add over the sellers' listings (benchmarks); 0 adds none.
+    pub bulk_questions: u32,
 }
 
 impl Default for SimConfig {
@@ -85,6 +87,7 @@ impl Default for SimConfig {
             live: None,
             action_guide_processing: Duration::from_millis(250),
             redirect_uri: crate::ids::REDIRECT_URI.to_owned(),
+            bulk_questions: 0,
         }
     }
 }
@@ -101,6 +104,12 @@ impl SimConfig {
             scenario: Scenario::Demo,
             ..Self::default()
         }
+    }
+
+    /// Adds `count` pre-sale questions to the world (see [`SimConfig::bulk_questions`]).
+    pub fn with_questions(mut self, count: u32) -> Self {
+        self.bulk_questions = count;
+        self
     }
 
     /// A benchmark world of `orders` orders with `messages_per_order` messages each.

@@ -51,6 +51,10 @@ impl Control {
         Self { shared }
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     pub fn app(&self) -> App {
         self.shared.world().app.clone()
     }

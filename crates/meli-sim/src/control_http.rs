@@ -67,6 +67,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/requests/counts", get(counts))
         .route("/_sim/live", post(live))
+        .merge(crate::questions::control::routes())
 }
 
 #[derive(Deserialize)]

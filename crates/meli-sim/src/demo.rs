@@ -23,6 +23,12 @@
 //! | `pack` | a pack of three orders with a conversation |
 //! | `mlb_open_conversation` | the MLB seller's open conversation, in Portuguese |
 //! | `mlb_agent` | an MLB conversation held through the messaging agent |
+//!
+//! Questions (landmarks hold question ids; see [`crate::questions::seed`]): answered and
+//! waiting ones on six listings of each seller, in Spanish and Portuguese, and
+//! `question_fresh`, `question_waiting_long`, `question_bought_later` (the buyer then bought
+//! that listing), `question_banned_answer`, `question_banned`, `question_on_hold`,
+//! `question_under_review`, `question_deleted`, `question_closed`, each also `mlb_`-prefixed.
 
 use chrono::{DateTime, TimeDelta, Utc};
 

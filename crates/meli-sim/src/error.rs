@@ -21,6 +21,8 @@ pub enum SimError {
     UnknownOrder(u64),
     #[error("no pack or lone order {0} in the simulator")]
     UnknownPack(u64),
+    #[error("no question {0} in the simulator")]
+    UnknownQuestion(u64),
     #[error("{0} is not a seller of the simulator")]
     NotASeller(u64),
     #[error("not allowed: {0}")]
@@ -33,9 +35,10 @@ impl SimError {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             SimError::Bind { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            SimError::UnknownUser(_) | SimError::UnknownOrder(_) | SimError::UnknownPack(_) => {
-                StatusCode::NOT_FOUND
-            }
+            SimError::UnknownUser(_)
+            | SimError::UnknownOrder(_)
+            | SimError::UnknownPack(_)
+            | SimError::UnknownQuestion(_) => StatusCode::NOT_FOUND,
             SimError::NotASeller(_) | SimError::NotAllowed(_) => StatusCode::CONFLICT,
             SimError::InvalidControl(_) => StatusCode::BAD_REQUEST,
         }

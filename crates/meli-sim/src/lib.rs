@@ -32,7 +32,20 @@
 //! `GET /messages/unread/packs/{pack_id}/sellers/{seller_id}`,
 //! `GET /messages/action_guide/packs/{pack_id}`, `GET …/caps_available`, `POST …/option`,
 //! `GET /sites`, `GET /sites/{id}`, `GET /currencies/{id}`,
-//! `DELETE /users/{user_id}/applications/{app_id}` (the app revokes its own grant).
+//! `DELETE /users/{user_id}/applications/{app_id}` (the app revokes its own grant),
+//! pre-sale questions (`GET /questions/search`, `GET /my/received_questions/search`,
+//! `GET /questions/{id}`, `POST /answers`, `GET|POST /users/{id}/questions_blacklist`,
+//! `DELETE /users/{id}/questions_blacklist/{user}`, `GET /users/{id}/questions/response_time`)
+//! and listings (`GET /items?ids=…`, at most 20, and `GET /items/{id}`).
+//!
+//! Questions follow the stricter reading where the documentation is silent: searches need
+//! `api_version=4`, `limit` is 1..=50 and `offset` at most 1,000 (400 otherwise); an answer
+//! to a question that is answered, closed, banned, deleted, under review, disabled or on hold,
+//! or to an unknown one, is `400 invalid_question`; a body that is not `{question_id, text}`
+//! is `400 invalid_post_body`; over 2,000 characters is 400. Banned questions and answers
+//! come back with empty text. Response time follows §1.8 (14 days, first question per buyer
+//! and item, unanswered counted with a one-week cap, bands by the site's local time), computed
+//! live rather than once a day.
 //!
 //! Rules worth knowing: access tokens live `expires_in` (10800) seconds of the simulated clock;
 //! 401 bodies are `{"message":"invalid_token","cause":[],"error":"not_found","status":401}`;
@@ -70,6 +83,13 @@
 //! | `POST /_sim/faults` (a [`FaultRule`]), `GET`, `DELETE /_sim/faults` | [`Control::inject_fault`], [`Control::faults`], [`Control::clear_faults`] |
 //! | `GET /_sim/requests`, `GET /_sim/requests/counts`, `DELETE /_sim/requests` | [`Control::requests`], [`Control::request_counts`], [`Control::clear_requests`] |
 //! | `POST /_sim/live` `{"interval_ms"}` or `{"interval_ms":null}` | [`Control::set_live`] |
+//! | `POST /_sim/questions` (an [`AskQuestion`]), `GET /_sim/questions?seller_id=` | [`Control::ask_question`] (a blocked buyer cannot), [`Control::questions_of`] |
+//! | `GET /_sim/questions/{id}` | [`Control::question`] (with how many answers were posted and accepted) |
+//! | `POST /_sim/questions/{id}/answer` `{"text"}` | [`Control::answer_on_site`] |
+//! | `POST /_sim/questions/{id}/ban` `{"answer": bool}` | [`Control::ban_question`] / [`Control::ban_answer`] |
+//! | `POST /_sim/questions/{id}/delete`, `…/review`, `…/hold` `{"hold"}` | [`Control::delete_question`], [`Control::review_question`], [`Control::hold_question`] |
+//! | `POST /_sim/items/{id}/close` | [`Control::close_listing`] (its unanswered questions become `CLOSED_UNANSWERED`) |
+//! | `GET /_sim/sellers/{id}/listings` | [`Control::listings`] |
 //!
 //! Control requests are neither logged, rate limited nor faulted. In process only:
 //! [`Control::landmark`], [`Control::buyer_sees`] (what reached the buyer: moderated seller
@@ -118,6 +138,7 @@ mod model;
 mod moderation;
 mod oauth;
 mod orders;
+mod questions;
 mod quirks;
 mod rate_limit;
 mod request_log;
@@ -145,6 +166,10 @@ pub use error::SimError;
 pub use faults::{FaultKind, FaultRule};
 pub use ids::{Landmarks, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB};
 pub use model::{App, LogisticType, OrderStatus, ShipmentStatus, SITE_CLIENT_ID};
+pub use questions::control::{AskQuestion, AskedQuestion, ListingInfo};
+pub use questions::{
+    AnswerStatus as SimAnswerStatus, QuestionStatus as SimQuestionStatus, SimAnswer, SimQuestion,
+};
 pub use request_log::LoggedRequest;
 pub use scenario::{CreatedSale, NewSale};
 pub use switches::{SwitchChange, SwitchState};

@@ -8,7 +8,8 @@ use axum::{middleware, Router};
 
 use crate::state::Shared;
 use crate::{
-    action_guide, attachments, control_http, messages, oauth, orders, server, sites, users,
+    action_guide, attachments, control_http, messages, oauth, orders, questions, server, sites,
+    users,
 };
 
 /// Attachments may be 25 MB; leave room for the multipart framing so the size rule, not the
@@ -50,6 +51,27 @@ pub fn api(shared: Arc<Shared>) -> Router {
             "/messages/action_guide/packs/{pack_id}/option",
             post(action_guide::send_option),
         )
+        .route("/questions/search", get(questions::api::search))
+        .route(
+            "/my/received_questions/search",
+            get(questions::api::received),
+        )
+        .route("/questions/{id}", get(questions::api::by_id))
+        .route("/answers", post(questions::api::answer))
+        .route(
+            "/users/{user_id}/questions_blacklist",
+            get(questions::api::blacklist).post(questions::api::block),
+        )
+        .route(
+            "/users/{user_id}/questions_blacklist/{blocked_id}",
+            delete(questions::api::unblock),
+        )
+        .route(
+            "/users/{user_id}/questions/response_time",
+            get(questions::api::response_time_of),
+        )
+        .route("/items", get(questions::items::multiget))
+        .route("/items/{id}", get(questions::items::by_id))
         .route("/sites", get(sites::list))
         .route("/sites/{id}", get(sites::by_id))
         .route("/currencies/{id}", get(sites::currency))

@@ -10,6 +10,7 @@ use crate::config::SimConfig;
 use crate::faults::Faults;
 use crate::ids::Landmarks;
 use crate::model::{App, Attachment, Conversation, LogisticType, Order, Pack, Shipment, User};
+use crate::questions::QuestionStore;
 use crate::rate_limit::RateLimiter;
 use crate::request_log::RequestLog;
 use crate::rng::Rng;
@@ -68,6 +69,8 @@ pub struct World {
     pub next_shipment_id: u64,
     pub next_buyer_id: u64,
     pub landmarks: Landmarks,
+    /// Pre-sale questions, the questions blacklists and closed listings.
+    pub questions: QuestionStore,
     /// Bumped whenever an order is added or may have changed, so cached sort orders know
     /// they are stale.
     pub order_generation: u64,
@@ -99,6 +102,7 @@ impl World {
             next_shipment_id: 43_700_000_001,
             next_buyer_id: 1_944_000_001,
             landmarks: Landmarks::default(),
+            questions: QuestionStore::new(),
             order_generation: 0,
             sorted: HashMap::new(),
         }

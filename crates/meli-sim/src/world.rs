@@ -19,11 +19,17 @@ pub fn build(config: &SimConfig, now: DateTime<Utc>) -> World {
     add_sellers(&mut world, now);
     match config.scenario {
         Scenario::Empty => {}
-        Scenario::Demo => crate::demo::populate(&mut world, now),
+        Scenario::Demo => {
+            crate::demo::populate(&mut world, now);
+            crate::questions::seed::demo(&mut world, now);
+        }
         Scenario::Bulk {
             orders,
             messages_per_order,
         } => populate_bulk(&mut world, now, orders, messages_per_order),
+    }
+    if config.bulk_questions > 0 {
+        crate::questions::seed::bulk(&mut world, now, config.bulk_questions);
     }
     world
 }

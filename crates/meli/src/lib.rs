@@ -50,7 +50,10 @@ pub mod retry;
 pub mod secret;
 pub mod site;
 
-pub use client::{Client, ClientConfig, MessagesPage, OrderQuery, OrderSort, SendMessage};
+pub use client::{
+    Client, ClientConfig, MessagesPage, OrderQuery, OrderSort, QuestionQuery, SendMessage,
+    SortDirection,
+};
 pub use error::MeliError;
 pub use rate::{Priority, RateBudget, RequestKind};
 pub use retry::RetryPolicy;

@@ -17,7 +17,65 @@ pub struct CacheSizes {
     pub per_lead: u16,
     /// Messages of the one long conversation.
     pub long: u16,
+    /// Pre-sale questions in the cache, searched with the messages.
+    pub questions: u32,
     pub runs: usize,
+}
+
+/// Words buyers ask with and sellers answer with, so questions share the searches' words.
+const QUESTION_WORDS: &[&str] = &[
+    "stock",
+    "factura",
+    "garantía",
+    "color",
+    "envío",
+    "cuotas",
+    "medidas",
+    "original",
+    "retiro",
+    "descuento",
+    "talle",
+    "negro",
+    "zapatillas",
+    "termo",
+    "entrega",
+    "hoy",
+    "mañana",
+    "precio",
+];
+
+/// `count` questions written into the cache the way the sync writes them
+/// (`store::questions::upsert` on the API's JSON). Mercado Libre's questions search stops at
+/// offset 1,000, so a sync cannot bring 100,000 of them; the figure is about searching them.
+fn seed_questions(inbox: &inbox::Inbox, account: i64, count: u32) {
+    let now = chrono::Utc::now();
+    inbox
+        .store()
+        .write(|tx| {
+            for n in 0..count {
+                let word = |k: u32| QUESTION_WORDS[((n / (k + 1)) as usize + k as usize) % QUESTION_WORDS.len()];
+                let asked = now - chrono::Duration::minutes(i64::from(count - n));
+                let answered = n % 10 != 0;
+                let json = serde_json::json!({
+                    "id": 30_000_000_000_i64 + i64::from(n),
+                    "seller_id": meli_sim::SELLER_MLA,
+                    "item_id": format!("MLA{}", 1_054_990_600 + n % 12),
+                    "status": if answered { "ANSWERED" } else { "UNANSWERED" },
+                    "text": format!("Hola, ¿tienen {} en {}? ¿Hay {} para {}? #{n}", word(0), word(1), word(2), word(3)),
+                    "date_created": asked.to_rfc3339(),
+                    "hold": false,
+                    "deleted_from_listing": false,
+                    "answer": if answered {
+                        serde_json::json!({"text": format!("Sí, hay {} y {}.", word(4), word(5)), "status": "ACTIVE", "date_created": (asked + chrono::Duration::minutes(20)).to_rfc3339()})
+                    } else { serde_json::Value::Null },
+                    "from": {"id": 1_944_000_001_i64 + i64::from(n % 5_000)},
+                });
+                let q: meli::models::Question = serde_json::from_value(json)?;
+                inbox::store::questions::upsert(tx, account, &q, now)?;
+            }
+            Ok(())
+        })
+        .expect("questions written");
 }
 
 /// Lead and message searches of the kind a seller types: frequent words, rare ones, two
@@ -52,6 +110,7 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
     world::wait_online(&inbox, seller_b, Duration::from_secs(3600));
     world::wait_online(&inbox, seller_a, Duration::from_secs(3600));
     rt.inbox.block_on(inbox.stop_sync());
+    seed_questions(&inbox, seller_a, sizes.questions);
     let seeding = started.elapsed();
 
     let (leads, messages, long_lead, long_count): (i64, i64, i64, i64) = inbox
@@ -176,8 +235,9 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         "ms",
         20.0,
         format!(
-            "{messages} messages, leads and messages, {} queries in turn; median {median:.2} ms \
-             over {} runs; slowest: {slowest}",
+            "{messages} messages and {} questions, leads, messages and questions, {} queries in \
+             turn; median {median:.2} ms over {} runs; slowest: {slowest}",
+            sizes.questions,
             QUERIES.len(),
             samples.len()
         ),

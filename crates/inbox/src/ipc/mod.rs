@@ -7,6 +7,7 @@ mod chat;
 mod codes;
 mod connect;
 mod guide;
+mod questions;
 mod quick_replies;
 mod search;
 mod send;
@@ -23,6 +24,10 @@ pub use connect::{
     SiteOption,
 };
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
+pub use questions::{
+    AnswerDto, AnswerOutboxDto, AnswerTimes, ListingDto, MeliResponseTime, QuestionDetail,
+    QuestionDto, QuestionFilter, QuestionGroup, QuestionStats, QuestionStatusFilter, QuestionsPage,
+};
 pub use quick_replies::{QuickReplyDto, QuickReplyInput};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};

@@ -18,6 +18,8 @@ pub enum SearchHitKind {
     Lead,
     /// A message's text matched.
     Message,
+    /// A pre-sale question or its answer matched.
+    Question,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -33,6 +35,9 @@ pub struct SearchHit {
     pub buyer: Option<String>,
     /// Set for message hits.
     pub message_id: Option<String>,
+    /// Set for question hits; `lead_id` is then the buyer's lead of that listing, or 0.
+    #[ts(type = "number | null")]
+    pub question_id: Option<i64>,
     /// Text around the match, the matches between U+0002 and U+0003.
     pub snippet: String,
     /// The message's time, or the lead's sale date.
@@ -47,6 +52,8 @@ pub struct SearchResults {
     pub leads: Vec<SearchHit>,
     /// Messages, newest first.
     pub messages: Vec<SearchHit>,
+    /// Pre-sale questions and their answers, newest first (first page only).
+    pub questions: Vec<SearchHit>,
     /// Pass back for older message hits; `null` when there are no more.
     pub next_cursor: Option<String>,
 }

@@ -20,6 +20,7 @@
 //! A first message with text and files sends the text; the files stay in the draft, which
 //! [`SendPlan::held_back`] says so the UI can show why.
 
+pub mod answer;
 pub mod files;
 pub mod refusal;
 pub mod text;

@@ -265,12 +265,95 @@ ALTER TABLE leads ADD COLUMN armed_draft TEXT;
 ALTER TABLE leads ADD COLUMN armed_at INTEGER;
 "#;
 
+// Pre-sale questions beside leads (DESIGN.md, "Conversations that are not about an order"):
+// their own table, the listings they were asked on, an FTS index searched with the chats',
+// and the answers waiting to go. A question's id is Mercado Libre's, which grows with time,
+// so hits come newest first straight from the index as messages' do.
+const V5: &str = r#"
+CREATE TABLE questions (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    item_id TEXT NOT NULL,
+    buyer_id INTEGER NOT NULL DEFAULT 0,
+    -- Mercado Libre's status as sent (UNANSWERED, ANSWERED, BANNED, …; unknown ones kept)
+    status TEXT NOT NULL,
+    -- kept when Mercado Libre bans the question and sends it empty
+    text TEXT NOT NULL,
+    asked_at INTEGER NOT NULL,
+    hold INTEGER NOT NULL DEFAULT 0,
+    deleted_from_listing INTEGER NOT NULL DEFAULT 0,
+    answer_text TEXT,
+    answer_status TEXT,
+    answered_at INTEGER,
+    -- the lead of a sale of this listing to this buyer, once there is one
+    lead_id INTEGER REFERENCES leads (id),
+    -- when the seller opened it in the app
+    seen_at INTEGER,
+    raw_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX questions_by_status ON questions (account_id, status, asked_at);
+CREATE INDEX questions_by_item ON questions (item_id, asked_at);
+CREATE INDEX questions_by_buyer ON questions (buyer_id, item_id);
+CREATE INDEX questions_by_lead ON questions (lead_id) WHERE lead_id IS NOT NULL;
+
+CREATE VIRTUAL TABLE questions_fts USING fts5 (
+    text, answer_text,
+    content = 'questions', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER questions_fts_insert AFTER INSERT ON questions BEGIN
+    INSERT INTO questions_fts (rowid, text, answer_text)
+        VALUES (new.id, new.text, COALESCE(new.answer_text, ''));
+END;
+CREATE TRIGGER questions_fts_delete AFTER DELETE ON questions BEGIN
+    INSERT INTO questions_fts (questions_fts, rowid, text, answer_text)
+        VALUES ('delete', old.id, old.text, COALESCE(old.answer_text, ''));
+END;
+CREATE TRIGGER questions_fts_update AFTER UPDATE OF text, answer_text ON questions BEGIN
+    INSERT INTO questions_fts (questions_fts, rowid, text, answer_text)
+        VALUES ('delete', old.id, old.text, COALESCE(old.answer_text, ''));
+    INSERT INTO questions_fts (rowid, text, answer_text)
+        VALUES (new.id, new.text, COALESCE(new.answer_text, ''));
+END;
+
+CREATE TABLE listings (
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    item_id TEXT NOT NULL,
+    title TEXT,
+    thumbnail TEXT,
+    permalink TEXT,
+    status TEXT,
+    fetched_at INTEGER NOT NULL,
+    raw_json TEXT NOT NULL,
+    PRIMARY KEY (account_id, item_id)
+) STRICT, WITHOUT ROWID;
+
+-- Answers go through the same steps as messages (validated, stored, posted once, confirmed)
+-- in a table of their own: the messages' outbox rows belong to a lead, a question has none.
+CREATE TABLE answer_outbox (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    question_id INTEGER NOT NULL REFERENCES questions (id),
+    text TEXT NOT NULL,
+    state TEXT NOT NULL
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'ambiguous')),
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX answer_outbox_by_state ON answer_outbox (state, id);
+CREATE INDEX answer_outbox_by_question ON answer_outbox (question_id, id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
         M::up(V2),
         M::up(V3),
         M::up(V4),
+        M::up(V5),
     ])
 }
 

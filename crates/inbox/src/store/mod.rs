@@ -21,6 +21,7 @@ pub mod messages;
 pub mod migrations;
 pub mod orders;
 pub mod outbox;
+pub mod questions;
 pub mod quick_replies;
 pub mod search;
 pub mod stages;

@@ -85,9 +85,14 @@ pub fn search(
         _ => Vec::new(),
     };
     let (messages, next_cursor) = search_messages_paged(conn, input, account, cursor)?;
+    let questions = match (cursor, fts_query(input, Prefix::LastIfLong)) {
+        (None, Some(query)) => questions::search_questions(conn, &query, account)?,
+        _ => Vec::new(),
+    };
     Ok(SearchResults {
         leads,
         messages,
+        questions,
         next_cursor: next_cursor.map(MessageCursor::encode),
     })
 }
@@ -191,6 +196,7 @@ pub(crate) fn search_leads(
             lead_name: r.get::<_, i64>(2)?.to_string(),
             buyer: r.get(3)?,
             message_id: None,
+            question_id: None,
             at: millis_to_text(r.get(4)?),
             snippet: r.get(5)?,
         })
@@ -227,6 +233,7 @@ pub(crate) fn search_messages(
                     lead_name: r.get::<_, i64>(3)?.to_string(),
                     buyer: r.get(4)?,
                     message_id: Some(r.get(5)?),
+                    question_id: None,
                     at: millis_to_text(r.get(6)?),
                     snippet: r.get(7)?,
                 },
@@ -242,6 +249,8 @@ pub(crate) fn search_messages(
     };
     Ok((hits.into_iter().map(|(_, h)| h).collect(), next))
 }
+
+mod questions;
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ use meli::{Client, MeliError};
 use super::state::{AccountState, AccountStates};
 use super::SyncConfig;
 use crate::error::{InboxError, Result};
-use crate::events::{Batcher, BuyerMessageNote, EventBus};
+use crate::events::{Batcher, BuyerMessageNote, EventBus, QuestionNote};
 use crate::store::Store;
 use crate::Clock;
 
@@ -103,6 +103,15 @@ impl AccountSync {
 
     pub(crate) fn buyer_message(&self, note: BuyerMessageNote) {
         self.with_batch(|b| b.buyer_message(note));
+    }
+
+    /// Questions changed: the Questions view refetches as a whole.
+    pub(crate) fn questions_changed(&self) {
+        self.with_batch(|b| b.questions_changed());
+    }
+
+    pub(crate) fn question_note(&self, note: QuestionNote) {
+        self.with_batch(|b| b.question_note(note));
     }
 
     /// Records the engine's state and queues the combined status for the UI.

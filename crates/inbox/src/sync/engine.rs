@@ -218,6 +218,7 @@ async fn pass(sync: &AccountSync) -> Result<()> {
     sync.import().await?;
     let sent = sync.send_outbox().await?;
     sync.poll().await?;
+    sync.sync_questions().await?;
     if sent > 0 {
         // What was just sent may have changed the conversation's state on Mercado Libre.
         sync.send_outbox().await?;

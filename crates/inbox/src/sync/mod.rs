@@ -19,6 +19,7 @@ pub mod engine;
 mod import;
 mod paging;
 mod poll;
+mod questions;
 pub mod registry;
 mod send;
 pub mod state;
@@ -63,6 +64,8 @@ pub struct SyncConfig {
     /// sync goes on meanwhile); doubles per failure up to `chat_retry_max`.
     pub chat_retry_base: Duration,
     pub chat_retry_max: Duration,
+    /// Pre-sale questions are imported, polled and answered (one more request per idle poll).
+    pub questions: bool,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -84,6 +87,7 @@ impl Default for SyncConfig {
             import_concurrency: 4,
             chat_retry_base: Duration::from_secs(60),
             chat_retry_max: Duration::from_secs(3600),
+            questions: true,
         }
     }
 }

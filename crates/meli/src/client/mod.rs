@@ -3,6 +3,7 @@
 
 mod action_guide;
 mod messages;
+mod questions;
 mod sales;
 mod transport;
 
@@ -21,6 +22,10 @@ use crate::site::DEFAULT_API_BASE;
 use crate::{MeliError, Secret, Site};
 
 pub use messages::{MessagesPage, SendMessage};
+pub use questions::{
+    answer_body, QuestionQuery, SortDirection, ITEMS_PER_MULTIGET, MAX_ANSWER_CHARS,
+    MAX_QUESTIONS_OFFSET,
+};
 pub use sales::{OrderQuery, OrderSort};
 pub(crate) use transport::{read_limited, retry_after_header};
 

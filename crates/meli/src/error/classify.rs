@@ -76,6 +76,9 @@ pub(super) fn from_response(status: u16, retry_after: Option<Duration>, body: &[
     {
         return MeliError::AttachmentRejected { message };
     }
+    if code == "invalid_question" {
+        return MeliError::QuestionNotAnswerable { message };
+    }
     if has("text is invalid") || has("too long") || has("unsupported characters") {
         return MeliError::TextTooLong { message };
     }

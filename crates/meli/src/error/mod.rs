@@ -69,6 +69,10 @@ pub enum MeliError {
     /// An upload was refused: not JPG, PNG, PDF or TXT, over 25 MB, or a bad file name.
     #[error("the file cannot be attached: {message}")]
     AttachmentRejected { message: String },
+    /// `invalid_question`: the question can no longer be answered (answered already, closed,
+    /// banned, deleted, on hold).
+    #[error("this question can no longer be answered: {message}")]
+    QuestionNotAnswerable { message: String },
     /// Any other 400.
     #[error("Mercado Libre rejected the request: {message}")]
     BadRequest { message: String },
@@ -140,6 +144,7 @@ impl MeliError {
             MeliError::BuyerUnavailable { .. } => "buyer_unavailable",
             MeliError::AttachmentInvalid { .. } => "attachment_invalid",
             MeliError::AttachmentRejected { .. } => "attachment_rejected",
+            MeliError::QuestionNotAnswerable { .. } => "question_not_answerable",
             MeliError::BadRequest { .. } => "bad_request",
             MeliError::RateLimited { .. } => "rate_limited",
             MeliError::Server { .. } => "server",

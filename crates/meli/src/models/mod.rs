@@ -12,6 +12,7 @@ mod message;
 mod notification;
 mod order;
 mod pack;
+mod question;
 mod token;
 mod user;
 
@@ -32,6 +33,10 @@ pub use order::{
     Payment, ShippingRef, SortRef,
 };
 pub use pack::{IdRef, Pack, PackStatus, Shipment, ShipmentStatus};
+pub use question::{
+    Answer, AnswerStatus, Asker, ListingSummary, MultigetEntry, Question, QuestionFilters,
+    QuestionId, QuestionSearch, QuestionStatus, QuestionsBlacklist, ResponseBand, ResponseTime,
+};
 pub use token::Token;
 pub use user::{SellerReputation, User, UserAddress, UserStatus};
 
@@ -55,5 +60,7 @@ pub struct Paging {
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod question_fixture_tests;
 #[cfg(test)]
 mod tolerance_tests;

@@ -8,6 +8,7 @@ mod demo;
 mod endpoints;
 mod faults;
 mod oauth_flow;
+mod questions;
 mod rate_budget;
 mod tokens;
 mod tolerance;

@@ -12,6 +12,11 @@ import type { ErrorPayload } from "../ipc/ErrorPayload";
 import type { GuideOptionDto } from "../ipc/GuideOptionDto";
 import type { LeadCard } from "../ipc/LeadCard";
 import type { OutboxItem } from "../ipc/OutboxItem";
+import type { QuestionDetail } from "../ipc/QuestionDetail";
+import type { QuestionDto } from "../ipc/QuestionDto";
+import type { QuestionFilter } from "../ipc/QuestionFilter";
+import type { QuestionStats } from "../ipc/QuestionStats";
+import type { QuestionsPage } from "../ipc/QuestionsPage";
 import type { Queued } from "../ipc/Queued";
 import type { QuickReplyDto } from "../ipc/QuickReplyDto";
 import type { QuickReplyInput } from "../ipc/QuickReplyInput";
@@ -111,4 +116,18 @@ export const commands = {
   importQuickReplies: (path: string) => call<number>("import_quick_replies", { path }),
   /** Keeps the draft on the lead until it is sent; blank text disarms it. */
   armDraft: (leadId: number, text: string) => call<void>("arm_draft", { leadId, text }),
+  /** The Questions view: questions in the filter grouped by listing, the longest-waiting first. */
+  questions: (filter: QuestionFilter) => call<QuestionsPage>("questions", { filter }),
+  /** Unanswered questions the seller has not opened (the header's count). */
+  unreadQuestions: () => call<number>("unread_questions"),
+  /** Opens a question (read from now on) with the buyer's other questions and earlier answers. */
+  openQuestion: (questionId: number) => call<QuestionDetail>("open_question", { questionId }),
+  leadQuestions: (leadId: number) => call<QuestionDto[]>("lead_questions", { leadId }),
+  /** Resolves when the answer may go; rejects with the refusal's code otherwise. */
+  checkAnswer: (questionId: number, text: string) => call<void>("check_answer", { questionId, text }),
+  answerQuestion: (questionId: number, text: string) => call<QuestionDto>("answer_question", { questionId, text }),
+  blockAsker: (accountId: number, buyerId: number) => call<void>("block_asker", { accountId, buyerId }),
+  unblockAsker: (accountId: number, buyerId: number) => call<void>("unblock_asker", { accountId, buyerId }),
+  blockedAskers: (accountId: number) => call<number[]>("blocked_askers", { accountId }),
+  questionStats: (account: Account = null) => call<QuestionStats>("question_stats", { account }),
 };

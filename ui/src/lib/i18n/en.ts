@@ -4,6 +4,7 @@ import { shellEn } from "./shell";
 import { filtersEn } from "./filters";
 import { syncIssuesEn } from "./syncIssues";
 import { toolkitEn } from "./toolkit";
+import { questionsEn } from "./questions";
 import { stagesEn } from "./stages";
 
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...filtersEn,
   ...syncIssuesEn,
   ...toolkitEn,
+  ...questionsEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",
   "header.account.connect": "Connect an account",

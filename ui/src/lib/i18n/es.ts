@@ -4,6 +4,7 @@ import { shellEs } from "./shell";
 import { filtersEs } from "./filters";
 import { syncIssuesEs } from "./syncIssues";
 import { toolkitEs } from "./toolkit";
+import { questionsEs } from "./questions";
 import { stagesEs } from "./stages";
 
 export const es = {
@@ -13,6 +14,7 @@ export const es = {
   ...filtersEs,
   ...syncIssuesEs,
   ...toolkitEs,
+  ...questionsEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",
   "header.account.connect": "Conectar una cuenta",

@@ -4,6 +4,7 @@ import { shellPt } from "./shell";
 import { filtersPt } from "./filters";
 import { syncIssuesPt } from "./syncIssues";
 import { toolkitPt } from "./toolkit";
+import { questionsPt } from "./questions";
 import { stagesPt } from "./stages";
 
 export const pt = {
@@ -13,6 +14,7 @@ export const pt = {
   ...filtersPt,
   ...syncIssuesPt,
   ...toolkitPt,
+  ...questionsPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
   "header.account.connect": "Conectar uma conta",

@@ -7,6 +7,10 @@ export type SearchHit = { kind: SearchHitKind, leadId: number, accountId: number
  */
 messageId: string | null, 
 /**
+ * Set for question hits; `lead_id` is then the buyer's lead of that listing, or 0.
+ */
+questionId: number | null, 
+/**
  * Text around the match, the matches between U+0002 and U+0003.
  */
 snippet: string, 

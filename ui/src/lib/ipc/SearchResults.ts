@@ -11,6 +11,10 @@ leads: Array<SearchHit>,
  */
 messages: Array<SearchHit>, 
 /**
+ * Pre-sale questions and their answers, newest first (first page only).
+ */
+questions: Array<SearchHit>, 
+/**
  * Pass back for older message hits; `null` when there are no more.
  */
 nextCursor: string | null, };

@@ -293,4 +293,28 @@ describe("LeadPane with reasons to communicate", () => {
     await screen.findByTestId(testIds.composerText);
     expect(screen.queryByTestId(testIds.actionGuide)).toBeNull();
   });
+  it("shows the questions the buyer asked on the sold listing", async () => {
+    const asked = {
+      id: 9,
+      accountId: 1,
+      itemId: "MLA1",
+      buyerId: 5,
+      buyer: null,
+      status: "answered",
+      text: "¿Hacen factura A?",
+      askedAt: null,
+      hold: false,
+      answerable: false,
+      answer: { text: "Sí, hacemos.", status: "active", at: null },
+      leadId: 1,
+      seen: true,
+      outbox: null,
+    };
+    const loadQuestions = vi.fn(async () => [asked]);
+    render(LeadPane, { leadId: 1, api: fakeApi(pages), watchDrops: noDrops, loadQuestions });
+    const section = await screen.findByTestId(testIds.leadQuestions);
+    expect(section).toHaveTextContent("1 question asked before buying");
+    expect(section).toHaveTextContent("¿Hacen factura A?");
+    expect(loadQuestions).toHaveBeenCalledWith(1);
+  });
 });

@@ -17,10 +17,12 @@ function results(word: string): SearchResults {
         leadName: "2000004",
         buyer: "Ana",
         messageId: "m9",
+        questionId: null,
         snippet: `el \u0002${word}\u0003 llega`,
         at: null,
       },
     ],
+    questions: [],
     nextCursor: null,
   };
 }

@@ -15,6 +15,7 @@ function hit(overrides: Partial<SearchHit> = {}): SearchHit {
     leadName: "2000001",
     buyer: "Ana",
     messageId: "m1",
+    questionId: null,
     snippet: "¿Llega el \u0002martes\u0003?",
     at: "2025-03-03T12:00:00Z",
     ...overrides,
@@ -24,6 +25,7 @@ function hit(overrides: Partial<SearchHit> = {}): SearchHit {
 const results: SearchResults = {
   leads: [hit({ kind: "lead", leadId: 5, messageId: null, snippet: "Zapatillas \u0002Martes\u0003 42" })],
   messages: [hit({ leadId: 1 }), hit({ leadId: 2, messageId: "m2", snippet: "<img src=x onerror=alert(1)> \u0002martes\u0003" })],
+  questions: [],
   nextCursor: null,
 };
 
@@ -91,7 +93,7 @@ describe("SearchPalette", () => {
 
   it("says when nothing was found", () => {
     i18n.locale = "es";
-    render(SearchPalette, { open: true, query: "xyz", results: { leads: [], messages: [], nextCursor: null } });
+    render(SearchPalette, { open: true, query: "xyz", results: { leads: [], messages: [], questions: [], nextCursor: null } });
     expect(screen.getByText("No se encontró nada para «xyz»")).toBeInTheDocument();
   });
 });

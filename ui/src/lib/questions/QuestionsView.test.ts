@@ -1,0 +1,126 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { i18n } from "../i18n/index.svelte";
+import type { QuestionDto } from "../ipc/QuestionDto";
+import type { QuestionsPage } from "../ipc/QuestionsPage";
+import { testIds } from "../testids";
+
+const api = vi.hoisted(() => ({
+  questions: vi.fn(),
+  openQuestion: vi.fn(),
+  checkAnswer: vi.fn(),
+  answerQuestion: vi.fn(),
+  blockedAskers: vi.fn(),
+  blockAsker: vi.fn(),
+  unblockAsker: vi.fn(),
+}));
+
+vi.mock("../api/commands", async (original) => {
+  const real = await original<typeof import("../api/commands")>();
+  return { ...real, commands: api };
+});
+
+import QuestionsView from "./QuestionsView.svelte";
+
+const question = (id: number, text: string): QuestionDto => ({
+  id,
+  accountId: 1,
+  itemId: "MLA1054990600",
+  buyerId: 77,
+  buyer: "ANAGOMEZ",
+  status: "unanswered",
+  text,
+  askedAt: new Date(Date.now() - 90 * 60_000).toISOString(),
+  hold: false,
+  answerable: true,
+  answer: null,
+  leadId: null,
+  seen: false,
+  outbox: null,
+});
+
+const listing = { itemId: "MLA1054990600", title: "Termo acero 1 litro", thumbnail: null, permalink: null, status: "active" };
+
+const page = (): QuestionsPage => ({
+  groups: [{ listing, questions: [question(1, "¿Hay stock?"), question(2, "¿Hacen factura A?")] }],
+  unanswered: 2,
+  unread: 2,
+  listings: [listing],
+});
+
+describe("QuestionsView", () => {
+  beforeEach(() => {
+    i18n.locale = "en";
+    for (const fn of Object.values(api)) fn.mockReset();
+    api.questions.mockResolvedValue(page());
+    api.openQuestion.mockImplementation(async (id: number) => ({
+      question: page().groups[0]!.questions.find((q) => q.id === id),
+      listing,
+      sameBuyer: [],
+      earlierAnswered: [],
+    }));
+    api.checkAnswer.mockResolvedValue(undefined);
+    api.answerQuestion.mockResolvedValue(question(2, "¿Hacen factura A?"));
+    api.blockedAskers.mockResolvedValue([]);
+    api.blockAsker.mockResolvedValue(undefined);
+  });
+
+  it("lists the questions under their listing with how long they waited", async () => {
+    render(QuestionsView, {});
+    const items = await screen.findAllByTestId(testIds.questionItem);
+    expect(items).toHaveLength(2);
+    expect(screen.getAllByTestId(testIds.questionsGroup)[0]!.textContent).toContain("Termo acero 1 litro");
+    expect(screen.getAllByTestId(testIds.questionWaiting)[0]!.textContent).toMatch(/^waiting 1 h/);
+    expect(screen.getByText("2 waiting for your answer")).toBeInTheDocument();
+  });
+
+  it("walks with j/k, answers with Enter and Ctrl+Enter, and leaves with Esc", async () => {
+    render(QuestionsView, {});
+    const items = await screen.findAllByTestId(testIds.questionItem);
+    await waitFor(() => expect(items[0]!.getAttribute("aria-selected")).toBe("true"));
+    const list = screen.getByRole("listbox");
+    await fireEvent.keyDown(list, { key: "j" });
+    await waitFor(() => expect(items[1]!.getAttribute("aria-selected")).toBe("true"));
+    await waitFor(() => expect(api.openQuestion).toHaveBeenLastCalledWith(2));
+    await fireEvent.keyDown(list, { key: "Enter" });
+    const composer = await screen.findByTestId(testIds.answerText);
+    await waitFor(() => expect(document.activeElement).toBe(composer));
+    expect(screen.getByText("Answers are public and cannot be edited once sent.")).toBeInTheDocument();
+    await fireEvent.input(composer, { target: { value: "Sí, hacemos factura A." } });
+    await fireEvent.keyDown(composer, { key: "Enter", ctrlKey: true });
+    await waitFor(() => expect(api.answerQuestion).toHaveBeenCalledWith(2, "Sí, hacemos factura A."));
+    composer.focus();
+    await fireEvent.keyDown(composer, { key: "Escape" });
+    await waitFor(() => expect(document.activeElement).toBe(list));
+    await fireEvent.keyDown(list, { key: "k" });
+    await waitFor(() => expect(items[0]!.getAttribute("aria-selected")).toBe("true"));
+  });
+
+  it("shows the rules' refusal and keeps Send off", async () => {
+    const { CommandError } = await import("../api/commands");
+    api.checkAnswer.mockRejectedValue(
+      new CommandError({ code: "answer_too_long", message: "too long", details: { chars: "2001", max: "2000" } }),
+    );
+    render(QuestionsView, {});
+    await screen.findAllByTestId(testIds.questionItem);
+    const composer = await screen.findByTestId(testIds.answerText);
+    await fireEvent.input(composer, { target: { value: "a".repeat(2001) } });
+    const refusal = await screen.findByTestId(testIds.answerRefusal);
+    expect(refusal.textContent).toBe("Answers take 2000 characters at most; this one has 2001.");
+    expect(screen.getByTestId(testIds.answerSend)).toBeDisabled();
+    expect(screen.getByTestId(testIds.answerCounter).textContent).toBe("2001 of 2,000");
+  });
+
+  it("blocks a buyer only after the in-app confirmation", async () => {
+    const confirm = vi.spyOn(window, "confirm");
+    render(QuestionsView, {});
+    await screen.findAllByTestId(testIds.questionItem);
+    await fireEvent.click(await screen.findByTestId(testIds.questionBlock));
+    const dialog = await screen.findByTestId(testIds.confirmDialog);
+    expect(dialog.textContent).toContain("Block ANAGOMEZ from asking");
+    expect(api.blockAsker).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId(testIds.confirmYes));
+    await waitFor(() => expect(api.blockAsker).toHaveBeenCalledWith(1, 77));
+    expect(confirm).not.toHaveBeenCalled();
+  });
+});
