@@ -19,6 +19,7 @@ pub mod messages;
 pub mod migrations;
 pub mod orders;
 pub mod outbox;
+pub mod recovery;
 pub mod search;
 pub mod stages;
 pub mod stats;
