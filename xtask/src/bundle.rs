@@ -38,10 +38,10 @@ fn tauri_build(args: &[&str]) -> Result {
 
 /// What the `.deb` must carry for the app to install and show up in the desktop's menus.
 const DEB_MUST_HOLD: &[&str] = &[
-    "./usr/bin/mostrador",
-    "./usr/share/applications/Mostrador.desktop",
-    "./usr/share/icons/hicolor/32x32/apps/mostrador.png",
-    "./usr/share/icons/hicolor/128x128/apps/mostrador.png",
+    "usr/bin/mostrador",
+    "usr/share/applications/Mostrador.desktop",
+    "usr/share/icons/hicolor/32x32/apps/mostrador.png",
+    "usr/share/icons/hicolor/128x128/apps/mostrador.png",
 ];
 
 /// A debug `.deb` (the same app build the end-to-end tests drive), checked with `dpkg-deb`.
@@ -82,6 +82,8 @@ fn missing_from_listing(listing: &str) -> Vec<&'static str> {
     let paths: Vec<&str> = listing
         .lines()
         .filter_map(|line| line.split_whitespace().nth(5))
+        // dpkg-deb lists paths as `usr/…` or `./usr/…` depending on how the archive was made.
+        .map(|path| path.trim_start_matches("./"))
         .collect();
     DEB_MUST_HOLD
         .iter()
@@ -117,7 +119,7 @@ drwxr-xr-x root/root         0 2026-12-02 21:00 ./usr/bin/
             .collect();
         assert_eq!(
             missing_from_listing(&listing),
-            ["./usr/share/applications/Mostrador.desktop"]
+            ["usr/share/applications/Mostrador.desktop"]
         );
     }
 }
