@@ -57,14 +57,11 @@ fn build_app(quick: bool) -> Result<PathBuf> {
         build.arg("--release");
     }
     exec(&mut build)?;
-    let name = if cfg!(windows) {
-        "mostrador.exe"
+    Ok(crate::process::app_binary(if quick {
+        "debug"
     } else {
-        "mostrador"
-    };
-    Ok(crate::target_dir()
-        .join(if quick { "debug" } else { "release" })
-        .join(name))
+        "release"
+    }))
 }
 
 struct Measured {

@@ -14,11 +14,7 @@ pub fn run_demo() -> Result {
     exec(npm().args(["run", "build"]))?;
     exec(cargo().args(["build", "--features", "custom-protocol"]))?;
     let target = crate::target_dir();
-    let app = target.join("debug").join(if cfg!(windows) {
-        "mostrador.exe"
-    } else {
-        "mostrador"
-    });
+    let app = crate::process::app_binary("debug");
 
     let has_display = !cfg!(target_os = "linux")
         || std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty())

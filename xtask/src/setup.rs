@@ -43,6 +43,8 @@ pub struct Installed {
 pub fn run() -> Result<Installed> {
     if cfg!(target_os = "linux") {
         apt_packages()?;
+    } else {
+        platform_prerequisites();
     }
     npm_packages()?;
     actionlint()?;
@@ -54,6 +56,24 @@ pub fn run() -> Result<Installed> {
     };
     println!("setup: everything is in place");
     Ok(Installed { tauri_driver })
+}
+
+/// What macOS and Windows must already have: their own installers provide it, not a package
+/// manager this script could call.
+fn platform_prerequisites() {
+    if cfg!(target_os = "macos") {
+        if !succeeds(Command::new("xcode-select").arg("-p")) {
+            println!(
+                "setup: the Xcode command line tools are missing; install them with \
+                 `xcode-select --install` (the system's WebKit comes with macOS)"
+            );
+        }
+    } else if cfg!(target_os = "windows") {
+        println!(
+            "setup: Windows needs the Visual Studio Build Tools (\"Desktop development with \
+             C++\") for Rust, and WebView2, which Windows 10 and 11 already have"
+        );
+    }
 }
 
 fn is_debian_like() -> bool {
@@ -117,7 +137,7 @@ fn dpkg_installed(pkg: &str) -> bool {
 }
 
 fn npm_packages() -> Result {
-    if !succeeds(Command::new("npm").arg("--version")) {
+    if !succeeds(process::npm_anywhere().arg("--version")) {
         return Err("npm is missing: install Node.js 20 or newer (it ships npm)".to_owned());
     }
     let ui = crate::root().join("ui");

@@ -87,7 +87,9 @@ impl IncomingMessage {
         Some(IncomingMessage {
             meli_id,
             from_buyer: from_id != Some(seller_user_id),
-            from_name: text_at(json, &["from", "name"]),
+            from_name: text_at(json, &["from", "name"])
+                .map(|name| crate::untrusted::clean_name(&name))
+                .filter(|name| !name.is_empty()),
             text: json
                 .get("text")
                 .and_then(Value::as_str)

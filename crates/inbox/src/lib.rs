@@ -13,6 +13,7 @@
 //! - [`incoming`]: what a sync reads from Mercado Libre's JSON, before it reaches the store;
 //! - [`events`]: batched change notifications for the UI.
 
+mod data_dir_lock;
 pub mod error;
 pub mod events;
 mod facade;
@@ -23,7 +24,9 @@ pub mod pipeline;
 pub mod rules;
 pub mod store;
 pub mod sync;
+pub mod untrusted;
 
+pub use data_dir_lock::{DataDirLock, LockError};
 pub use error::{InboxError, StorageKind};
 pub use facade::{system_clock, Clock, Inbox, InboxPaths};
 pub use store::Store;

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::untrusted::clean_name;
+
 use super::order::{Buyer, Money, Order, OrderItem};
 use super::status::lead_stage;
 use super::SystemStage;
@@ -62,14 +64,22 @@ pub struct Contact {
 
 impl Contact {
     pub fn from_buyer(buyer: &Buyer) -> Contact {
-        let name = [buyer.first_name.as_deref(), buyer.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = clean_name(
+            &[buyer.first_name.as_deref(), buyer.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(clean_name)
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         Contact {
             buyer_id: buyer.id,
-            nickname: buyer.nickname.clone(),
+            nickname: buyer
+                .nickname
+                .as_deref()
+                .map(clean_name)
+                .filter(|n| !n.is_empty()),
             name: (!name.is_empty()).then_some(name),
         }
     }
@@ -344,6 +354,18 @@ mod tests {
         assert_eq!(lead.card.created_at, day(1));
         assert_eq!(lead.card.closed_at, day(3));
         assert_eq!(lead.card.updated_at, day(9));
+    }
+
+    #[test]
+    fn a_contact_keeps_no_bidirectional_controls_from_the_buyer() {
+        let contact = Contact::from_buyer(&Buyer {
+            id: 7,
+            nickname: Some("\u{2067}NICK\u{2069}".into()),
+            first_name: Some("Juan\u{202E}".into()),
+            last_name: Some("\u{202D}".into()),
+        });
+        assert_eq!(contact.name.as_deref(), Some("Juan"));
+        assert_eq!(contact.nickname.as_deref(), Some("NICK"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn remember(conn: &Connection, user: &Value, now: DateTime<Utc>) -> Result<V
     let text = |key: &str| {
         user.get(key)
             .and_then(Value::as_str)
-            .map(str::to_owned)
+            .map(crate::untrusted::clean_name)
             .filter(|s| !s.is_empty())
     };
     let (nickname, first, last) = (text("nickname"), text("first_name"), text("last_name"));

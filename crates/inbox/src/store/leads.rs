@@ -99,7 +99,7 @@ pub(crate) fn find_or_create(
     }
     let stage = crate::pipeline::status::lead_stage([first.status.as_str()], None);
     let activity = first.last_updated.or(first.date_created).unwrap_or(now);
-    Ok(conn.query_row_cached(
+    let id: i64 = conn.query_row_cached(
         "INSERT INTO leads (account_id, conversation_id, is_pack, buyer_id, system_stage, stage_id, activity_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![
@@ -112,8 +112,15 @@ pub(crate) fn find_or_create(
             to_millis(activity)
         ],
         |r| r.get(0),
-    )
-    .map(|id| (id, true))?)
+    )?;
+    super::recovery::apply_to_new_lead(
+        conn,
+        id,
+        account_id,
+        key.conversation_id(),
+        to_millis(now),
+    )?;
+    Ok((id, true))
 }
 
 /// Rewrites the lead's search row from what is stored (after its contact changed).

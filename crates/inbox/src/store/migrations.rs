@@ -347,6 +347,30 @@ CREATE INDEX answer_outbox_by_state ON answer_outbox (state, id);
 CREATE INDEX answer_outbox_by_question ON answer_outbox (question_id, id);
 "#;
 
+// What a rebuilt cache keeps of the damaged one until the re-import brings each lead back
+// (store::recovery): keyed by what identifies a conversation on Mercado Libre, since the new
+// cache's account and lead ids differ.
+const V6: &str = r#"
+CREATE TABLE restored_placements (
+    user_id INTEGER NOT NULL,
+    site_id TEXT NOT NULL,
+    conversation_id INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    PRIMARY KEY (user_id, site_id, conversation_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE restored_drafts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    site_id TEXT NOT NULL,
+    conversation_id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    files_json TEXT NOT NULL,
+    guide_json TEXT,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX restored_drafts_by_conversation ON restored_drafts (user_id, site_id, conversation_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -354,6 +378,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3),
         M::up(V4),
         M::up(V5),
+        M::up(V6),
     ])
 }
 

@@ -23,6 +23,7 @@ pub mod orders;
 pub mod outbox;
 pub mod questions;
 pub mod quick_replies;
+pub mod recovery;
 pub mod search;
 pub mod stages;
 pub mod stats;
