@@ -28,4 +28,9 @@ stageKey: string, archived: boolean,
 /**
  * Mercado Libre kept refusing to give this chat: the card carries a small mark.
  */
-readFailed: boolean, };
+readFailed: boolean, 
+/**
+ * What the seller wrote while the buyer had yet to answer: kept here until it is sent
+ * (never sent by itself).
+ */
+armedDraft: string | null, };
