@@ -27,6 +27,7 @@ function card(armedDraft: string | null): LeadCard {
     conversationSubstatus: null,
     sourceDisabled: false,
     saleUrl: null,
+    readFailure: null,
   };
 }
 
