@@ -25,6 +25,15 @@ pub(crate) async fn sync_now(app: &App) -> WebDriverResult<()> {
     Ok(())
 }
 
+/// A hit answering what is typed now: the palette keeps the previous query's hits (its list
+/// marked busy) until the new answer arrives.
+pub(crate) fn answered_search_result() -> String {
+    format!(
+        "[role=\"listbox\"][aria-busy=\"false\"] {}",
+        test_id("searchResult")
+    )
+}
+
 /// Opens the lead whose chat holds `token`, through the search palette. A new message arrives
 /// with the pass after it (the demo's first import may still be under way): ask for passes
 /// until the search finds it.
@@ -35,17 +44,13 @@ pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()
         .await?;
     let input = app.wait_for(&test_id("searchInput")).await?;
     input.send_keys(token).await?;
+    let answered = answered_search_result();
     let asked = std::cell::Cell::new(Instant::now());
     until_within(
         Duration::from_secs(120),
         format!("a search result for {token}"),
         || async {
-            if app
-                .driver
-                .find_all(By::Css(test_id("searchResult")))
-                .await?
-                .is_empty()
-            {
+            if app.driver.find_all(By::Css(&answered)).await?.is_empty() {
                 if asked.get().elapsed() > Duration::from_secs(3) {
                     // Typed again, so the palette searches again after the pass.
                     input.clear().await?;
@@ -55,10 +60,7 @@ pub(crate) async fn open_by_search(app: &App, token: &str) -> WebDriverResult<()
                 }
                 return Ok(None);
             }
-            app.wait_for(&test_id("searchResult"))
-                .await?
-                .click()
-                .await?;
+            app.wait_for(&answered).await?.click().await?;
             Ok(Some(()))
         },
     )

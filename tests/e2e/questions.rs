@@ -173,7 +173,7 @@ async fn a_buyer_asks_and_the_seller_answers_from_the_keyboard() -> WebDriverRes
         let hit = until(&app, "a question hit", || async {
             Ok(app
                 .driver
-                .find_all(By::Css(test_id("searchResult")))
+                .find_all(By::Css(crate::chat::answered_search_result()))
                 .await?
                 .into_iter()
                 .next())

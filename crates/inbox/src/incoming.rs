@@ -115,6 +115,14 @@ impl IncomingMessage {
 }
 
 impl IncomingConversation {
+    /// Mercado Libre reports a Mercado Envíos 2 sale nobody wrote in as "blocked, initiated by
+    /// seller limited": it is not blocked for us, it must start through the action guide. The
+    /// rules see it as active with the guide required.
+    pub fn treat_seller_limited_as_guide(&mut self) {
+        self.status = Some("active".to_owned());
+        self.substatus = None;
+    }
+
     pub fn from_api(json: &Value, seller_user_id: i64) -> IncomingConversation {
         let messages = json
             .get("messages")

@@ -198,6 +198,18 @@ async fn opening_a_chat_marks_it_read_on_mercado_libre_and_here() {
         cached(&inbox, account).conversations[&(sale.conversation_id as i64)].1,
         0
     );
+
+    // The next message makes the chat unread again on Mercado Libre: the poll reads it.
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Y el envío?", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert!(
+        chat.messages.iter().any(|m| m.text == "¿Y el envío?"),
+        "the buyer's next message after the chat was opened: {:?}",
+        chat.messages.iter().map(|m| &m.text).collect::<Vec<_>>()
+    );
     inbox.stop_sync().await;
 }
 
@@ -340,5 +352,43 @@ async fn a_pasted_relay_address_connects_and_another_attempts_is_refused() {
         Some(MLA as i64)
     );
     assert!(account > 0);
+    inbox.stop_sync().await;
+}
+
+/// The lead pane reloads on every change announced for the open lead and re-opens the chat
+/// as it does: an opening that changed nothing must announce nothing, or the pane and the
+/// core feed each other forever (and the board's reload, waiting for a quiet moment, never
+/// comes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopening_an_unchanged_chat_announces_nothing() {
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::demo()).await;
+    let account = connected(&sim, &inbox, MLA).await;
+    let plain = plain_sale(&sim, OrderStatus::Paid);
+    sim.control()
+        .buyer_writes(plain.conversation_id, "Hola", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    let guided = sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    for conversation in [plain.conversation_id, guided] {
+        let lead = lead_of(&inbox, account, conversation);
+        inbox.open_chat(lead).await.expect("opens");
+        let mut events = inbox.subscribe();
+        for _ in 0..3 {
+            inbox.open_chat(lead).await.expect("opens again");
+        }
+        while let Ok(batch) = events.try_recv() {
+            assert!(
+                !batch.leads_changed.contains(&lead) && !batch.messages_added.contains(&lead),
+                "conversation {conversation}: re-opening announced {batch:?}"
+            );
+        }
+    }
     inbox.stop_sync().await;
 }

@@ -75,7 +75,7 @@ pub fn store(
             "Invalid file type, allowed types are JPG, PNG, PDF and TXT",
         )
     })?;
-    let id = format!("{owner}_{}.{ext}", world.rng.uuid());
+    let id = format!("{owner}_{}.{ext}", world.runtime.uuid());
     world.purge_orphans(now);
     world.attachments.insert(
         id.clone(),

@@ -205,6 +205,6 @@ impl World {
     }
 
     pub fn new_message_id(&mut self) -> String {
-        self.rng.hex(32)
+        self.runtime.hex(32)
     }
 }

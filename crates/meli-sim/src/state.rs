@@ -63,7 +63,14 @@ pub struct World {
     pub logged_in: u64,
     /// Conversations whose action-guide option is being processed.
     pub locks: HashSet<u64>,
+    /// The seeded world's draws: the same seed builds the same world.
     pub rng: Rng,
+    /// Ids of what is written while the simulator runs (messages, uploads). Mercado Libre never
+    /// hands out one twice, so these differ between runs of the same seed: a restarted demo
+    /// must not give a new message the id an earlier run gave one the cache keeps. (Tokens
+    /// stay seeded: a simulator restarted on the same seed is Mercado Libre back from an
+    /// outage, and the seller's token still holds.)
+    pub runtime: Rng,
     pub next_order_id: u64,
     pub next_pack_id: u64,
     pub next_shipment_id: u64,
@@ -76,6 +83,16 @@ pub struct World {
     pub order_generation: u64,
     /// Each seller's orders in the order sellers' searches return them, as of a generation.
     sorted: HashMap<u64, (u64, Vec<usize>)>,
+}
+
+/// Different in every run of the process (and between worlds of one run).
+fn run_entropy() -> u64 {
+    static WORLDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let world = WORLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    nanos ^ (u64::from(std::process::id()) << 32) ^ world.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl World {
@@ -97,6 +114,7 @@ impl World {
             logged_in: 0,
             locks: HashSet::new(),
             rng: Rng::new(seed ^ 0x5EED),
+            runtime: Rng::new(seed ^ run_entropy()),
             next_order_id: 2_000_009_000_000_001,
             next_pack_id: 2_000_006_100_000_001,
             next_shipment_id: 43_700_000_001,

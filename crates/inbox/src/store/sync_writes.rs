@@ -247,6 +247,15 @@ pub fn unread_on_meli(conn: &Connection, lead_id: i64) -> Result<u64> {
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
+/// The seller's reading marked every buyer message of the chat read on Mercado Libre.
+pub fn read_on_meli(conn: &Connection, lead_id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.execute_cached(
+        "UPDATE messages SET read_at = ?2 WHERE lead_id = ?1 AND from_buyer = 1 AND read_at IS NULL",
+        params![lead_id, now.timestamp_millis()],
+    )?;
+    Ok(())
+}
+
 /// When a draft last changed state.
 pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
     let millis: i64 = conn.query_row_cached(
@@ -255,16 +264,4 @@ pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
         |r| r.get(0),
     )?;
     Ok(super::from_millis(millis).unwrap_or_default())
-}
-
-/// Mercado Libre reports a Mercado Envíos 2 sale nobody wrote in as "blocked, initiated by
-/// seller limited": it is not blocked for us, it must start through the action guide. The
-/// rules see it as active with the guide required.
-pub fn treat_seller_limited_as_guide(conn: &Connection, lead_id: i64) -> Result<bool> {
-    Ok(conn.execute_cached(
-        "UPDATE leads SET conversation_status = 'active', conversation_substatus = NULL
-         WHERE id = ?1 AND conversation_status = 'blocked'
-             AND conversation_substatus = 'blocked_by_conversation_initiated_by_seller_limited'",
-        [lead_id],
-    )? > 0)
 }

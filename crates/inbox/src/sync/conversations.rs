@@ -226,8 +226,16 @@ impl AccountSync {
         } else {
             None
         };
-        let incoming =
+        let mut incoming =
             IncomingConversation::from_api(&as_json(status.as_ref(), raw_messages), self.seller_id);
+        if guide
+            .as_ref()
+            .is_some_and(|g| seller_limited && g != &ActionGuide::NotRequired)
+        {
+            // Stored as it will be read, so a chat re-read unchanged writes (and announces)
+            // nothing.
+            incoming.treat_seller_limited_as_guide();
+        }
         let (lead_id, account_id, conversation_id) =
             (target.lead_id, self.account_id, target.conversation_id);
         let now = self.now();
@@ -235,11 +243,14 @@ impl AccountSync {
             .store
             .write_async(move |tx| {
                 let mut outcome = messages::apply_page(tx, lead_id, &incoming)?;
+                if opened {
+                    // Mercado Libre answers the reading that marks the chat read with the
+                    // messages as they were before it: unread. Left so, the cache would count
+                    // them unread on Mercado Libre, and the buyer's next message (one unread
+                    // again) would look like no change to the poll.
+                    sync_writes::read_on_meli(tx, lead_id, now)?;
+                }
                 if let Some(guide) = &guide {
-                    if guide != &ActionGuide::NotRequired {
-                        outcome.lead_changed |=
-                            sync_writes::treat_seller_limited_as_guide(tx, lead_id)?;
-                    }
                     // A changed guide (caps used elsewhere, say) redraws the open lead.
                     outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
                 }

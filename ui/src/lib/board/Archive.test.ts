@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/index.svelte";
 import type { StageColumn } from "../ipc/StageColumn";
 import { testIds } from "../testids";
+import Notices from "../notice/Notices.svelte";
+import { notices } from "../notice/notices.svelte";
 import Board from "./Board.svelte";
 import { BoardFilters } from "./filters.svelte";
 import { lead } from "./fixtures";
@@ -35,16 +37,21 @@ function api(): BoardApi {
 describe("Board: archive", () => {
   beforeEach(() => {
     i18n.locale = "en";
+    // The notice shows above the views, in the window's own area.
+    notices.dismiss();
+    render(Notices);
   });
 
   it("`e` on a card archives it and says it comes back when the buyer writes", async () => {
     const board = api();
     const onchanged = vi.fn();
-    render(Board, { columns: [paid([10, 11])], now: new Date(), api: board, onchanged });
+    const { unmount } = render(Board, { columns: [paid([10, 11])], now: new Date(), api: board, onchanged });
     const card = screen.getAllByTestId(testIds.leadCard)[1]!;
     await fireEvent.keyDown(card, { key: "e" });
     await vi.waitFor(() => expect(board.archiveLead).toHaveBeenCalledWith(11));
     await vi.waitFor(() => expect(onchanged).toHaveBeenCalled());
+    // A filtered board left empty is replaced by "no leads match": the notice stays.
+    unmount();
     expect(screen.getByTestId(testIds.boardNotice)).toHaveTextContent("#20000011 archived: it comes back when the buyer writes.");
   });
 

@@ -4,6 +4,8 @@ import { CommandError } from "../api/commands";
 import { i18n } from "../i18n/index.svelte";
 import type { StageColumn } from "../ipc/StageColumn";
 import { testIds } from "../testids";
+import Notices from "../notice/Notices.svelte";
+import { notices } from "../notice/notices.svelte";
 import Board from "./Board.svelte";
 import { installPointerEvents, lead } from "./fixtures";
 import type { BoardApi } from "./stages";
@@ -65,6 +67,9 @@ beforeAll(installPointerEvents);
 describe("Board: moving leads", () => {
   beforeEach(() => {
     i18n.locale = "en";
+    // The notice shows above the views, in the window's own area.
+    notices.dismiss();
+    render(Notices);
   });
   afterEach(() => {
     // @ts-expect-error jsdom has none; the tests add one per drag.
@@ -163,6 +168,9 @@ describe("Board: moving leads", () => {
 describe("Board: the seller's stages", () => {
   beforeEach(() => {
     i18n.locale = "en";
+    // The notice shows above the views, in the window's own area.
+    notices.dismiss();
+    render(Notices);
   });
 
   it("adds a stage where new stages appear, and shows the core's refusal in place", async () => {

@@ -61,4 +61,31 @@ describe("Search", () => {
       vi.useRealTimers();
     }
   });
+  it("Enter pressed before the answer to the new query opens the new answer, not the old one", async () => {
+    vi.useFakeTimers();
+    try {
+      const search = vi.fn(async (query: string) => {
+        const found = results(query);
+        found.messages[0]!.leadId = query === "martes" ? 4 : 8;
+        return found;
+      });
+      const onselect = vi.fn();
+      render(Search, { search, onselect });
+      await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+      const box = screen.getByTestId(testIds.searchInput);
+      await fireEvent.input(box, { target: { value: "martes" } });
+      await vi.advanceTimersByTimeAsync(200);
+      expect(screen.getByTestId(testIds.searchResult)).toHaveAttribute("data-lead-id", "4");
+
+      await fireEvent.input(box, { target: { value: "jueves" } });
+      await fireEvent.keyDown(box, { key: "Enter" });
+      expect(onselect).not.toHaveBeenCalled();
+      expect(screen.getByRole("listbox")).toHaveAttribute("aria-busy", "true");
+      await vi.advanceTimersByTimeAsync(200);
+      expect(onselect).toHaveBeenCalledTimes(1);
+      expect(onselect).toHaveBeenCalledWith(expect.objectContaining({ leadId: 8 }));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
