@@ -371,6 +371,45 @@ CREATE TABLE restored_drafts (
 CREATE INDEX restored_drafts_by_conversation ON restored_drafts (user_id, site_id, conversation_id);
 "#;
 
+// A send whose outcome is unknown is settled only by what the conversation shows, and is never
+// posted again by itself (sync/send.rs): `not_confirmed` waits for the seller. `after_meli_id`
+// is the newest seller message known when the draft was posted, so only a newer one can prove
+// it arrived; `posted_text` the text the post shows (a template's is Mercado Libre's own);
+// `posted_at` is Mercado Libre's time of the post (from its `Date` header, never the local
+// clock); `unknown_since` and `confirm_reads` pace the reads that look for it. SQLite cannot
+// change a CHECK, so the table is rebuilt.
+const V7: &str = r#"
+CREATE TABLE outbox_v7 (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    text TEXT NOT NULL,
+    files_json TEXT NOT NULL DEFAULT '[]',
+    guide_json TEXT,
+    state TEXT NOT NULL
+        CHECK (state IN ('pending', 'uploading', 'sending', 'sent', 'failed', 'ambiguous',
+                         'not_confirmed')),
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    uploaded_json TEXT NOT NULL DEFAULT '[]',
+    meli_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    after_meli_id TEXT,
+    posted_text TEXT,
+    posted_at INTEGER,
+    unknown_since INTEGER,
+    confirm_reads INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO outbox_v7 (id, lead_id, text, files_json, guide_json, state, reason, attempts,
+                       uploaded_json, meli_id, created_at, updated_at)
+    SELECT id, lead_id, text, files_json, guide_json, state, reason, attempts, uploaded_json,
+           meli_id, created_at, updated_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v7 RENAME TO outbox;
+CREATE INDEX outbox_by_lead ON outbox (lead_id, id);
+CREATE INDEX outbox_by_state ON outbox (state, id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -379,6 +418,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V4),
         M::up(V5),
         M::up(V6),
+        M::up(V7).foreign_key_check(),
     ])
 }
 
