@@ -776,3 +776,42 @@ async fn a_crash_between_the_post_and_its_answer_is_reconciled_at_start_without_
     assert_eq!(buyer_sees(&sim, sale.conversation_id, text), 1);
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_to_a_post_with_a_file_is_settled_by_its_text_and_file() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    // (A first message cannot carry files: the buyer asks first.)
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Cómo viene embalado?", None)
+        .expect("writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connect_impatient(&sim, &inbox).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+    let photo = dir.path().join("producto.png");
+    std::fs::write(&photo, meli_sim::demo::TINY_PNG).expect("photo");
+
+    sim.control().inject_fault(late_answer());
+    let mut with_photo = draft("Así queda embalado");
+    with_photo.files = vec![inbox::ipc::DraftFileDto {
+        path: photo.display().to_string(),
+        name: "producto.png".into(),
+    }];
+    inbox.send_draft(lead, with_photo).await.expect("queued");
+    until_outbox(&inbox, account, lead, "sent").await;
+    late_post_logged(&sim).await;
+    assert_eq!(posts(&sim), 1, "never posted twice");
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let sent = chat
+        .messages
+        .iter()
+        .find(|m| m.text == "Así queda embalado")
+        .expect("in the chat");
+    assert_eq!(sent.attachments.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent.attachments[0].original_name.as_deref(),
+        Some("producto.png")
+    );
+    inbox.stop_sync().await;
+}
