@@ -432,6 +432,57 @@ mod tests {
     }
 
     #[test]
+    fn v7_keeps_every_draft_and_admits_not_confirmed() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 6).expect("v6");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);
+             INSERT INTO leads (id, account_id, conversation_id, is_pack, system_stage, stage_id,
+                                activity_at)
+                 VALUES (1, 1, 99, 0, 'paid', 3, 0);
+             INSERT INTO outbox (id, lead_id, text, files_json, state, reason, attempts,
+                                 uploaded_json, created_at, updated_at)
+                 VALUES (5, 1, 'Hola', '[]', 'ambiguous', 'timeout', 1, '[\"a1\"]', 10, 20);",
+        )
+        .expect("a v6 draft");
+        migrations().to_latest(&mut conn).expect("v7");
+        let kept: (String, String, String, i64, i64, Option<String>) = conn
+            .query_row(
+                "SELECT text, state, uploaded_json, attempts, confirm_reads, after_meli_id
+                 FROM outbox WHERE id = 5",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .expect("kept");
+        assert_eq!(
+            kept,
+            (
+                "Hola".into(),
+                "ambiguous".into(),
+                r#"["a1"]"#.into(),
+                1,
+                0,
+                None
+            )
+        );
+        conn.execute("UPDATE outbox SET state = 'not_confirmed' WHERE id = 5", [])
+            .expect("the new state is admitted");
+        assert!(conn
+            .execute("UPDATE outbox SET state = 'lost' WHERE id = 5", [])
+            .is_err());
+    }
+
+    #[test]
     fn migrating_twice_is_harmless() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("twice.sqlite");
