@@ -10,6 +10,9 @@
 macro_rules! app_commands {
     ($then:ident) => {
         $then! {
+            startup_report,
+            rebuild_cache,
+            quit_app,
             app_info,
             sync_status,
             board,

@@ -7,13 +7,36 @@ use inbox::ipc::{
     AccountDto, AppInfo, BoardFilter, ColumnPage, ConnectForm, ConversationPage, DraftDto,
     GuideOptionDto, LeadCard, OutboxItem, QuestionDetail, QuestionDto, QuestionFilter,
     QuestionStats, QuestionsPage, Queued, QuickReplyDto, QuickReplyInput, SearchResults, SendCheck,
-    Settings, SiteOption, StageColumn, Stats, SyncStatus,
+    Settings, SiteOption, StageColumn, StartupReport, Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+
+/// Asked first by the window: whether the app could open its data, and the seller's language
+/// and theme to say it in.
+#[tauri::command]
+pub fn startup_report(
+    app: AppHandle,
+    startup: State<'_, crate::startup::Startup>,
+) -> StartupReport {
+    startup.report(&app)
+}
+
+#[tauri::command]
+pub fn rebuild_cache(
+    app: AppHandle,
+    startup: State<'_, crate::startup::Startup>,
+) -> CommandResult<()> {
+    startup.rebuild(&app)
+}
+
+#[tauri::command]
+pub fn quit_app(app: AppHandle) {
+    app.exit(0);
+}
 
 #[tauri::command]
 pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {

@@ -1,7 +1,7 @@
 //! Events the shell emits to the window. Names are shared with `ui/src/lib/api/events.ts`.
 
 use inbox::events::{BuyerMessageNote, InboxEvents, QuestionNote};
-use inbox::ipc::{LanguageChoice, SyncStatus};
+use inbox::ipc::SyncStatus;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -106,15 +106,7 @@ fn notify_questions(app: &AppHandle, notes: &[QuestionNote]) {
         return;
     }
     for note in notes {
-        if let Err(err) = app
-            .notification()
-            .builder()
-            .title(format!("? {}", note.listing))
-            .body(&note.excerpt)
-            .show()
-        {
-            tracing::debug!(%err, "desktop notification not shown");
-        }
+        show(app, inbox::notifications::question(note));
     }
 }
 
@@ -124,42 +116,24 @@ fn notify(app: &AppHandle, notes: &[BuyerMessageNote]) {
         return;
     }
     let language = app.state::<AppState>().settings().language;
+    let locale = std::env::var("LANG").ok();
     for note in notes {
-        let title = if note.armed {
-            armed_title(language, &note.lead_name)
-        } else {
-            match &note.buyer {
-                Some(buyer) => format!("{buyer} · {}", note.lead_name),
-                None => note.lead_name.clone(),
-            }
-        };
-        if let Err(err) = app
-            .notification()
-            .builder()
-            .title(title)
-            .body(&note.excerpt)
-            .show()
-        {
-            tracing::debug!(%err, "desktop notification not shown");
-        }
+        show(
+            app,
+            inbox::notifications::buyer_message(note, language, locale.as_deref()),
+        );
     }
 }
 
-/// "Your answer to #… can go now", in the seller's language (the system's when not chosen).
-fn armed_title(language: LanguageChoice, lead_name: &str) -> String {
-    let system_is = |prefix: &str| {
-        std::env::var("LANG").is_ok_and(|lang| lang.to_lowercase().starts_with(prefix))
-    };
-    let spanish = language == LanguageChoice::Spanish
-        || (language == LanguageChoice::System && system_is("es"));
-    let portuguese = language == LanguageChoice::Portuguese
-        || (language == LanguageChoice::System && system_is("pt"));
-    if spanish {
-        format!("Tu respuesta a #{lead_name} ya puede salir")
-    } else if portuguese {
-        format!("Sua resposta para #{lead_name} já pode ir")
-    } else {
-        format!("Your answer to #{lead_name} can go now")
+fn show(app: &AppHandle, notification: inbox::notifications::Notification) {
+    if let Err(err) = app
+        .notification()
+        .builder()
+        .title(notification.title)
+        .body(notification.body)
+        .show()
+    {
+        tracing::debug!(%err, "desktop notification not shown");
     }
 }
 

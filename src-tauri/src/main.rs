@@ -15,6 +15,7 @@ mod links;
 mod pending;
 mod secrets;
 mod settings;
+mod startup;
 mod state;
 
 use tauri::Manager;
@@ -50,28 +51,11 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let state = state::AppState::start(app.handle(), &options)?;
             // Links open in the browser chosen at launch, within the same scope.
             if let Some(program) = &options.browser {
                 app.add_capability(links::browser_capability(program))?;
             }
-            // Only the attachment cache is readable through the asset protocol (chat
-            // thumbnails); its place depends on --data-dir, so the scope is set here.
-            app.asset_protocol_scope()
-                .allow_directory(state.inbox.cache_dir(), false)?;
-            app.manage(state);
-            events::forward_inbox_events(app.handle().clone());
-            let handle = app.handle().clone();
-            let demo = options.demo;
-            tauri::async_runtime::spawn(async move {
-                if demo {
-                    if let Err(err) = accounts::connect_demo(&handle).await {
-                        tracing::error!(code = %err.0.code, message = %err.0.message, "demo did not connect");
-                    }
-                } else {
-                    accounts::resume(&handle).await;
-                }
-            });
+            startup::begin(app.handle(), &options)?;
             Ok(())
         })
         .invoke_handler(app_commands!(command_handler))

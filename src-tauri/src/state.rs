@@ -1,12 +1,12 @@
 //! What the shell keeps for the app's lifetime.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 use inbox::ipc::Settings;
-use inbox::{Inbox, InboxPaths};
-use tauri::{AppHandle, Manager};
+use inbox::Inbox;
+use tauri::AppHandle;
 
 use crate::credentials::Credentials;
 use crate::demo::Demo;
@@ -37,27 +37,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn start(
-        app: &AppHandle,
-        options: &LaunchOptions,
-    ) -> Result<Self, Box<dyn std::error::Error>> {
-        let data_dir = match &options.data_dir {
-            Some(dir) => dir.clone(),
-            // The demo's cache never mixes with a seller's real one, and starts afresh each
-            // time, like the simulator behind it.
-            None if options.demo => {
-                let dir = app.path().app_data_dir()?.join("demo");
-                let _ = std::fs::remove_dir_all(&dir);
-                dir
-            }
-            None => app.path().app_data_dir()?,
-        };
-        std::fs::create_dir_all(&data_dir)?;
-        tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
-        let inbox = Inbox::open(InboxPaths::in_dir(&data_dir), inbox::system_clock())?;
-        let settings_file = crate::settings::path(&data_dir);
+    /// The app's state on an opened cache in `data_dir` (see [`crate::startup`]).
+    pub fn start(app: &AppHandle, options: &LaunchOptions, data_dir: &Path, inbox: Inbox) -> Self {
+        let settings_file = crate::settings::path(data_dir);
         let settings = crate::settings::load(app, &settings_file);
-        Ok(Self {
+        Self {
             demo_mode: options.demo,
             demo_port: options.demo_port,
             demo_rate: options.demo_rate,
@@ -76,7 +60,7 @@ impl AppState {
             ui_ready: AtomicBool::new(false),
             pending_connect: PendingConnect::default(),
             demo: tokio::sync::Mutex::new(None),
-        })
+        }
     }
 
     pub fn settings(&self) -> Settings {

@@ -33,17 +33,6 @@ async fn text_of(app: &App, css: &str) -> WebDriverResult<String> {
     }
 }
 
-/// A picture of a middle step, for review beside the final one (when `E2E_OUT` is set).
-async fn snapshot(app: &App, name: &str) -> WebDriverResult<()> {
-    if let Some(dir) = std::env::var_os("E2E_OUT") {
-        // WebKit may hand back the frame before the last change is painted.
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let shot = std::path::Path::new(&dir).join(format!("{name}.png"));
-        app.driver.screenshot(&shot).await?;
-    }
-    Ok(())
-}
-
 /// Opens the sale's lead (by its order number) and waits for its reasons to communicate.
 async fn open_guide(app: &App, sale: u64) -> WebDriverResult<()> {
     open_by_search(app, &sale.to_string()).await?;
@@ -87,7 +76,7 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
                 && preview.contains("DNI"),
             "template preview: {preview}"
         );
-        snapshot(&app, "guide-template").await?;
+        app.snapshot("guide-template").await?;
         assert!(
             app.driver
                 .find_all(By::Css(format!("{} textarea", test_id("actionGuide"))))
@@ -142,7 +131,7 @@ async fn reasons_to_communicate_template_limit_and_used_cap() -> WebDriverResult
                 .await?
         );
         assert!(sim.option_posts(flex_sale).await.is_empty());
-        snapshot(&app, "guide-limit").await?;
+        app.snapshot("guide-limit").await?;
 
         // The reason used up elsewhere shows 0 and cannot be picked.
         let used = app

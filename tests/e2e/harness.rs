@@ -231,6 +231,14 @@ fn free_ports() -> (u16, u16) {
     )
 }
 
+fn screenshot_dir() -> PathBuf {
+    let dir = std::env::var_os("E2E_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("e2e"));
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -269,7 +277,7 @@ fn start_driver(port: u16, native_port: u16) -> Driver {
 }
 
 /// The ids of the app's processes running on the data directory `dir`.
-fn app_processes(dir: &Path) -> Vec<String> {
+pub fn app_processes(dir: &Path) -> Vec<String> {
     let pattern = format!("mostrador --data-dir {}", dir.display());
     std::process::Command::new("pgrep")
         .args(["-f", "--", &pattern])
@@ -450,15 +458,22 @@ impl App {
     /// Runs a test body against this app, then saves a screenshot of the window to
     /// `target/e2e/<test>.png` and ends the session, and the app with it — also when the body fails or panics, so a
     /// failing test always leaves its picture. A panic is re-raised afterwards.
+    /// Saves what the window shows now as `<name>.png` beside the tests' other screenshots.
+    pub async fn snapshot(&self, name: &str) -> WebDriverResult<()> {
+        // WebKit may hand back the frame before the last change is painted.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let dir = screenshot_dir();
+        self.driver
+            .screenshot(&dir.join(format!("{name}.png")))
+            .await
+    }
+
     pub async fn run<'a, F>(&'a self, body: F) -> WebDriverResult<()>
     where
         F: std::future::Future<Output = WebDriverResult<()>> + 'a,
     {
         let outcome = AssertUnwindSafe(body).catch_unwind().await;
-        let dir = std::env::var_os("E2E_OUT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| target_dir().join("e2e"));
-        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let dir = screenshot_dir();
         let shot = self
             .driver
             .screenshot(&dir.join(format!("{}.png", self.name)))

@@ -16,5 +16,6 @@ mod settings;
 mod sim;
 mod smoke;
 mod stages;
+mod startup;
 mod toolkit;
 mod untrusted;

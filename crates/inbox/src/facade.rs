@@ -72,6 +72,37 @@ impl Inbox {
         })
     }
 
+    /// Whether the cache at `paths` can be opened as it is (read-only; a missing cache is a
+    /// first start and fine).
+    pub fn check_cache(paths: &InboxPaths) -> crate::store::recovery::CacheCheck {
+        crate::store::recovery::check(&paths.database)
+    }
+
+    /// Starts afresh on a cache [`Inbox::check_cache`] found unusable: what Mercado Libre
+    /// cannot give back (the seller's stages, which leads sit in them, unsent drafts) is
+    /// salvaged, the file is moved aside, never deleted, and a new cache opens with the salvage
+    /// written in for the re-import to hand back to each lead. Returns where the old file went.
+    pub fn rebuild(paths: InboxPaths, clock: Clock) -> Result<(Inbox, PathBuf)> {
+        use crate::store::recovery;
+        let why = match recovery::check(&paths.database) {
+            recovery::CacheCheck::Newer { .. } => "newer",
+            _ => "corrupt",
+        };
+        let salvage = recovery::salvage(&paths.database);
+        let aside = if paths.database.exists() {
+            recovery::move_aside(&paths.database, clock(), why)
+                .map_err(|e| InboxError::io("moving the damaged cache aside", &e))?
+        } else {
+            paths.database.clone()
+        };
+        let inbox = Inbox::open(paths, clock)?;
+        inbox
+            .store
+            .write(move |tx| recovery::restore(tx, &salvage))?;
+        tracing::warn!(aside = %aside.display(), "cache rebuilt; the old file is kept aside");
+        Ok((inbox, aside))
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -20,6 +20,7 @@ mod facade;
 pub mod incoming;
 pub mod ipc;
 pub mod lint;
+pub mod notifications;
 pub mod pipeline;
 pub mod rules;
 pub mod store;

@@ -12,6 +12,7 @@ mod quick_replies;
 mod search;
 mod send;
 mod settings;
+mod startup;
 
 pub use board::{
     AccountDto, BoardFilter, CardOrder, ChatReadFailure, ColumnPage, LeadCard, LeadSummary,
@@ -32,6 +33,7 @@ pub use quick_replies::{QuickReplyDto, QuickReplyInput};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};
+pub use startup::{StartupProblem, StartupReport};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -181,8 +181,9 @@ fn salvage_drafts(conn: &Connection) -> rusqlite::Result<Vec<SalvagedDraft>> {
 }
 
 /// Moves the cache file (and its WAL and shared-memory files) aside as
-/// `cache-<date>.corrupt` beside it, never over an earlier one. Returns the new path.
-pub fn move_aside(path: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
+/// `cache-<date>.<why>` beside it (`corrupt`, `newer`), never over an earlier one. Returns the
+/// new path.
+pub fn move_aside(path: &Path, now: DateTime<Utc>, why: &str) -> std::io::Result<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let stamp = now.format("%Y-%m-%dT%H%M%S");
     let target = (0..)
@@ -192,10 +193,10 @@ pub fn move_aside(path: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
             } else {
                 format!("-{n}")
             };
-            dir.join(format!("cache-{stamp}{suffix}.corrupt"))
+            dir.join(format!("cache-{stamp}{suffix}.{why}"))
         })
         .find(|candidate| !candidate.exists())
-        .unwrap_or_else(|| dir.join(format!("cache-{stamp}.corrupt")));
+        .unwrap_or_else(|| dir.join(format!("cache-{stamp}.{why}")));
     std::fs::rename(path, &target)?;
     for side in ["-wal", "-shm"] {
         let mut from = path.as_os_str().to_owned();
@@ -388,7 +389,7 @@ mod tests {
         let path = store.path().to_owned();
         drop(store);
         std::fs::write(dir.path().join("inbox.sqlite-wal"), b"wal").expect("writes");
-        let first = move_aside(&path, now()).expect("moves");
+        let first = move_aside(&path, now(), "corrupt").expect("moves");
         assert!(!path.exists());
         assert_eq!(
             first.file_name().and_then(|n| n.to_str()),
@@ -399,7 +400,7 @@ mod tests {
             .join("cache-2026-05-01T120000.corrupt-wal")
             .exists());
         Store::open(&path).expect("a new cache");
-        let second = move_aside(&path, now()).expect("moves again");
+        let second = move_aside(&path, now(), "corrupt").expect("moves again");
         assert_ne!(first, second);
         assert!(first.exists() && second.exists());
     }
@@ -429,7 +430,7 @@ mod tests {
         assert_eq!(saved.drafts.len(), 1);
         assert_eq!(saved.drafts[0].text, "Your parcel leaves today");
 
-        move_aside(&path, now()).expect("moves aside");
+        move_aside(&path, now(), "corrupt").expect("moves aside");
         let fresh = Store::open(&path).expect("new cache");
         fresh.write(|tx| restore(tx, &saved)).expect("restores");
         let rebuilt = fresh

@@ -5,6 +5,7 @@ import type { AppInfo } from "../ipc/AppInfo";
 import type { BoardFilter } from "../ipc/BoardFilter";
 import type { ConnectForm } from "../ipc/ConnectForm";
 import type { SiteOption } from "../ipc/SiteOption";
+import type { StartupReport } from "../ipc/StartupReport";
 import type { ColumnPage } from "../ipc/ColumnPage";
 import type { ConversationPage } from "../ipc/ConversationPage";
 import type { DraftDto } from "../ipc/DraftDto";
@@ -56,6 +57,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 type Account = number | null;
 
 export const commands = {
+  /** Whether the app could open its data; when not, why (the window offers the way out). */
+  startupReport: () => call<StartupReport>("startup_report"),
+  /** Sets the unusable cache aside and starts on a new one, salvaging the seller's own work. */
+  rebuildCache: () => call<void>("rebuild_cache"),
+  quitApp: () => call<void>("quit_app"),
   appInfo: () => call<AppInfo>("app_info"),
   syncStatus: () => call<SyncStatus>("sync_status"),
   /** Every column; `filter` narrows the leads and the counts (null: none). */

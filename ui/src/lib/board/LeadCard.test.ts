@@ -22,6 +22,13 @@ describe("LeadCard", () => {
     expect(screen.getByTestId(testIds.leadTotal)).toHaveTextContent("ARS 15,999.50");
   });
 
+  it("isolates the buyer's name and excerpt, so right-to-left text cannot reorder the card", () => {
+    render(LeadCard, { lead: lead({ buyer: "\u202Eanamor", lastMessage: "مرحبا 123" }), now });
+    const name = screen.getByText("\u202Eanamor");
+    expect(name.tagName).toBe("BDI");
+    expect(screen.getByText("مرحبا 123")).toHaveAttribute("dir", "auto");
+  });
+
   it("formats money and time in the chosen language", () => {
     i18n.locale = "pt-BR";
     render(LeadCard, { lead: lead({ total: { currency: "BRL", amount: "1234.5" } }), now });

@@ -1,6 +1,7 @@
 // The source of truth for message keys: es and pt must provide every one of them.
 import { connectEn } from "./connect";
 import { shellEn } from "./shell";
+import { startupEn } from "./startup";
 import { filtersEn } from "./filters";
 import { syncIssuesEn } from "./syncIssues";
 import { toolkitEn } from "./toolkit";
@@ -10,6 +11,7 @@ import { stagesEn } from "./stages";
 export const en = {
   ...connectEn,
   ...shellEn,
+  ...startupEn,
   ...stagesEn,
   ...filtersEn,
   ...syncIssuesEn,

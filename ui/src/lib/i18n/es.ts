@@ -1,6 +1,7 @@
 import type { Messages } from "./en";
 import { connectEs } from "./connect";
 import { shellEs } from "./shell";
+import { startupEs } from "./startup";
 import { filtersEs } from "./filters";
 import { syncIssuesEs } from "./syncIssues";
 import { toolkitEs } from "./toolkit";
@@ -10,6 +11,7 @@ import { stagesEs } from "./stages";
 export const es = {
   ...connectEs,
   ...shellEs,
+  ...startupEs,
   ...stagesEs,
   ...filtersEs,
   ...syncIssuesEs,

@@ -1,6 +1,7 @@
 import type { Messages } from "./en";
 import { connectPt } from "./connect";
 import { shellPt } from "./shell";
+import { startupPt } from "./startup";
 import { filtersPt } from "./filters";
 import { syncIssuesPt } from "./syncIssues";
 import { toolkitPt } from "./toolkit";
@@ -10,6 +11,7 @@ import { stagesPt } from "./stages";
 export const pt = {
   ...connectPt,
   ...shellPt,
+  ...startupPt,
   ...stagesPt,
   ...filtersPt,
   ...syncIssuesPt,
