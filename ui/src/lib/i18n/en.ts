@@ -96,6 +96,11 @@ export const en = {
   "chat.outbox.sent": "Sent",
   "chat.outbox.failed": "Not sent",
   "chat.outbox.ambiguous": "Checking whether it arrived…",
+  "chat.outbox.not_confirmed": "Not confirmed",
+  "chat.outbox.notConfirmed":
+    "Mercado Libre did not confirm this message. Check the chat on Mercado Libre, then send it again or discard it.",
+  "chat.outbox.resend": "Send again",
+  "chat.outbox.discard": "Discard",
   "chat.moderation.pending": "Under review by Mercado Libre",
   "moderation.OUT_OF_PLACE_LANGUAGE": "inappropriate language",
   "moderation.SOCIAL_NETWORK_LINK": "a link to a social network",

@@ -96,6 +96,11 @@ export const es = {
   "chat.outbox.sent": "Enviado",
   "chat.outbox.failed": "No enviado",
   "chat.outbox.ambiguous": "Comprobando si llegó…",
+  "chat.outbox.not_confirmed": "Sin confirmar",
+  "chat.outbox.notConfirmed":
+    "Mercado Libre no confirmó este mensaje. Revisá el chat en Mercado Libre y después envialo de nuevo o descartalo.",
+  "chat.outbox.resend": "Enviar de nuevo",
+  "chat.outbox.discard": "Descartar",
   "chat.moderation.pending": "En revisión por Mercado Libre",
   "moderation.OUT_OF_PLACE_LANGUAGE": "lenguaje inapropiado",
   "moderation.SOCIAL_NETWORK_LINK": "un enlace a una red social",

@@ -96,6 +96,11 @@ export const pt = {
   "chat.outbox.sent": "Enviada",
   "chat.outbox.failed": "Não enviada",
   "chat.outbox.ambiguous": "Verificando se chegou…",
+  "chat.outbox.not_confirmed": "Não confirmada",
+  "chat.outbox.notConfirmed":
+    "O Mercado Livre não confirmou esta mensagem. Confira o chat no Mercado Livre e depois envie de novo ou descarte.",
+  "chat.outbox.resend": "Enviar de novo",
+  "chat.outbox.discard": "Descartar",
   "chat.moderation.pending": "Em análise pelo Mercado Livre",
   "moderation.OUT_OF_PLACE_LANGUAGE": "linguagem inadequada",
   "moderation.SOCIAL_NETWORK_LINK": "um link para rede social",
