@@ -42,6 +42,7 @@ export const pt = {
   "lead.unread": "{count} não lidas",
   "lead.waiting": "Aguardando você",
   "lead.no_buyer": "Comprador ainda desconhecido",
+  "lead.more_items": "+{count} mais",
   "lead.no_messages": "Nenhuma mensagem ainda",
   "lead.tags": "Etiquetas",
   "lead.details": "Detalhes do lead",
