@@ -231,6 +231,17 @@ impl Client {
         self.inner.session.user_id().await
     }
 
+    /// The access token's expiry and this run's last refresh (never the token); `None` when
+    /// not connected.
+    pub async fn token_times(&self) -> Result<Option<crate::auth::TokenTimes>, MeliError> {
+        self.inner.session.token_times().await
+    }
+
+    /// The share of the application's request budget the last minute used.
+    pub fn budget_use(&self) -> crate::rate::BudgetUse {
+        self.inner.budget.usage()
+    }
+
     /// How many refreshes this client has made (diagnostics and tests).
     pub fn refresh_count(&self) -> u64 {
         self.inner.session.refresh_count()
