@@ -102,6 +102,18 @@ describe("SyncHealthPanel", () => {
     expect(closing[0]).toHaveTextContent("fecha em breve");
   });
 
+  it("reads the state again when the sync status changes", async () => {
+    const load = vi
+      .fn<() => Promise<SyncHealth[]>>()
+      .mockResolvedValueOnce([health({ engine: { state: "syncing", done: 3, total: 9 } })])
+      .mockResolvedValueOnce([health()]);
+    const panel = render(SyncHealthPanel, { load, onclose: () => {}, now: () => NOW, watch: "syncing" });
+    expect(await screen.findByTestId(testIds.syncHealthEngine)).toHaveTextContent("Importing (3 of 9)");
+    await panel.rerender({ load, onclose: () => {}, now: () => NOW, watch: "online" });
+    await vi.waitFor(() => expect(screen.getByTestId(testIds.syncHealthEngine)).toHaveTextContent("Up to date"));
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it("shows why when the state cannot be read", async () => {
     render(SyncHealthPanel, { load: () => Promise.reject(new Error("database busy")), onclose: () => {} });
     expect(await screen.findByRole("alert")).toHaveTextContent("database busy");
