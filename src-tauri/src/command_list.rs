@@ -33,6 +33,8 @@ macro_rules! app_commands {
             check_send,
             send_draft,
             outbox,
+            resend_draft,
+            discard_draft,
             get_settings,
             save_settings,
             ui_ready,

@@ -190,6 +190,18 @@ pub async fn outbox(state: State<'_, AppState>, lead_id: i64) -> CommandResult<V
     Ok(state.inbox.outbox(lead_id).await?)
 }
 
+/// "Send again" on a draft Mercado Libre did not confirm: back to the outbox, judged again.
+#[tauri::command]
+pub async fn resend_draft(state: State<'_, AppState>, outbox_id: i64) -> CommandResult<OutboxItem> {
+    Ok(state.inbox.resend_draft(outbox_id).await?)
+}
+
+/// "Discard" on a draft that was not sent or not confirmed.
+#[tauri::command]
+pub async fn discard_draft(state: State<'_, AppState>, outbox_id: i64) -> CommandResult<()> {
+    Ok(state.inbox.discard_draft(outbox_id).await?)
+}
+
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings()

@@ -552,6 +552,54 @@ impl Inbox {
         Ok(queued)
     }
 
+    /// The seller's "Send again" on a draft Mercado Libre did not confirm (or that failed):
+    /// it goes back to the outbox, is judged by the rules again and posted by the next pass.
+    /// Nothing else ever posts a not-confirmed draft again.
+    pub async fn resend_draft(&self, outbox_id: i64) -> Result<OutboxItem> {
+        let now = self.now();
+        let item = self
+            .store
+            .write_durable_async(move |tx| outbox_store::resend(tx, outbox_id, now))
+            .await?;
+        let lead_id = item.lead_id;
+        let account = self
+            .store
+            .read_async(move |c| crate::store::sync_writes::lead_account(c, lead_id))
+            .await?;
+        self.publish_messages_changed(lead_id);
+        self.sync.sync_now(Some(account));
+        Ok(item)
+    }
+
+    /// The seller's "Discard" on a draft that was not sent or not confirmed: it leaves the
+    /// outbox, and its files our cache.
+    pub async fn discard_draft(&self, outbox_id: i64) -> Result<()> {
+        let queued = self
+            .store
+            .write_durable_async(move |tx| {
+                let queued = outbox_store::get(tx, outbox_id)?;
+                outbox_store::discard(tx, outbox_id)?;
+                Ok(queued)
+            })
+            .await?;
+        for file in &queued.files {
+            let path = self.paths.cache_dir.join(&file.cache_name);
+            if let Err(err) = tokio::fs::remove_file(&path).await {
+                tracing::info!(%err, "could not remove a discarded draft's file");
+            }
+        }
+        self.publish_messages_changed(queued.lead_id);
+        Ok(())
+    }
+
+    fn publish_messages_changed(&self, lead_id: i64) {
+        self.events.publish(InboxEvents {
+            messages_added: vec![lead_id],
+            leads_changed: vec![lead_id],
+            ..Default::default()
+        });
+    }
+
     /// Downloads an attachment into the cache dir (once) and returns the file's path. Its name
     /// is ours (`att-<id>.<ext>`, the extension from the content), never the sender's.
     pub async fn download_attachment(&self, attachment_id: i64) -> Result<PathBuf> {

@@ -1,6 +1,8 @@
 //! Sending through the outbox against the simulator: each refusal from a situation a seller
 //! meets, the same draft passing once the situation clears, moderation kept, and a send
-//! whose answer was lost settled by reading the conversation, never posted twice.
+//! whose answer was lost settled by reading the conversation, never posted twice: with the
+//! local clock minutes off, a text Mercado Libre normalised, a message listed late, a template
+//! beside another seller message, and a crash between the post and its answer.
 
 mod common;
 
@@ -350,8 +352,9 @@ async fn a_send_that_timed_out_after_leaving_is_settled_by_reading_and_goes_out_
     config.timeout = Duration::from_millis(800);
     let store = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(&sim, MLA))));
     let client = meli::Client::new(config, store).expect("client");
+    // The app's own schedule: the first read 30 s after the outcome became unknown.
     let sync = inbox::sync::SyncConfig {
-        ambiguous_settle: Duration::from_secs(30),
+        confirm_reads: inbox::sync::SyncConfig::default().confirm_reads,
         ..sync_config()
     };
     let account = inbox
@@ -464,6 +467,351 @@ async fn a_draft_queued_during_the_first_import_goes_out_before_the_import_ends(
     assert!(
         before * 2 < all,
         "the draft waited for the import: {before} of {all} conversations read before it went"
+    );
+    inbox.stop_sync().await;
+}
+
+/// The inbox of a machine whose clock runs `offset` off Mercado Libre's.
+fn skewed_inbox(
+    sim: &meli_sim::Simulator,
+    dir: &tempfile::TempDir,
+    offset: chrono::Duration,
+) -> inbox::Inbox {
+    let control = sim.control();
+    open_inbox(dir, std::sync::Arc::new(move || control.now() + offset))
+}
+
+/// Connects the MLA seller with a client that gives up on an answer after 800 ms (so a
+/// `LateAnswer` fault leaves a send's outcome unknown).
+async fn connect_impatient(sim: &meli_sim::Simulator, inbox: &inbox::Inbox) -> i64 {
+    let mut config = client_config(sim);
+    config.timeout = Duration::from_millis(800);
+    let store = std::sync::Arc::new(meli::auth::MemoryTokenStore::new(Some(issued(sim, MLA))));
+    let client = meli::Client::new(config, store).expect("client");
+    let account = inbox
+        .connect_with_client(client, sync_config())
+        .await
+        .expect("connects");
+    sync_online(inbox, account).await;
+    account
+}
+
+/// Posts of messages and of action-guide options the simulator received.
+fn posts(sim: &meli_sim::Simulator) -> usize {
+    sim.control()
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "POST"
+                && r.path.starts_with("/messages/")
+                && (r.path.contains("/sellers/") || r.path.ends_with("/option"))
+        })
+        .count()
+}
+
+/// Runs passes until the lead's only draft is in `state`; bounded by passes, not by time.
+async fn until_outbox(inbox: &inbox::Inbox, account: i64, lead: i64, state: &str) {
+    for _ in 0..30 {
+        if outbox_states(inbox, lead).first().map(|(s, _)| s.as_str()) == Some(state) {
+            return;
+        }
+        inbox.sync_and_wait(account).await.expect("engine runs");
+    }
+    panic!(
+        "the draft never became {state}: {:?}",
+        outbox_states(inbox, lead)
+    );
+}
+
+/// Waits until the post whose answer came late is in the simulator's log (logged when its
+/// answer leaves, or when its client went away), so counting posts sees it.
+async fn late_post_logged(sim: &meli_sim::Simulator) {
+    until_logged(sim, "the post whose answer was late", |log| {
+        log.iter().any(|r| {
+            r.method == "POST" && (r.fault.as_deref() == Some("late_answer") || r.status == 499)
+        })
+    })
+    .await;
+}
+
+fn late_answer() -> FaultRule {
+    FaultRule::next(
+        1,
+        "/messages/packs/",
+        FaultKind::LateAnswer { delay_ms: 1500 },
+    )
+    .for_method("POST")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fast_clock_and_a_normalised_text_still_settle_a_lost_answer_once() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = skewed_inbox(&sim, &dir, chrono::Duration::minutes(5));
+    let account = connect_impatient(&sim, &inbox).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    // Mercado Libre stores it with `\n` line ends and without the trailing spaces.
+    sim.control().inject_fault(late_answer());
+    let text = "Hola  \r\nSale mañana por la tarde.   \r\n";
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
+    until_outbox(&inbox, account, lead, "sent").await;
+
+    let listed = "Hola\nSale mañana por la tarde.";
+    assert_eq!(buyer_sees(&sim, sale.conversation_id, listed), 1);
+    late_post_logged(&sim).await;
+    assert_eq!(posts(&sim), 1, "never posted twice");
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert!(chat.outbox.is_empty(), "{:?}", chat.outbox);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_clock_never_takes_an_older_message_for_the_draft_and_the_seller_decides() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let text = "¿Te llegó bien?";
+    // The seller asked the same on Mercado Libre's site a minute ago; the buyer answered.
+    sim.control()
+        .seller_writes_on_site(sale.conversation_id, text)
+        .expect("writes");
+    sim.control().advance_clock(Duration::from_secs(60));
+    sim.control()
+        .buyer_writes(sale.conversation_id, "No todavía", None)
+        .expect("writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = skewed_inbox(&sim, &dir, -chrono::Duration::minutes(5));
+    let account = connect_impatient(&sim, &inbox).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    // The post fails with a 5xx before Mercado Libre stores anything.
+    sim.control().inject_fault(
+        FaultRule::next(1, "/messages/packs/", FaultKind::ServerError).for_method("POST"),
+    );
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
+    until_outbox(&inbox, account, lead, "not_confirmed").await;
+    assert_eq!(posts(&sim), 1, "not posted again by itself");
+    assert_eq!(
+        buyer_sees(&sim, sale.conversation_id, text),
+        1,
+        "only the site's"
+    );
+    // More passes change nothing: it waits for the seller.
+    sync_online(&inbox, account).await;
+    assert_eq!(outbox_states(&inbox, lead)[0].0, "not_confirmed");
+    assert_eq!(posts(&sim), 1);
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert_eq!(chat.outbox[0].state, inbox::ipc::OutboxState::NotConfirmed);
+
+    // "Send again": posted once more, and this time it arrives.
+    let id = chat.outbox[0].id;
+    let item = inbox.resend_draft(id).await.expect("sends again");
+    assert_eq!(item.state, inbox::ipc::OutboxState::Pending);
+    until_outbox(&inbox, account, lead, "sent").await;
+    assert_eq!(posts(&sim), 2);
+    assert_eq!(buyer_sees(&sim, sale.conversation_id, text), 2);
+    assert_eq!(
+        inbox.resend_draft(id).await.expect_err("sent").code(),
+        "invalid_input"
+    );
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_listed_late_is_found_at_the_second_read_and_a_discard_removes_a_draft() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connect_impatient(&sim, &inbox).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    // Accepted, answered too late, and missing from the conversation's next listing.
+    sim.control()
+        .list_late(sale.conversation_id, 1)
+        .expect("listing lag");
+    sim.control().inject_fault(late_answer());
+    let text = "Te lo despachamos hoy";
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
+    until_outbox(&inbox, account, lead, "sent").await;
+    let reads_without_it: i64 = inbox
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT confirm_reads FROM outbox WHERE lead_id = ?1",
+                [lead],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("reads");
+    assert_eq!(
+        reads_without_it, 1,
+        "missed by the first read, found by the second"
+    );
+    late_post_logged(&sim).await;
+    assert_eq!(posts(&sim), 1, "never posted twice");
+    assert_eq!(buyer_sees(&sim, sale.conversation_id, text), 1);
+
+    // A draft the seller gives up on leaves the outbox.
+    sim.control()
+        .list_late(sale.conversation_id, 0)
+        .expect("listed at once");
+    sim.control()
+        .buyer_writes(sale.conversation_id, "Gracias", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    sim.control().inject_fault(
+        FaultRule::next(1, "/messages/packs/", FaultKind::ServerError).for_method("POST"),
+    );
+    inbox
+        .send_draft(lead, draft("¿Algo más?"))
+        .await
+        .expect("queued");
+    for _ in 0..30 {
+        if outbox_states(&inbox, lead)
+            .iter()
+            .any(|(s, _)| s == "not_confirmed")
+        {
+            break;
+        }
+        inbox.sync_and_wait(account).await.expect("engine runs");
+    }
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let waiting = chat
+        .outbox
+        .iter()
+        .find(|o| o.state == inbox::ipc::OutboxState::NotConfirmed)
+        .expect("not confirmed");
+    inbox.discard_draft(waiting.id).await.expect("discards");
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    assert!(chat.outbox.is_empty(), "{:?}", chat.outbox);
+    assert_eq!(posts(&sim), 2);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_send_is_not_taken_for_another_seller_message() {
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::demo()).await;
+    let account = connected(&sim, &inbox, MLA).await;
+    let conversation = sim
+        .control()
+        .landmark("needs_action_guide")
+        .expect("landmark");
+    let lead = lead_of(&inbox, account, conversation);
+    let options = inbox
+        .action_guide(lead)
+        .await
+        .expect("guide")
+        .expect("required");
+    let billing = options
+        .iter()
+        .find(|o| o.id == "REQUEST_BILLING_INFO")
+        .expect("billing reason");
+    let mut choice = draft("");
+    choice.guide = Some(inbox::rules::GuideChoice {
+        option_id: billing.id.clone(),
+        template_id: Some(billing.templates[0].id.clone()),
+    });
+    let option_path = format!("/messages/action_guide/packs/{conversation}/option");
+    sim.control()
+        .inject_fault(FaultRule::next(1, &option_path, FaultKind::ServerError).for_method("POST"));
+    let before = posts(&sim);
+    inbox.send_draft(lead, choice).await.expect("queued");
+    inbox.sync_and_wait(account).await.expect("engine runs");
+    assert_eq!(outbox_states(&inbox, lead)[0].0, "ambiguous");
+    // Meanwhile the seller writes something else on Mercado Libre's site.
+    sim.control()
+        .seller_writes_on_site(conversation, "Te paso el seguimiento en un rato")
+        .expect("writes");
+    until_outbox(&inbox, account, lead, "not_confirmed").await;
+    assert_eq!(posts(&sim) - before, 1, "not posted again by itself");
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_the_post_and_its_answer_is_reconciled_at_start_without_posting() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connected(&sim, &inbox, MLA).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+
+    // The post is stored, and its answer takes seconds: the app stops meanwhile.
+    sim.control().inject_fault(
+        FaultRule::next(
+            1,
+            "/messages/packs/",
+            FaultKind::LateAnswer { delay_ms: 3_000 },
+        )
+        .for_method("POST"),
+    );
+    let text = "Mañana te llega";
+    inbox.send_draft(lead, draft(text)).await.expect("queued");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while buyer_sees(&sim, sale.conversation_id, text) == 0
+        || outbox_states(&inbox, lead)[0].0 != "sending"
+    {
+        assert!(std::time::Instant::now() < deadline, "never posted");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    inbox.stop_sync().await;
+    drop(inbox);
+    late_post_logged(&sim).await;
+    assert_eq!(posts(&sim), 1);
+
+    // The next start finds it "sending": it reads the conversation, never posts.
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    inbox
+        .resume_account(account, client(&sim, MLA), sync_config())
+        .await
+        .expect("resumes");
+    until_outbox(&inbox, account, lead, "sent").await;
+    assert_eq!(posts(&sim), 1, "never posted again");
+    assert_eq!(buyer_sees(&sim, sale.conversation_id, text), 1);
+    inbox.stop_sync().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_to_a_post_with_a_file_is_settled_by_its_text_and_file() {
+    let sim = sim(SimConfig::empty()).await;
+    let sale = plain_sale(&sim, OrderStatus::Paid);
+    // (A first message cannot carry files: the buyer asks first.)
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Cómo viene embalado?", None)
+        .expect("writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let account = connect_impatient(&sim, &inbox).await;
+    let lead = lead_of(&inbox, account, sale.conversation_id);
+    let photo = dir.path().join("producto.png");
+    std::fs::write(&photo, meli_sim::demo::TINY_PNG).expect("photo");
+
+    sim.control().inject_fault(late_answer());
+    let mut with_photo = draft("Así queda embalado");
+    with_photo.files = vec![inbox::ipc::DraftFileDto {
+        path: photo.display().to_string(),
+        name: "producto.png".into(),
+    }];
+    inbox.send_draft(lead, with_photo).await.expect("queued");
+    until_outbox(&inbox, account, lead, "sent").await;
+    late_post_logged(&sim).await;
+    assert_eq!(posts(&sim), 1, "never posted twice");
+    let chat = inbox.conversation(lead, None).await.expect("chat");
+    let sent = chat
+        .messages
+        .iter()
+        .find(|m| m.text == "Así queda embalado")
+        .expect("in the chat");
+    assert_eq!(sent.attachments.len(), 1, "{sent:?}");
+    assert_eq!(
+        sent.attachments[0].original_name.as_deref(),
+        Some("producto.png")
     );
     inbox.stop_sync().await;
 }

@@ -210,7 +210,7 @@ fn option_text(body: &Value, option: &str, site: &Site, today: NaiveDate) -> Api
                 "The text is invalid",
             ));
         }
-        return Ok(text.to_owned());
+        return Ok(crate::messages::normalise_sent_text(text));
     }
     let template = body
         .get("template_id")

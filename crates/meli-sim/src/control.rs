@@ -269,6 +269,21 @@ impl Control {
         Ok(id)
     }
 
+    /// From now on, each new message of the conversation stays out of its listing for the
+    /// next `reads` listing requests (0 lists them at once again): Mercado Libre may accept a
+    /// send and list it only later.
+    pub fn list_late(&self, pack_or_order: u64, reads: u32) -> Result<(), SimError> {
+        let key = self.key(pack_or_order)?;
+        let mut world = self.shared.world();
+        world.materialize(key);
+        let conversation = world
+            .conversations
+            .get_mut(&key)
+            .ok_or(SimError::UnknownPack(key))?;
+        conversation.listing_lag = reads;
+        Ok(())
+    }
+
     /// Blocks a conversation with a documented substatus (`blocked_by_buyer`, `blocked_by_time`,
     /// `blocked_by_mediation`, …).
     pub fn block_conversation(&self, pack_or_order: u64, substatus: &str) -> Result<(), SimError> {

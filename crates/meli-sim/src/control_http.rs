@@ -49,6 +49,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/packs/{id}/block", post(block).delete(unblock))
         .route("/_sim/packs/{id}/flags", post(flags))
         .route("/_sim/packs/{id}/caps", post(caps))
+        .route("/_sim/packs/{id}/listing_lag", post(listing_lag))
         .route(
             "/_sim/packs/{id}/faults",
             post(pack_fault).delete(lift_pack_fault),
@@ -193,6 +194,17 @@ struct CapBody {
 
 async fn caps(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<CapBody>) -> Done {
     control(s).set_cap(id, &body.option_id, body.cap_available)?;
+    ok()
+}
+
+/// `{"reads": 2}`: new messages of the pack are listed only from the third listing on.
+#[derive(Deserialize)]
+struct ListingLagBody {
+    reads: u32,
+}
+
+async fn listing_lag(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<ListingLagBody>) -> Done {
+    control(s).list_late(id, body.reads)?;
     ok()
 }
 

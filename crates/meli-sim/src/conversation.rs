@@ -188,6 +188,11 @@ impl World {
     pub fn push_message(&mut self, key: u64, message: Message) -> Option<usize> {
         self.materialize(key);
         let conversation = self.conversations.get_mut(&key)?;
+        if conversation.listing_lag > 0 {
+            conversation
+                .unlisted
+                .push((message.id.clone(), conversation.listing_lag));
+        }
         conversation.messages.push(message);
         Some(conversation.messages.len() - 1)
     }

@@ -97,6 +97,20 @@ fn available(m: &Message) -> Option<DateTime<Utc>> {
     (m.moderation == Moderation::Clean).then_some(m.created)
 }
 
+/// The text Mercado Libre stores for what a seller sent: line ends as `\n`, no spaces at
+/// the end of a line or around the whole text. (The published docs do not say; the strict
+/// reading is that the listed text may differ from the posted one in these ways.)
+pub fn normalise_sent_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
 /// A message as listed in a conversation.
 fn message_json(world: &World, key: u64, seller: u64, m: &Message, first: bool) -> Value {
     let party = |id: u64| {
@@ -208,12 +222,14 @@ pub async fn list(
         };
         let expired = world.expired(key, now);
         // Buyers' moderated messages never reach the seller; the seller's own stay visible.
+        // A message the listing lags behind on is left out until it catches up.
         let visible: Vec<(usize, &Message)> = conversation
             .messages
             .iter()
             .enumerate()
             .filter(|_| !expired)
             .filter(|(_, m)| m.from == caller || m.moderation == Moderation::Clean)
+            .filter(|(_, m)| !conversation.unlisted.iter().any(|(id, _)| *id == m.id))
             .collect();
         let total = visible.len();
         let page: Vec<Value> = visible
@@ -231,6 +247,12 @@ pub async fn list(
             "buyer_max_message_length": moderation::BUYER_MAX_CHARS,
         })
     };
+    if let Some(conversation) = guard.conversations.get_mut(&key) {
+        for (_, left) in &mut conversation.unlisted {
+            *left = left.saturating_sub(1);
+        }
+        conversation.unlisted.retain(|(_, left)| *left > 0);
+    }
     if mark {
         guard.mark_read(key, caller, now);
     }
@@ -379,14 +401,15 @@ pub async fn send(
             a.attached = true;
         }
     }
+    let text = normalise_sent_text(text);
     let message = Message {
         id: guard.new_message_id(),
         from: caller,
         to,
-        text: text.to_owned(),
+        text: text.clone(),
         created: now,
         read: None,
-        moderation: moderation::moderate(text),
+        moderation: moderation::moderate(&text),
         attachments,
         client_id: guard.app.client_id,
     };

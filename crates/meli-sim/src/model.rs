@@ -302,6 +302,11 @@ pub struct Conversation {
     /// Products with manufacturing time: the action guide answers `blocked_by_excepted_case`.
     pub excepted_case: bool,
     pub claim_id: Option<u64>,
+    /// Listing requests a new message of this conversation stays out of the listing for
+    /// (0: listed at once). Mercado Libre's listing may lag behind a send it accepted.
+    pub listing_lag: u32,
+    /// Messages not listed yet, with the listing requests each still misses.
+    pub unlisted: Vec<(String, u32)>,
 }
 
 #[derive(Debug, Clone)]

@@ -312,6 +312,8 @@ impl World {
                 caps: [1; 5],
                 excepted_case: false,
                 claim_id: None,
+                listing_lag: 0,
+                unlisted: Vec::new(),
             },
         );
         Ok(CreatedSale {

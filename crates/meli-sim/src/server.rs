@@ -87,7 +87,9 @@ fn spawn_connection(
     });
 }
 
-/// Outermost: records every API request with its endpoint pattern and final status.
+/// Outermost: records every API request with its endpoint pattern and final status. A request
+/// whose client went away before the answer (it timed out during a `LateAnswer`) is recorded
+/// too, with status 499: what it did was done, and a test counting posts must see it.
 pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let path = req.uri().path().to_owned();
@@ -96,24 +98,55 @@ pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next:
         Some(pattern) => format!("{method} {}", pattern.as_str()),
         None => format!("{method} {path}"),
     };
-    let elapsed_ms = shared.log.elapsed_ms();
-    let at = Utc::now();
-    let response = next.run(req).await;
-    let fault = response
-        .extensions()
-        .get::<FaultApplied>()
-        .map(|f| f.0.to_owned());
-    shared.log.push(LoggedRequest {
-        elapsed_ms,
-        at,
-        method,
-        path,
-        query,
-        endpoint,
-        status: response.status().as_u16(),
-        fault,
-    });
+    let mut pending = PendingEntry {
+        shared: shared.clone(),
+        entry: Some(LoggedRequest {
+            elapsed_ms: shared.log.elapsed_ms(),
+            at: Utc::now(),
+            method,
+            path,
+            query,
+            endpoint,
+            status: CLIENT_GONE,
+            fault: None,
+        }),
+    };
+    let mut response = next.run(req).await;
+    // The server's own clock, as real servers send it: clients measure their skew with it.
+    if let Ok(date) = HeaderValue::from_str(&http_date(shared.now())) {
+        response.headers_mut().insert(header::DATE, date);
+    }
+    if let Some(entry) = pending.entry.as_mut() {
+        entry.status = response.status().as_u16();
+        entry.fault = response
+            .extensions()
+            .get::<FaultApplied>()
+            .map(|f| f.0.to_owned());
+    }
+    drop(pending);
     response
+}
+
+/// The status logged for a request whose client closed the connection before the answer.
+const CLIENT_GONE: u16 = 499;
+
+/// A request's log entry, pushed when the request is answered or abandoned.
+struct PendingEntry {
+    shared: Arc<Shared>,
+    entry: Option<LoggedRequest>,
+}
+
+impl Drop for PendingEntry {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            self.shared.log.push(entry);
+        }
+    }
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+fn http_date(at: chrono::DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// Applies the fault a rule picks for this request, if any.

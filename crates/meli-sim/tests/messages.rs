@@ -507,3 +507,63 @@ async fn client_id_tells_api_messages_from_site_messages() {
         meli_sim::SITE_CLIENT_ID
     );
 }
+
+#[tokio::test]
+async fn a_sent_text_is_stored_normalised_and_listed_late_when_asked() {
+    let h = Harness::empty().await;
+    let sale = open_sale(&h).await;
+    let path = conversation(sale.conversation_id, SELLER_MLA);
+    let lag = h
+        .post(&format!("/_sim/packs/{}/listing_lag", sale.conversation_id))
+        .json(&json!({ "reads": 2 }))
+        .send()
+        .await
+        .expect("control answers");
+    assert_eq!(lag.status(), 200);
+    let (status, sent) = send(h.post(&path).json(&message_to(
+        sale.buyer_id,
+        "  Hola  \r\nSale mañana.   \r\n",
+    )))
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["text"], "Hola\nSale mañana.", "line ends and spaces");
+    // Accepted, but the listing shows it only from the third read on.
+    for read in 1..=2 {
+        let (_, body) = send(h.get(&path)).await;
+        assert_eq!(texts(&body), ["Hola, ¿cuándo despachan?"], "read {read}");
+        assert_eq!(body["paging"]["total"], 1);
+    }
+    let (_, body) = send(h.get(&path)).await;
+    assert_eq!(
+        texts(&body),
+        ["Hola\nSale mañana.", "Hola, ¿cuándo despachan?"]
+    );
+}
+
+#[tokio::test]
+async fn answers_carry_the_servers_own_date() {
+    let h = Harness::empty().await;
+    let sale = open_sale(&h).await;
+    h.sim
+        .control()
+        .advance_clock(std::time::Duration::from_secs(3 * 86_400));
+    let response = h
+        .get(&conversation(sale.conversation_id, SELLER_MLA))
+        .send()
+        .await
+        .expect("answers");
+    let date = response
+        .headers()
+        .get("date")
+        .and_then(|d| d.to_str().ok())
+        .expect("a Date header")
+        .to_owned();
+    let parsed = chrono::DateTime::parse_from_rfc2822(&date).expect("an HTTP date");
+    let skew = (parsed.with_timezone(&chrono::Utc) - h.sim.control().now())
+        .num_seconds()
+        .abs();
+    assert!(
+        skew <= 2,
+        "the simulator's clock, not the machine's: {date}"
+    );
+}

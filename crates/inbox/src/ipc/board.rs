@@ -70,6 +70,10 @@ pub struct LeadSummary {
     /// What the seller wrote while the buyer had yet to answer: kept here until it is sent
     /// (never sent by itself).
     pub armed_draft: Option<String>,
+    /// What was bought: the first item's title (`None` while the orders are not read yet).
+    pub first_item: Option<String>,
+    /// How many other items the sale has ("+2 more").
+    pub more_items: u32,
 }
 
 /// A chat the sync could not read from Mercado Libre, and when it tries again.

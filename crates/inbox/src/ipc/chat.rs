@@ -56,8 +56,12 @@ pub enum OutboxState {
     Sent,
     /// Mercado Libre refused it or a rule no longer allows it; `reason` says why.
     Failed,
-    /// The request may or may not have arrived; the conversation is read before any retry.
+    /// The request may or may not have arrived: the conversation is read again a few times
+    /// to find it. Never posted again by itself.
     Ambiguous,
+    /// Mercado Libre never showed it, after every read: the seller checks the chat on Mercado
+    /// Libre and sends it again or discards it. Nothing happens to it by itself.
+    NotConfirmed,
 }
 
 impl OutboxState {
@@ -69,6 +73,7 @@ impl OutboxState {
             OutboxState::Sent => "sent",
             OutboxState::Failed => "failed",
             OutboxState::Ambiguous => "ambiguous",
+            OutboxState::NotConfirmed => "not_confirmed",
         }
     }
 
@@ -80,6 +85,7 @@ impl OutboxState {
             OutboxState::Sent,
             OutboxState::Failed,
             OutboxState::Ambiguous,
+            OutboxState::NotConfirmed,
         ]
         .into_iter()
         .find(|s| s.key() == key)

@@ -47,7 +47,9 @@ impl ColumnCursor {
 pub(crate) const SUMMARY_COLUMNS: &str = "l.id, l.account_id, l.conversation_id, l.buyer_name,
     l.buyer_nickname, l.total_cents, l.currency, l.tags, l.unread_count, l.last_message_excerpt,
     l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at,
-    EXISTS (SELECT 1 FROM chat_failures f WHERE f.lead_id = l.id), l.armed_draft";
+    EXISTS (SELECT 1 FROM chat_failures f WHERE f.lead_id = l.id), l.armed_draft,
+    json_extract(l.card_json, '$.orders[0].items[0].title'),
+    (SELECT COUNT(*) FROM json_each(l.card_json, '$.orders') o, json_each(o.value, '$.items'))";
 
 pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary, i64)> {
     let name: Option<String> = r.get(3)?;
@@ -77,6 +79,8 @@ pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary
         archived: r.get::<_, Option<i64>>(14)?.is_some(),
         read_failed: r.get(16)?,
         armed_draft: r.get(17)?,
+        first_item: r.get(18)?,
+        more_items: u32::try_from(r.get::<_, i64>(19)?.saturating_sub(1)).unwrap_or(0),
     };
     Ok((summary, r.get(15)?))
 }

@@ -371,6 +371,45 @@ CREATE TABLE restored_drafts (
 CREATE INDEX restored_drafts_by_conversation ON restored_drafts (user_id, site_id, conversation_id);
 "#;
 
+// A send whose outcome is unknown is settled only by what the conversation shows, and is never
+// posted again by itself (sync/send.rs): `not_confirmed` waits for the seller. `after_meli_id`
+// is the newest seller message known when the draft was posted, so only a newer one can prove
+// it arrived; `posted_text` the text the post shows (a template's is Mercado Libre's own);
+// `posted_at` is Mercado Libre's time of the post (from its `Date` header, never the local
+// clock); `unknown_since` and `confirm_reads` pace the reads that look for it. SQLite cannot
+// change a CHECK, so the table is rebuilt.
+const V7: &str = r#"
+CREATE TABLE outbox_v7 (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    text TEXT NOT NULL,
+    files_json TEXT NOT NULL DEFAULT '[]',
+    guide_json TEXT,
+    state TEXT NOT NULL
+        CHECK (state IN ('pending', 'uploading', 'sending', 'sent', 'failed', 'ambiguous',
+                         'not_confirmed')),
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    uploaded_json TEXT NOT NULL DEFAULT '[]',
+    meli_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    after_meli_id TEXT,
+    posted_text TEXT,
+    posted_at INTEGER,
+    unknown_since INTEGER,
+    confirm_reads INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO outbox_v7 (id, lead_id, text, files_json, guide_json, state, reason, attempts,
+                       uploaded_json, meli_id, created_at, updated_at)
+    SELECT id, lead_id, text, files_json, guide_json, state, reason, attempts, uploaded_json,
+           meli_id, created_at, updated_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v7 RENAME TO outbox;
+CREATE INDEX outbox_by_lead ON outbox (lead_id, id);
+CREATE INDEX outbox_by_state ON outbox (state, id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -379,6 +418,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V4),
         M::up(V5),
         M::up(V6),
+        M::up(V7).foreign_key_check(),
     ])
 }
 
@@ -389,6 +429,57 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().expect("migrations validate");
+    }
+
+    #[test]
+    fn v7_keeps_every_draft_and_admits_not_confirmed() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 6).expect("v6");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);
+             INSERT INTO leads (id, account_id, conversation_id, is_pack, system_stage, stage_id,
+                                activity_at)
+                 VALUES (1, 1, 99, 0, 'paid', 3, 0);
+             INSERT INTO outbox (id, lead_id, text, files_json, state, reason, attempts,
+                                 uploaded_json, created_at, updated_at)
+                 VALUES (5, 1, 'Hola', '[]', 'ambiguous', 'timeout', 1, '[\"a1\"]', 10, 20);",
+        )
+        .expect("a v6 draft");
+        migrations().to_latest(&mut conn).expect("v7");
+        let kept: (String, String, String, i64, i64, Option<String>) = conn
+            .query_row(
+                "SELECT text, state, uploaded_json, attempts, confirm_reads, after_meli_id
+                 FROM outbox WHERE id = 5",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .expect("kept");
+        assert_eq!(
+            kept,
+            (
+                "Hola".into(),
+                "ambiguous".into(),
+                r#"["a1"]"#.into(),
+                1,
+                0,
+                None
+            )
+        );
+        conn.execute("UPDATE outbox SET state = 'not_confirmed' WHERE id = 5", [])
+            .expect("the new state is admitted");
+        assert!(conn
+            .execute("UPDATE outbox SET state = 'lost' WHERE id = 5", [])
+            .is_err());
     }
 
     #[test]

@@ -4,11 +4,15 @@
 //! ```text
 //! pending → uploading → sending → sent
 //!    ↑          │           ├───→ failed(reason)      (refused: rules or Mercado Libre)
-//!    │          │           └───→ ambiguous           (the request may have arrived)
-//!    └──────────┴─ failed / ambiguous → pending        (retry; ambiguous only after the
-//!                                                       conversation showed it did not arrive)
-//!                  ambiguous → sent                    (the conversation shows it arrived)
+//!    ├──────────┴───────────┤                          (not sent: offline, throttled, locked)
+//!    │                      └───→ ambiguous           (the request may have arrived)
+//!    │                               ├──→ sent            (a read of the conversation shows it)
+//!    │                               └──→ not_confirmed   (no read showed it)
+//!    └─ failed / not_confirmed ← the seller's "Send again"; both can also be discarded
 //! ```
+//!
+//! Nothing goes from `ambiguous` back to `pending`: a send that may have arrived is never
+//! posted again unless the seller asks.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -39,6 +43,12 @@ pub struct Queued {
     pub attempts: u32,
     /// Attachment ids already uploaded, so a retry does not upload twice.
     pub uploaded: Vec<String>,
+    /// Reads of the conversation done to find an ambiguous send.
+    pub confirm_reads: u32,
+    /// When its outcome became unknown (the local clock: only intervals are measured with it).
+    pub unknown_since: Option<DateTime<Utc>>,
+    /// The text its last post shows in the conversation (a template's is the site's text).
+    pub posted_text: Option<String>,
 }
 
 /// Whether the outbox may go from `from` to `to`.
@@ -48,9 +58,10 @@ pub fn transition_allowed(from: OutboxState, to: OutboxState) -> bool {
         (from, to),
         (Pending, Uploading | Sending | Failed)
             | (Uploading, Sending | Failed | Pending)
-            | (Sending, Sent | Failed | Ambiguous)
+            | (Sending, Sent | Failed | Ambiguous | Pending)
             | (Failed, Pending)
-            | (Ambiguous, Sent | Pending | Failed)
+            | (Ambiguous, Sent | NotConfirmed | Failed)
+            | (NotConfirmed, Pending)
     )
 }
 
@@ -101,13 +112,89 @@ pub fn transition(
         matches!(to, OutboxState::Uploading)
             || (to == OutboxState::Sending && from == OutboxState::Pending),
     );
+    // Back to pending, a draft is a new send: what the last post knew no longer applies.
+    let fresh = to == OutboxState::Pending;
     conn.execute(
         "UPDATE outbox SET state = ?2, reason = ?3, meli_id = COALESCE(?4, meli_id),
-             attempts = attempts + ?5, updated_at = ?6
+             attempts = attempts + ?5, updated_at = ?6,
+             unknown_since = CASE WHEN ?2 = 'ambiguous' THEN COALESCE(unknown_since, ?6)
+                                  WHEN ?7 THEN NULL ELSE unknown_since END,
+             confirm_reads = CASE WHEN ?7 THEN 0 ELSE confirm_reads END,
+             after_meli_id = CASE WHEN ?7 THEN NULL ELSE after_meli_id END,
+             posted_text = CASE WHEN ?7 THEN NULL ELSE posted_text END,
+             posted_at = CASE WHEN ?7 THEN NULL ELSE posted_at END
          WHERE id = ?1",
-        params![id, to.key(), reason, meli_id, attempt, to_millis(now)],
+        params![
+            id,
+            to.key(),
+            reason,
+            meli_id,
+            attempt,
+            to_millis(now),
+            fresh
+        ],
     )?;
     Ok(())
+}
+
+/// The draft is about to be posted: moves it to `sending` and records what proves, later, that
+/// a message in the conversation is this one: the newest seller message known now, Mercado
+/// Libre's time now (`None` when unknown) and the text the message will show (`None` when
+/// not known: a template whose text the guide did not give).
+pub struct Posting<'a> {
+    pub after_meli_id: Option<&'a str>,
+    pub posted_at: Option<DateTime<Utc>>,
+    pub posted_text: Option<&'a str>,
+}
+
+pub fn start_posting(
+    conn: &Connection,
+    id: i64,
+    posting: &Posting<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    transition(conn, id, OutboxState::Sending, None, None, now)?;
+    conn.execute(
+        "UPDATE outbox SET after_meli_id = ?2, posted_at = ?3, posted_text = ?4,
+             unknown_since = NULL, confirm_reads = 0
+         WHERE id = ?1",
+        params![
+            id,
+            posting.after_meli_id,
+            posting.posted_at.map(to_millis),
+            posting.posted_text
+        ],
+    )?;
+    Ok(())
+}
+
+/// One more read of the conversation did not show the draft.
+pub fn count_confirm_read(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET confirm_reads = confirm_reads + 1 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// The seller's "Send again" on a draft Mercado Libre did not confirm (or one that failed):
+/// it goes back to pending, judged by the rules again before it is posted.
+pub fn resend(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<OutboxItem> {
+    let queued = get(conn, id)?;
+    if !matches!(
+        queued.state,
+        OutboxState::NotConfirmed | OutboxState::Failed
+    ) {
+        return Err(InboxError::InvalidInput(format!(
+            "outbox {id} is {}",
+            queued.state.key()
+        )));
+    }
+    transition(conn, id, OutboxState::Pending, None, None, now)?;
+    unsent_for_lead(conn, queued.lead_id)?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| InboxError::NotFound(format!("outbox item {id}")))
 }
 
 pub fn record_upload(conn: &Connection, id: i64, attachment_id: &str) -> Result<()> {
@@ -122,10 +209,13 @@ pub fn record_upload(conn: &Connection, id: i64, attachment_id: &str) -> Result<
     Ok(())
 }
 
-/// The seller gave up on a draft that was not sent.
+/// The seller gave up on a draft that was not sent (or that Mercado Libre did not confirm).
 pub fn discard(conn: &Connection, id: i64) -> Result<()> {
     let queued = get(conn, id)?;
-    if !matches!(queued.state, OutboxState::Pending | OutboxState::Failed) {
+    if !matches!(
+        queued.state,
+        OutboxState::Pending | OutboxState::Failed | OutboxState::NotConfirmed
+    ) {
         return Err(InboxError::InvalidInput(format!(
             "outbox {id} is {}",
             queued.state.key()
@@ -135,8 +225,8 @@ pub fn discard(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-const COLUMNS: &str =
-    "id, lead_id, text, files_json, guide_json, state, reason, attempts, uploaded_json";
+const COLUMNS: &str = "id, lead_id, text, files_json, guide_json, state, reason, attempts, \
+     uploaded_json, confirm_reads, unknown_since, posted_text";
 
 fn row_to_queued(r: &rusqlite::Row) -> rusqlite::Result<(Queued, String, String, Option<String>)> {
     let state: String = r.get(5)?;
@@ -151,6 +241,9 @@ fn row_to_queued(r: &rusqlite::Row) -> rusqlite::Result<(Queued, String, String,
             reason: r.get(6)?,
             attempts: r.get(7)?,
             uploaded: Vec::new(),
+            confirm_reads: r.get(9)?,
+            unknown_since: r.get::<_, Option<i64>>(10)?.and_then(super::from_millis),
+            posted_text: r.get(11)?,
         },
         r.get(3)?,
         r.get(8)?,

@@ -6,7 +6,7 @@ use super::cached::CachedStatements;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{conversation, cursors, outbox, to_millis};
+use super::{conversation, cursors, outbox};
 use crate::error::Result;
 use crate::rules::{Author, ConversationFacts, LeadFacts};
 
@@ -205,35 +205,66 @@ pub fn facts_for_outbox(
     Ok((lead, facts))
 }
 
-/// A seller message in the lead's conversation with exactly `text` (any text for a template,
-/// `None`), written no earlier than `since` (less a minute of clock skew) and not yet claimed
-/// by another draft: proof that an ambiguous send arrived.
-pub fn find_sent(
-    conn: &Connection,
-    lead_id: i64,
-    text: Option<&str>,
-    since: DateTime<Utc>,
-) -> Result<Option<String>> {
+/// The newest seller message of the lead's conversation in the cache, by Mercado Libre's own
+/// time: what a draft's post is compared against (only a newer one can be it).
+pub fn newest_seller_message(conn: &Connection, lead_id: i64) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT m.meli_id FROM messages m WHERE m.lead_id = ?1 AND m.from_buyer = 0
-                 AND (?2 IS NULL OR m.text = ?2) AND m.created_at >= ?3
-                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.meli_id = m.meli_id)
-             ORDER BY m.seq LIMIT 1",
-            params![lead_id, text, to_millis(since) - 60_000],
+        .query_row_cached(
+            "SELECT meli_id FROM messages WHERE lead_id = ?1 AND from_buyer = 0
+             ORDER BY created_at DESC, seq DESC LIMIT 1",
+            [lead_id],
             |r| r.get(0),
         )
         .optional()?)
 }
 
-/// When a draft was queued.
-pub fn outbox_created_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<Utc>> {
-    let millis: i64 = conn.query_row_cached(
-        "SELECT created_at FROM outbox WHERE id = ?1",
-        [outbox_id],
-        |r| r.get(0),
+/// A seller message that may be the one an ambiguous send posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentCandidate {
+    pub meli_id: String,
+    pub text: String,
+    /// The names the files were sent with.
+    pub files: Vec<String>,
+}
+
+/// How far before the post's own server time a message may be stamped and still be it: the
+/// `Date` header has whole seconds and the estimate lags by the request's time.
+const POSTED_AT_SLACK_MILLIS: i64 = 30_000;
+
+/// Seller messages of draft `outbox_id`'s conversation that may be what it posted, oldest
+/// first: newer (in Mercado Libre's time) than the newest seller message known when it was
+/// posted, not stamped before the post, and not already another draft's.
+pub fn sent_candidates(conn: &Connection, outbox_id: i64) -> Result<Vec<SentCandidate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.seq, m.meli_id, m.text FROM outbox o JOIN messages m ON m.lead_id = o.lead_id
+         WHERE o.id = ?1 AND m.from_buyer = 0
+             AND m.meli_id IS NOT o.after_meli_id
+             AND m.created_at >= COALESCE((SELECT w.created_at FROM messages w
+                     WHERE w.lead_id = o.lead_id AND w.meli_id = o.after_meli_id), 0)
+             AND (o.posted_at IS NULL OR m.created_at >= o.posted_at - ?2)
+             AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.meli_id = m.meli_id AND x.id <> o.id)
+         ORDER BY m.created_at, m.seq",
     )?;
-    Ok(super::from_millis(millis).unwrap_or_default())
+    let rows = stmt.query_map(params![outbox_id, POSTED_AT_SLACK_MILLIS], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    let mut candidates = Vec::new();
+    for row in rows {
+        let (seq, meli_id, text) = row?;
+        let mut files = conn.prepare_cached(
+            "SELECT COALESCE(original_name, meli_filename) FROM attachments
+             WHERE message_seq = ?1 ORDER BY id",
+        )?;
+        let files = files
+            .query_map([seq], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        candidates.push(SentCandidate {
+            meli_id,
+            text,
+            files,
+        });
+    }
+    Ok(candidates)
 }
 
 /// Buyer messages of the lead that Mercado Libre reports unread (whatever the seller did in

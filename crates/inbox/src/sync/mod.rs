@@ -22,6 +22,7 @@ mod poll;
 mod questions;
 pub mod registry;
 mod send;
+mod sent_match;
 pub mod state;
 
 use std::time::Duration;
@@ -55,9 +56,14 @@ pub struct SyncConfig {
     pub backoff_max: Duration,
     /// Events are gathered and published at most this often during a long pass.
     pub flush_every: Duration,
-    /// How long after an ambiguous send the conversation is read to settle it: a request that
+    /// How long after an ambiguous answer the question is read to settle it: a request that
     /// timed out may still be processed by Mercado Libre a little later.
     pub ambiguous_settle: Duration,
+    /// After a message send whose outcome is unknown, the conversation is read again this long
+    /// after the outcome became unknown, once per entry, to find the message (Mercado Libre may
+    /// process a request that timed out, or list it late). After the last read without it the
+    /// draft is "not confirmed" and waits for the seller: it is never posted again by itself.
+    pub confirm_reads: Vec<Duration>,
     /// Conversations read at once during the first import.
     pub import_concurrency: usize,
     /// First wait before reading again a chat Mercado Libre refused or garbled (the account's
@@ -84,6 +90,11 @@ impl Default for SyncConfig {
             flush_every: Duration::from_millis(250),
             decode_retries: 4,
             ambiguous_settle: Duration::from_secs(30),
+            confirm_reads: vec![
+                Duration::from_secs(30),
+                Duration::from_secs(120),
+                Duration::from_secs(600),
+            ],
             import_concurrency: 4,
             chat_retry_base: Duration::from_secs(60),
             chat_retry_max: Duration::from_secs(3600),

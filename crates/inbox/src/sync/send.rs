@@ -3,10 +3,13 @@
 //! posted; the sent message is stored with Mercado Libre's id in the same transaction that
 //! marks the draft sent.
 //!
-//! A send whose outcome is unknown (the connection died after the request left, a 5xx, a
-//! crash between posting and recording) is never posted again blindly: the conversation is
-//! read first, and a seller message with the draft's text written since it was queued proves
-//! it arrived.
+//! A message is sent once, or the seller decides. A send whose outcome is unknown (the
+//! connection died after the request left, a 5xx, a crash between posting and recording) is
+//! never posted again by itself: the conversation is read a few times
+//! ([`crate::sync::SyncConfig::confirm_reads`]) and a seller message newer than the newest one
+//! known when it was posted, matching the draft ([`super::sent_match`]), settles it as sent.
+//! Times are Mercado Libre's own (from its `Date` header), never the local clock. If no read
+//! shows it, the draft is "not confirmed" and the seller sends it again or discards it.
 
 use std::path::Path;
 
@@ -15,10 +18,11 @@ use meli::{MeliError, SendMessage};
 use serde_json::json;
 
 use super::account::AccountSync;
+use super::sent_match;
 use crate::error::{InboxError, Result};
 use crate::incoming::IncomingConversation;
 use crate::ipc::OutboxState;
-use crate::rules::{self, Draft, DraftFile, GuideChoice, Route};
+use crate::rules::{self, ActionGuide, Draft, DraftFile, GuideChoice, OptionKind, Route};
 use crate::store::outbox::{self as outbox_store, Queued};
 use crate::store::{chat_failures, messages, sync_writes};
 
@@ -93,49 +97,126 @@ impl AccountSync {
         Ok(())
     }
 
-    /// Reads the conversation and looks for the draft in it. Returns whether it was there (the
-    /// draft is then marked sent with that message's id).
-    async fn reconcile(&self, item: &Queued) -> Result<bool> {
-        let lead_id = item.lead_id;
+    async fn reload(&self, id: i64) -> Result<Queued> {
+        self.store
+            .read_async(move |c| outbox_store::get(c, id))
+            .await
+    }
+
+    /// Looks for an ambiguous draft in the conversation, if a read is due: found, it is sent;
+    /// after the last read without it, it is not confirmed. Returns whether it was found.
+    async fn confirm(&self, item: &Queued) -> Result<bool> {
+        let (id, lead_id, now) = (item.id, item.lead_id, self.now());
+        let schedule = &self.config.confirm_reads;
+        let done = usize::try_from(item.confirm_reads).unwrap_or(usize::MAX);
+        let Some(wait) = schedule.get(done) else {
+            self.move_to(id, OutboxState::NotConfirmed, None, lead_id)
+                .await?;
+            return Ok(false);
+        };
+        let since = item.unknown_since.unwrap_or(now);
+        let wait = chrono::Duration::from_std(*wait).unwrap_or(chrono::Duration::MAX);
+        if since.checked_add_signed(wait).is_none_or(|due| now < due) {
+            // Too early: a later pass reads it.
+            return Ok(false);
+        }
         self.refresh_conversation(lead_id).await?;
-        let (id, text, template) = (
-            item.id,
-            item.text.clone(),
-            item.guide.as_ref().is_some_and(|g| g.template_id.is_some()),
-        );
-        let now = self.now();
+        let expected = expected_of(item);
+        let last = done + 1 >= schedule.len();
         let found = self
             .store
             .write_durable_async(move |tx| {
-                let since = sync_writes::outbox_created_at(tx, id)?;
-                let text = (!template).then_some(text.as_str());
-                let found = sync_writes::find_sent(tx, lead_id, text, since)?;
-                if let Some(meli_id) = &found {
-                    outbox_store::transition(tx, id, OutboxState::Sent, None, Some(meli_id), now)?;
+                let found = sync_writes::sent_candidates(tx, id)?
+                    .into_iter()
+                    .find(|m| sent_match::matches(&expected, &m.text, &m.files));
+                match &found {
+                    Some(message) => outbox_store::transition(
+                        tx,
+                        id,
+                        OutboxState::Sent,
+                        None,
+                        Some(&message.meli_id),
+                        now,
+                    )?,
+                    None => {
+                        outbox_store::count_confirm_read(tx, id)?;
+                        if last {
+                            outbox_store::transition(
+                                tx,
+                                id,
+                                OutboxState::NotConfirmed,
+                                None,
+                                None,
+                                now,
+                            )?;
+                        }
+                    }
                 }
-                Ok(found.is_some())
+                Ok(found.map(|m| m.meli_id))
+            })
+            .await?;
+        match &found {
+            Some(meli_id) => {
+                tracing::info!(outbox = id, %meli_id, "an unknown send was found in the conversation")
+            }
+            None if last => tracing::info!(
+                outbox = id,
+                "an unknown send was never listed: not confirmed"
+            ),
+            None => tracing::info!(
+                outbox = id,
+                read = done + 1,
+                "an unknown send is not listed yet"
+            ),
+        }
+        self.messages_added(lead_id);
+        if found.is_some() {
+            self.leads_changed([lead_id]);
+        }
+        Ok(found.is_some())
+    }
+
+    /// What the post of `item` will show, recorded before it leaves: see [`Self::confirm`].
+    async fn start_posting(&self, item: &Queued, route: &Route) -> Result<()> {
+        let (id, lead_id, now) = (item.id, item.lead_id, self.now());
+        let posted_at = self.client.server_now();
+        let (route, text) = (route.clone(), item.text.clone());
+        self.store
+            .write_durable_async(move |tx| {
+                let after = sync_writes::newest_seller_message(tx, lead_id)?;
+                let posted_text = match &route {
+                    Route::ActionGuide(GuideChoice {
+                        option_id,
+                        template_id: Some(template),
+                    }) => template_text(
+                        &crate::store::conversation::action_guide(tx, lead_id)?,
+                        option_id,
+                        template,
+                    ),
+                    _ => Some(text),
+                };
+                outbox_store::start_posting(
+                    tx,
+                    id,
+                    &outbox_store::Posting {
+                        after_meli_id: after.as_deref(),
+                        posted_at,
+                        posted_text: posted_text.as_deref(),
+                    },
+                    now,
+                )
             })
             .await?;
         self.messages_added(lead_id);
-        Ok(found)
+        Ok(())
     }
 
     /// Takes one draft as far as it can go. Returns whether it was sent.
-    async fn send_one(&self, mut item: Queued) -> Result<bool> {
-        if matches!(item.state, OutboxState::Sending | OutboxState::Ambiguous) {
-            let id = item.id;
-            let changed = self
-                .store
-                .read_async(move |c| sync_writes::outbox_updated_at(c, id))
-                .await?;
-            let settle = chrono::Duration::from_std(self.config.ambiguous_settle)
-                .unwrap_or(chrono::Duration::MAX);
-            if self.now() - changed < settle {
-                // Too early to tell from the conversation; a later pass settles it.
-                return Ok(false);
-            }
-            if item.state == OutboxState::Sending {
-                // Left sending by a crash: whether the post arrived is unknown.
+    async fn send_one(&self, item: Queued) -> Result<bool> {
+        match item.state {
+            OutboxState::Sending => {
+                // Left sending by a crash between the post and its answer: whether it arrived
+                // is unknown, and only the conversation can tell.
                 self.move_to(
                     item.id,
                     OutboxState::Ambiguous,
@@ -143,18 +224,16 @@ impl AccountSync {
                     item.lead_id,
                 )
                 .await?;
+                let item = self.reload(item.id).await?;
+                return self.confirm(&item).await;
             }
-            if self.reconcile(&item).await? {
-                return Ok(true);
+            OutboxState::Ambiguous => return self.confirm(&item).await,
+            _ => {
+                // The conversation as it is now: the rules judge fresh facts (the buyer may
+                // have written, or the seller on Mercado Libre's site), and an offline machine
+                // fails here, with the draft still pending, rather than in the middle of a post.
+                self.refresh_conversation(item.lead_id).await?;
             }
-            self.move_to(item.id, OutboxState::Pending, None, item.lead_id)
-                .await?;
-            item.state = OutboxState::Pending;
-        } else {
-            // The conversation as it is now: the rules judge fresh facts (the buyer may have
-            // written, or the seller on Mercado Libre's site), and an offline machine fails
-            // here, with the draft still pending, rather than in the middle of a post.
-            self.refresh_conversation(item.lead_id).await?;
         }
 
         let (lead_id, id) = (item.lead_id, item.id);
@@ -214,8 +293,7 @@ impl AccountSync {
             uploaded.clear();
         }
 
-        self.move_to(id, OutboxState::Sending, None, lead_id)
-            .await?;
+        self.start_posting(&item, &plan.route).await?;
         let sent_files = sent_attachments(&uploaded, &draft.files);
         let result = self.post(&item, &plan.route, uploaded).await;
         match result {
@@ -257,7 +335,8 @@ impl AccountSync {
                 Ok(true)
             }
             Ok(None) => {
-                // Accepted without a readable answer: the conversation has the message.
+                // Accepted without a readable answer: the conversation has the message, and
+                // tells its id.
                 self.move_to(
                     id,
                     OutboxState::Ambiguous,
@@ -265,7 +344,8 @@ impl AccountSync {
                     lead_id,
                 )
                 .await?;
-                self.reconcile(&item).await
+                let item = self.reload(id).await?;
+                self.confirm(&item).await
             }
             Err(err) if err.needs_reconnect() => {
                 // A 401 the refresh could not fix: the request was not processed.
@@ -278,9 +358,25 @@ impl AccountSync {
                 .await?;
                 Err(err.into())
             }
-            Err(err) if is_unknown_or_transient(&err) => {
-                // Maybe sent, or not sent for now: either way the next try reads first.
+            Err(err @ MeliError::SendOutcomeUnknown { .. }) => {
+                // Maybe sent: from now on only reading the conversation settles it.
+                tracing::info!(outbox = id, %err, "the outcome of a send is unknown");
                 self.move_to(id, OutboxState::Ambiguous, Some(err.code().into()), lead_id)
+                    .await?;
+                let item = self.reload(id).await?;
+                match self.confirm(&item).await {
+                    Ok(found) => Ok(found),
+                    // Offline now: the reads wait for the next pass.
+                    Err(read) => {
+                        tracing::info!(outbox = id, %read, "could not read the conversation");
+                        Ok(false)
+                    }
+                }
+            }
+            Err(err) if err.is_transient() => {
+                // Offline before the request left, throttled, or the action guide's lock: not
+                // processed, so it goes again later as it is.
+                self.move_to(id, OutboxState::Pending, None, lead_id)
                     .await?;
                 Err(err.into())
             }
@@ -406,8 +502,35 @@ fn mime_of(file: &DraftFile) -> &'static str {
     }
 }
 
-/// The post may have arrived (outcome unknown) or may be tried again later (offline,
-/// throttled, the action guide's lock): both go through reconciliation first.
-fn is_unknown_or_transient(err: &MeliError) -> bool {
-    matches!(err, MeliError::SendOutcomeUnknown { .. }) || err.is_transient()
+/// The text Mercado Libre sends for `template` of `option` on the account's site, as the
+/// stored action guide gave it.
+fn template_text(guide: &ActionGuide, option: &str, template: &str) -> Option<String> {
+    let ActionGuide::Required { options } = guide else {
+        return None;
+    };
+    options
+        .iter()
+        .find(|o| o.id == option)
+        .and_then(|o| match &o.kind {
+            OptionKind::Template { texts, .. } => texts.get(template).cloned(),
+            OptionKind::FreeText { .. } => None,
+        })
+}
+
+/// What the last post of `item` shows in the conversation: its recorded text (drafts posted
+/// before that was recorded: their own text, unless a template), and the files uploaded for it.
+fn expected_of(item: &Queued) -> sent_match::Expected {
+    let template = item.guide.as_ref().is_some_and(|g| g.template_id.is_some());
+    sent_match::Expected {
+        text: item
+            .posted_text
+            .clone()
+            .or_else(|| (!template).then(|| item.text.clone())),
+        files: item
+            .files
+            .iter()
+            .take(item.uploaded.len())
+            .map(|f| f.name.clone())
+            .collect(),
+    }
 }

@@ -98,6 +98,8 @@ pub fn sync_config() -> SyncConfig {
         backoff_max: Duration::from_millis(200),
         flush_every: Duration::from_millis(20),
         ambiguous_settle: Duration::ZERO,
+        // An unknown send is looked for on each pass (three reads, then "not confirmed").
+        confirm_reads: vec![Duration::ZERO; 3],
         // A chat that failed is read again on the next pass (a test that checks the backoff
         // sets its own).
         chat_retry_base: Duration::ZERO,

@@ -5,6 +5,7 @@ mod action_guide;
 mod messages;
 mod questions;
 mod sales;
+mod server_clock;
 mod transport;
 
 use std::sync::Arc;
@@ -101,6 +102,8 @@ struct Inner {
     // Shared by every client of the same application: Mercado Libre counts per application.
     budget: Arc<Budget>,
     retry: RetryPolicy,
+    /// Mercado Libre's time, from its answers' `Date` headers.
+    server_clock: server_clock::ServerClock,
 }
 
 impl std::fmt::Debug for Client {
@@ -175,6 +178,7 @@ impl Client {
                 session: Session::new(store, endpoint),
                 budget,
                 retry: config.retry,
+                server_clock: server_clock::ServerClock::default(),
             }),
             priority: Priority::Background,
         })
@@ -240,6 +244,13 @@ impl Client {
     /// The share of the application's request budget the last minute used.
     pub fn budget_use(&self) -> crate::rate::BudgetUse {
         self.inner.budget.usage()
+    }
+
+    /// Mercado Libre's time now, as the `Date` of its latest answers gives it (`None` before
+    /// any answer had one). Times the server stamped are compared with this, not the local
+    /// clock, which may run minutes off.
+    pub fn server_now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.inner.server_clock.now()
     }
 
     /// How many refreshes this client has made (diagnostics and tests).

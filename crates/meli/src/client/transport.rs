@@ -230,6 +230,7 @@ impl Client {
             Err(e) => return Outcome::Failed(self.transport_error(call, e)),
         };
         let status = response.status().as_u16();
+        inner.server_clock.observe(response.headers());
         let retry_after = retry_after_header(response.headers());
         let limit = if call.transfer {
             TRANSFER_BODY_LIMIT

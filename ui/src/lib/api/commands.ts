@@ -92,6 +92,8 @@ export const commands = {
   /** Checks and queues the draft, then asks for a pass so it goes out at once. */
   sendDraft: (leadId: number, draft: DraftDto) => call<Queued>("send_draft", { leadId, draft }),
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
+  resendDraft: (outboxId: number) => call<OutboxItem>("resend_draft", { outboxId }),
+  discardDraft: (outboxId: number) => call<void>("discard_draft", { outboxId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
   /** The first board is on screen (start-up figure). */

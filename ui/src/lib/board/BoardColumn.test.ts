@@ -26,14 +26,14 @@ describe("BoardColumn", () => {
     expect(rendered.length).toBeGreaterThan(0);
     expect(rendered.length).toBeLessThan(30);
     expect(rendered[0]).toHaveAttribute("data-lead-id", "1");
-    expect(screen.getByTestId(testIds.leadList).style.height).toBe(`${20_000 * 132}px`);
+    expect(screen.getByTestId(testIds.leadList).style.height).toBe(`${20_000 * 152}px`);
     expect(screen.getAllByRole("listitem")[0]).toHaveAttribute("aria-setsize", "20000");
   });
 
   it("renders other cards after scrolling far down", async () => {
     render(BoardColumn, { column, leads, now });
     const body = screen.getByTestId(testIds.leadList).parentElement!;
-    body.scrollTop = 132 * 15_000;
+    body.scrollTop = 152 * 15_000;
     await fireEvent.scroll(body);
     const ids = cards().map((card) => Number(card.dataset.leadId));
     expect(ids).toContain(15_001);
@@ -76,7 +76,7 @@ describe("BoardColumn", () => {
   it("keeps one card reachable with Tab after the focused one scrolls away", async () => {
     render(BoardColumn, { column, leads, now });
     const body = screen.getByTestId(testIds.leadList).parentElement!;
-    body.scrollTop = 132 * 9_000;
+    body.scrollTop = 152 * 9_000;
     await fireEvent.scroll(body);
     const tabbable = cards().filter((card) => card.getAttribute("tabindex") === "0");
     expect(tabbable).toHaveLength(1);

@@ -29,6 +29,12 @@ describe("LeadCard", () => {
     expect(screen.getByText("مرحبا 123")).toHaveAttribute("dir", "auto");
   });
 
+  it("says what was bought: the first item, and how many more in Spanish", () => {
+    i18n.locale = "es";
+    render(LeadCard, { lead: lead({ firstItem: "Mate imperial de calabaza", moreItems: 2 }), now });
+    expect(screen.getByTestId(testIds.leadItem)).toHaveTextContent("Mate imperial de calabaza+2 más");
+  });
+
   it("formats money and time in the chosen language", () => {
     i18n.locale = "pt-BR";
     render(LeadCard, { lead: lead({ total: { currency: "BRL", amount: "1234.5" } }), now });

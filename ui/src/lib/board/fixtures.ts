@@ -18,6 +18,8 @@ export function lead(overrides: Partial<LeadSummary> = {}): LeadSummary {
     archived: false,
     readFailed: false,
     armedDraft: null,
+    firstItem: "Zapatillas Running",
+    moreItems: 0,
     ...overrides,
   };
 }

@@ -103,6 +103,29 @@ describe("ChatPane", () => {
     expect(failed).toHaveTextContent("Aguarde a resposta do comprador");
   });
 
+  it("offers to send again or discard a draft Mercado Libre did not confirm", async () => {
+    i18n.locale = "es";
+    const onresend = vi.fn();
+    const ondiscard = vi.fn();
+    render(ChatPane, {
+      messages: [message()],
+      outbox: [draft({ id: 1 }), draft({ id: 7, state: "not_confirmed" })],
+      onresend,
+      ondiscard,
+    });
+    const [pending, unconfirmed] = screen.getAllByTestId(testIds.chatOutbox);
+    expect(within(pending!).queryByRole("button")).toBeNull();
+    expect(unconfirmed).toHaveTextContent("Sin confirmar");
+    expect(within(unconfirmed!).getByRole("alert")).toHaveTextContent(
+      "Mercado Libre no confirmó este mensaje. Revisá el chat en Mercado Libre",
+    );
+    await fireEvent.click(within(unconfirmed!).getByRole("button", { name: "Enviar de nuevo" }));
+    expect(onresend).toHaveBeenCalledWith(7);
+    expect(ondiscard).not.toHaveBeenCalled();
+    await fireEvent.click(within(unconfirmed!).getByRole("button", { name: "Descartar" }));
+    expect(ondiscard).toHaveBeenCalledWith(7);
+  });
+
   it("shows hostile buyer text literally, and links only Mercado Libre's own addresses", async () => {
     const onopenlink = vi.fn();
     const hostile =

@@ -33,4 +33,12 @@ readFailed: boolean,
  * What the seller wrote while the buyer had yet to answer: kept here until it is sent
  * (never sent by itself).
  */
-armedDraft: string | null, };
+armedDraft: string | null, 
+/**
+ * What was bought: the first item's title (`None` while the orders are not read yet).
+ */
+firstItem: string | null, 
+/**
+ * How many other items the sale has ("+2 more").
+ */
+moreItems: number, };

@@ -88,6 +88,36 @@ describe("LeadPane", () => {
     expect(screen.getByTestId(testIds.composerText)).toHaveValue("");
   });
 
+  it("sends again or discards a draft Mercado Libre did not confirm, through the core", async () => {
+    const api = fakeApi({
+      ...pages,
+      1: {
+        ...pages[1]!,
+        outbox: [
+          draft({ id: 5, leadId: 1, text: "Sale hoy", state: "not_confirmed" }),
+          draft({ id: 6, leadId: 1, text: "¿Algo más?", state: "not_confirmed" }),
+        ],
+      },
+    });
+    const outboxApi = {
+      resendDraft: vi.fn(async (id: number) => draft({ id, leadId: 1, text: "Sale hoy", state: "pending" })),
+      discardDraft: vi.fn(async () => undefined),
+    };
+    render(LeadPane, { leadId: 1, api, outboxApi, watchDrops: noDrops });
+    await screen.findByText("Sale hoy");
+    const [first, second] = screen.getAllByTestId(testIds.chatOutbox);
+    expect(first).toHaveTextContent("Mercado Libre did not confirm this message");
+    await fireEvent.click(screen.getAllByTestId(testIds.chatOutboxResend)[0]!);
+    expect(outboxApi.resendDraft).toHaveBeenCalledWith(5);
+    await waitFor(() => expect(first).toHaveTextContent("Pending"));
+    expect(screen.getAllByTestId(testIds.chatOutboxResend)).toHaveLength(1);
+    expect(second).toHaveTextContent("¿Algo más?");
+    await fireEvent.click(screen.getByTestId(testIds.chatOutboxDiscard));
+    expect(outboxApi.discardDraft).toHaveBeenCalledWith(6);
+    await waitFor(() => expect(screen.queryByText("¿Algo más?")).toBeNull());
+    expect(screen.getAllByTestId(testIds.chatOutbox)).toHaveLength(1);
+  });
+
   it("shows why an unpaid lead cannot be messaged", async () => {
     render(LeadPane, { leadId: 2, api: fakeApi(pages) });
     expect(await screen.findByTestId(testIds.composerReason)).toHaveTextContent("Lead payment is not confirmed");

@@ -95,6 +95,24 @@ fn card_fields_on_the_board() {
     );
     assert!(card.waiting_for_you);
     assert_eq!(card.stage_key, "system:paid");
+    assert_eq!(card.first_item.as_deref(), Some("Mate"));
+    assert_eq!(card.more_items, 0);
+}
+
+#[test]
+fn a_pack_card_names_its_first_item_and_counts_the_others() {
+    let (_dir, store, _account) = setup(vec![
+        api_order(1, Some(77), "paid", "Mate imperial"),
+        api_order(2, Some(77), "paid", "Bombilla"),
+        api_order(3, Some(77), "paid", "Yerba 1 kg"),
+    ]);
+    let columns = store
+        .read(|c| board(c, None, &BoardFilter::default(), 10))
+        .expect("board");
+    let card = &columns[2].leads[0];
+    assert_eq!(card.name, "77");
+    assert_eq!(card.first_item.as_deref(), Some("Mate imperial"));
+    assert_eq!(card.more_items, 2);
 }
 
 #[test]

@@ -75,9 +75,26 @@ fn failures_keep_their_reason_and_ambiguous_sends_wait_for_reconciling() {
         store.read(due).expect("due")[0].state,
         OutboxState::Ambiguous
     );
+    // An ambiguous send never goes back to pending by itself: only after it is not
+    // confirmed, by the seller's "Send again".
+    assert_eq!(
+        store
+            .write(|tx| transition(tx, id, OutboxState::Pending, None, None, now()))
+            .expect_err("refused")
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        store
+            .write(|tx| resend(tx, id, now()))
+            .expect_err("refused")
+            .code(),
+        "invalid_input"
+    );
     store
         .write(|tx| {
-            transition(tx, id, OutboxState::Pending, None, None, now())?;
+            transition(tx, id, OutboxState::NotConfirmed, None, None, now())?;
+            resend(tx, id, now())?;
             transition(tx, id, OutboxState::Sending, None, None, now())?;
             transition(
                 tx,
@@ -140,7 +157,15 @@ fn impossible_transitions_are_refused() {
 #[test]
 fn every_transition_matches_the_diagram() {
     use OutboxState::*;
-    let all = [Pending, Uploading, Sending, Sent, Failed, Ambiguous];
+    let all = [
+        Pending,
+        Uploading,
+        Sending,
+        Sent,
+        Failed,
+        Ambiguous,
+        NotConfirmed,
+    ];
     let allowed: Vec<(OutboxState, OutboxState)> = all
         .iter()
         .flat_map(|a| all.iter().map(move |b| (*a, *b)))
@@ -155,13 +180,15 @@ fn every_transition_matches_the_diagram() {
             (Uploading, Pending),
             (Uploading, Sending),
             (Uploading, Failed),
+            (Sending, Pending),
             (Sending, Sent),
             (Sending, Failed),
             (Sending, Ambiguous),
             (Failed, Pending),
-            (Ambiguous, Pending),
             (Ambiguous, Sent),
             (Ambiguous, Failed),
+            (Ambiguous, NotConfirmed),
+            (NotConfirmed, Pending),
         ]
     );
 }
@@ -207,4 +234,62 @@ fn a_reasons_draft_shows_which_reason_it_goes_through() {
         Some("REQUEST_BILLING_INFO")
     );
     assert_eq!(shown[1].guide_option_id, None);
+}
+
+#[test]
+fn a_post_records_what_proves_it_and_sending_again_forgets_it() {
+    let (_dir, store, lead) = setup();
+    let id = store
+        .write(|tx| enqueue(tx, lead, "Hola", &[], None, now()))
+        .expect("queues");
+    let posted = now() + chrono::Duration::minutes(7);
+    store
+        .write(|tx| {
+            start_posting(
+                tx,
+                id,
+                &Posting {
+                    after_meli_id: Some("m-9"),
+                    posted_at: Some(posted),
+                    posted_text: Some("Hola"),
+                },
+                now(),
+            )?;
+            transition(tx, id, OutboxState::Ambiguous, Some("timeout"), None, now())?;
+            count_confirm_read(tx, id)
+        })
+        .expect("posts");
+    let queued = store.read(|c| get(c, id)).expect("reads");
+    assert_eq!(queued.state, OutboxState::Ambiguous);
+    assert_eq!(queued.confirm_reads, 1);
+    assert_eq!(queued.unknown_since, Some(now()));
+    assert_eq!(queued.posted_text.as_deref(), Some("Hola"));
+    let shown = store
+        .write(|tx| {
+            transition(tx, id, OutboxState::NotConfirmed, None, None, now())?;
+            assert!(
+                due(tx)?.is_empty(),
+                "a not-confirmed draft waits for the seller"
+            );
+            resend(tx, id, now())
+        })
+        .expect("sends again");
+    assert_eq!(shown.state, OutboxState::Pending);
+    let queued = store.read(|c| get(c, id)).expect("reads");
+    assert_eq!(
+        (
+            queued.confirm_reads,
+            queued.unknown_since,
+            queued.posted_text
+        ),
+        (0, None, None)
+    );
+    store
+        .write(|tx| {
+            transition(tx, id, OutboxState::Sending, None, None, now())?;
+            transition(tx, id, OutboxState::Ambiguous, None, None, now())?;
+            transition(tx, id, OutboxState::NotConfirmed, None, None, now())?;
+            discard(tx, id)
+        })
+        .expect("discards a not-confirmed draft");
 }
