@@ -15,6 +15,7 @@ macro_rules! app_commands {
             quit_app,
             app_info,
             sync_status,
+            sync_health,
             board,
             column_page,
             lead_card,

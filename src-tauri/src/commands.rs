@@ -55,6 +55,15 @@ pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
     state.inbox.sync_status()
 }
 
+/// The sync health panel: one entry per account (or the one asked for).
+#[tauri::command]
+pub async fn sync_health(
+    state: State<'_, AppState>,
+    account: Option<i64>,
+) -> CommandResult<Vec<inbox::ipc::SyncHealth>> {
+    Ok(state.inbox.sync_health(account).await?)
+}
+
 #[tauri::command]
 pub async fn board(
     state: State<'_, AppState>,

@@ -8,6 +8,7 @@ mod filters;
 mod guide;
 mod hard_edges;
 mod harness;
+mod health;
 mod offline;
 mod questions;
 mod real_connect;

@@ -743,6 +743,9 @@ fn copy_into_cache(
 // The seller's toolkit: quick replies, armed drafts, sync health.
 mod toolkit;
 
+// The sync health view.
+mod health;
+
 mod questions;
 #[cfg(test)]
 mod tests;

@@ -55,7 +55,7 @@ pub use client::{
     SortDirection,
 };
 pub use error::MeliError;
-pub use rate::{Priority, RateBudget, RequestKind};
+pub use rate::{BudgetUse, Priority, RateBudget, RequestKind};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use site::{Language, Site};

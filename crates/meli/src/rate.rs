@@ -2,6 +2,7 @@
 //! (messaging), shared by everything the app does. A token bucket per kind keeps us under a
 //! configurable share of that, and the seller's own actions go before background sync.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use std::sync::{Mutex, MutexGuard};
@@ -39,6 +40,19 @@ impl Default for RateBudget {
     }
 }
 
+/// How much of the budget the last minute used: requests granted in the last 60 seconds of
+/// each kind, beside the configured limits (the application's, shared by every account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetUse {
+    pub reads_last_minute: u32,
+    pub reads_per_minute: u32,
+    pub writes_last_minute: u32,
+    pub writes_per_minute: u32,
+}
+
+/// The window [`BudgetUse`] counts over.
+const USE_WINDOW: Duration = Duration::from_secs(60);
+
 pub(crate) struct Budget {
     reads: Bucket,
     writes: Bucket,
@@ -59,9 +73,20 @@ impl Budget {
             RequestKind::Write => self.writes.acquire(priority).await,
         }
     }
+
+    pub(crate) fn usage(&self) -> BudgetUse {
+        let now = Instant::now();
+        BudgetUse {
+            reads_last_minute: self.reads.used_at(now),
+            reads_per_minute: self.reads.per_minute,
+            writes_last_minute: self.writes.used_at(now),
+            writes_per_minute: self.writes.per_minute,
+        }
+    }
 }
 
 struct Bucket {
+    per_minute: u32,
     per_second: f64,
     capacity: f64,
     // Never held across an await, so a plain mutex; it lets a cancelled waiter deregister in Drop.
@@ -72,6 +97,21 @@ struct BucketState {
     tokens: f64,
     refilled_at: Instant,
     interactive_waiting: usize,
+    // When each request of the last minute was granted (at most a burst plus a minute's
+    // refill, so the queue stays small).
+    granted: VecDeque<Instant>,
+}
+
+impl BucketState {
+    fn forget_before(&mut self, now: Instant) {
+        while self
+            .granted
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= USE_WINDOW)
+        {
+            self.granted.pop_front();
+        }
+    }
 }
 
 /// Counts an interactive caller as waiting for as long as it exists, even if the caller's
@@ -89,16 +129,18 @@ impl Drop for InteractiveWaiter<'_> {
 }
 
 impl Bucket {
-    fn new(per_minute: u32) -> Self {
-        let per_minute = f64::from(per_minute.max(1));
+    fn new(limit: u32) -> Self {
+        let per_minute = f64::from(limit.max(1));
         let capacity = (per_minute / 10.0).max(1.0);
         Bucket {
+            per_minute: limit,
             per_second: per_minute / 60.0,
             capacity,
             state: Mutex::new(BucketState {
                 tokens: capacity,
                 refilled_at: Instant::now(),
                 interactive_waiting: 0,
+                granted: VecDeque::new(),
             }),
         }
     }
@@ -127,6 +169,8 @@ impl Bucket {
         let may_take = interactive || s.interactive_waiting == 0;
         if may_take && s.tokens >= 1.0 {
             s.tokens -= 1.0;
+            s.forget_before(now);
+            s.granted.push_back(now);
             return Ok(());
         }
         let missing = (1.0 - s.tokens).max(0.0);
@@ -139,6 +183,13 @@ impl Bucket {
         } else {
             until_token.max(Duration::from_millis(5))
         })
+    }
+
+    /// Requests granted in the minute before `now`.
+    fn used_at(&self, now: Instant) -> u32 {
+        let mut s = self.lock();
+        s.forget_before(now);
+        u32::try_from(s.granted.len()).unwrap_or(u32::MAX)
     }
 
     async fn acquire(&self, priority: Priority) {
@@ -172,6 +223,19 @@ mod tests {
             taken += 1;
         }
         taken
+    }
+
+    #[test]
+    fn usage_counts_the_requests_of_the_last_minute() {
+        let bucket = Bucket::new(600);
+        let t0 = bucket.lock().refilled_at;
+        assert_eq!(bucket.used_at(t0), 0);
+        assert_eq!(drain(&bucket, t0, false), 60);
+        assert!(bucket.take_at(at(t0, 30_000), false).is_ok());
+        assert_eq!(bucket.used_at(at(t0, 30_000)), 61);
+        // A minute after the burst only the later request still counts.
+        assert_eq!(bucket.used_at(at(t0, 60_000)), 1);
+        assert_eq!(bucket.used_at(at(t0, 90_000)), 0);
     }
 
     #[test]

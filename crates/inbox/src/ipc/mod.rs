@@ -7,6 +7,7 @@ mod chat;
 mod codes;
 mod connect;
 mod guide;
+mod health;
 mod questions;
 mod quick_replies;
 mod search;
@@ -25,6 +26,10 @@ pub use connect::{
     SiteOption,
 };
 pub use guide::{guide_options, GuideKind, GuideOptionDto, GuideTemplateDto};
+pub use health::{
+    BlockedGroup, BudgetHealth, ClosingChat, EngineHealth, ImportHealth, MessagesAccess,
+    SyncHealth, TokenHealth,
+};
 pub use questions::{
     AnswerDto, AnswerOutboxDto, AnswerTimes, ListingDto, MeliResponseTime, QuestionDetail,
     QuestionDto, QuestionFilter, QuestionGroup, QuestionStats, QuestionStatusFilter, QuestionsPage,

@@ -16,6 +16,7 @@ mod cached;
 pub mod chat_failures;
 pub mod conversation;
 pub mod cursors;
+pub mod health;
 pub mod leads;
 pub mod messages;
 pub mod migrations;

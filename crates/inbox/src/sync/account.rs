@@ -32,6 +32,14 @@ pub struct AccountSync {
     states: Arc<AccountStates>,
     batch: Mutex<(Batcher, Instant)>,
     messages: Mutex<MessagesAccess>,
+    schedule: Mutex<Schedule>,
+}
+
+/// When the loop last finished a pass well and when it runs the next (the sync health view).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub last_success: Option<DateTime<Utc>>,
+    pub next_pass: Option<DateTime<Utc>>,
 }
 
 /// How the messaging calls of the current pass went: when every one is refused with a 403
@@ -81,6 +89,7 @@ impl AccountSync {
             states: parts.states,
             batch: Mutex::new((Batcher::default(), Instant::now())),
             messages: Mutex::new(MessagesAccess::default()),
+            schedule: Mutex::new(Schedule::default()),
         }
     }
 
@@ -136,6 +145,22 @@ impl AccountSync {
             guard.0.take()
         };
         self.events.publish(events);
+    }
+
+    pub fn schedule(&self) -> Schedule {
+        *self.schedule.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The loop decided to wait `wait` before its next pass; `succeeded`: the pass that just
+    /// ended went well.
+    pub(crate) fn schedule_next(&self, succeeded: bool, wait: Duration) {
+        let now = self.now();
+        let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+        let mut schedule = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
+        if succeeded {
+            schedule.last_success = Some(now);
+        }
+        schedule.next_pass = Some(now.checked_add_signed(wait).unwrap_or(now));
     }
 
     fn with_messages<T>(&self, f: impl FnOnce(&mut MessagesAccess) -> T) -> T {

@@ -147,11 +147,13 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
                         last_sync: sync.now(),
                     });
                 }
-                next = if again {
-                    Instant::now()
+                let wait = if again {
+                    std::time::Duration::ZERO
                 } else {
-                    Instant::now() + sync.config.interval
+                    sync.config.interval
                 };
+                sync.schedule_next(true, wait);
+                next = Instant::now() + wait;
             }
             Err(err) if is_auth(&err) => {
                 tracing::warn!(account = sync.account_id, %err, "authorization refused; account disabled");
@@ -185,6 +187,7 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
                 );
                 tracing::info!(account = sync.account_id, %err, ?wait, "sync pass failed; backing off");
                 sync.report(AccountState::Offline { since });
+                sync.schedule_next(false, wait);
                 next = Instant::now() + wait;
             }
         }

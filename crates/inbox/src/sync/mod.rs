@@ -27,7 +27,7 @@ pub mod state;
 
 use std::time::Duration;
 
-pub use account::{AccountParts, AccountSync};
+pub use account::{AccountParts, AccountSync, Schedule};
 pub use connect::ConnectRequest;
 pub use engine::SyncHandle;
 pub use registry::Registry;

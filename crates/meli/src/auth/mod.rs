@@ -13,7 +13,7 @@ pub use authorize::{port_from_state, AppCredentials, AuthorizationAttempt};
 pub use loopback::CallbackListener;
 pub use paste::parse_pasted;
 pub use pkce::Pkce;
-pub use session::{MemoryTokenStore, StoredTokens, TokenStore};
+pub use session::{MemoryTokenStore, StoredTokens, TokenStore, TokenTimes};
 
 pub(crate) use session::Session;
 pub(crate) use token_endpoint::TokenEndpoint;

@@ -107,6 +107,16 @@ pub(crate) struct Session {
     // new pair, so one expiry costs exactly one refresh.
     current: Mutex<Option<Current>>,
     refreshes: AtomicU64,
+    // When this run last refreshed the pair (the sync health view shows it).
+    last_refresh: std::sync::Mutex<Option<DateTime<Utc>>>,
+}
+
+/// When the access token in use expires and when this run last refreshed it: what a health
+/// view may show. Never the token itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTimes {
+    pub expires_at: DateTime<Utc>,
+    pub last_refresh: Option<DateTime<Utc>>,
 }
 
 /// The pair in use. A refreshed pair the store refused stays here unused (its refresh token is
@@ -123,6 +133,7 @@ impl Session {
             endpoint,
             current: Mutex::new(None),
             refreshes: AtomicU64::new(0),
+            last_refresh: std::sync::Mutex::new(None),
         }
     }
 
@@ -132,6 +143,22 @@ impl Session {
 
     pub(crate) fn refresh_count(&self) -> u64 {
         self.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// The expiry of the pair in use and the time of this run's last refresh; `None` when
+    /// no account is connected.
+    pub(crate) async fn token_times(&self) -> Result<Option<TokenTimes>, MeliError> {
+        let mut current = self.current.lock().await;
+        let tokens = match self.loaded(&mut current) {
+            Ok(tokens) => tokens,
+            Err(MeliError::NotConnected) => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        let last_refresh = *self.last_refresh.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(Some(TokenTimes {
+            expires_at: tokens.expires_at,
+            last_refresh,
+        }))
     }
 
     /// A usable access token, refreshing first if it has expired.
@@ -216,7 +243,9 @@ impl Session {
         self.refreshes.fetch_add(1, Ordering::Relaxed);
         tracing::info!("refreshing the Mercado Libre access token");
         let token = self.endpoint.refresh(refresh_token).await?;
-        let mut fresh = StoredTokens::from_token(token, Utc::now());
+        let refreshed_at = Utc::now();
+        *self.last_refresh.lock().unwrap_or_else(|e| e.into_inner()) = Some(refreshed_at);
+        let mut fresh = StoredTokens::from_token(token, refreshed_at);
         if fresh.user_id.is_none() {
             fresh.user_id = old.user_id;
         }

@@ -235,6 +235,17 @@ impl Client {
         self.inner.session.user_id().await
     }
 
+    /// The access token's expiry and this run's last refresh (never the token); `None` when
+    /// not connected.
+    pub async fn token_times(&self) -> Result<Option<crate::auth::TokenTimes>, MeliError> {
+        self.inner.session.token_times().await
+    }
+
+    /// The share of the application's request budget the last minute used.
+    pub fn budget_use(&self) -> crate::rate::BudgetUse {
+        self.inner.budget.usage()
+    }
+
     /// Mercado Libre's time now, as the `Date` of its latest answers gives it (`None` before
     /// any answer had one). Times the server stamped are compared with this, not the local
     /// clock, which may run minutes off.

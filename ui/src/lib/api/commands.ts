@@ -26,6 +26,7 @@ import type { SendCheck } from "../ipc/SendCheck";
 import type { Settings } from "../ipc/Settings";
 import type { StageColumn } from "../ipc/StageColumn";
 import type { Stats } from "../ipc/Stats";
+import type { SyncHealth } from "../ipc/SyncHealth";
 import type { SyncStatus } from "../ipc/SyncStatus";
 
 /** A command failure as the shell reports it, with its stable code. */
@@ -64,6 +65,8 @@ export const commands = {
   quitApp: () => call<void>("quit_app"),
   appInfo: () => call<AppInfo>("app_info"),
   syncStatus: () => call<SyncStatus>("sync_status"),
+  /** The sync health panel: each account's engine, token times, budget, failing and blocked chats. */
+  syncHealth: (account: Account = null) => call<SyncHealth[]>("sync_health", { account }),
   /** Every column; `filter` narrows the leads and the counts (null: none). */
   board: (account: Account = null, filter: BoardFilter | null = null) =>
     call<StageColumn[]>("board", { account, filter }),

@@ -5,6 +5,7 @@ import { startupEn } from "./startup";
 import { filtersEn } from "./filters";
 import { syncIssuesEn } from "./syncIssues";
 import { toolkitEn } from "./toolkit";
+import { healthEn } from "./health";
 import { questionsEn } from "./questions";
 import { stagesEn } from "./stages";
 
@@ -16,6 +17,7 @@ export const en = {
   ...filtersEn,
   ...syncIssuesEn,
   ...toolkitEn,
+  ...healthEn,
   ...questionsEn,
   "app.name": "Mostrador",
   "header.account.none": "No account connected",

@@ -5,6 +5,7 @@ import { startupEs } from "./startup";
 import { filtersEs } from "./filters";
 import { syncIssuesEs } from "./syncIssues";
 import { toolkitEs } from "./toolkit";
+import { healthEs } from "./health";
 import { questionsEs } from "./questions";
 import { stagesEs } from "./stages";
 
@@ -16,6 +17,7 @@ export const es = {
   ...filtersEs,
   ...syncIssuesEs,
   ...toolkitEs,
+  ...healthEs,
   ...questionsEs,
   "app.name": "Mostrador",
   "header.account.none": "Ninguna cuenta conectada",

@@ -96,3 +96,8 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(i18n.locale, { dateStyle: "medium" }).format(date);
 }
+
+/** A share (0.25) as a percentage in the seller's locale: "25 %", "25%". */
+export function formatPercent(share: number): string {
+  return new Intl.NumberFormat(i18n.locale, { style: "percent", maximumFractionDigits: 0 }).format(share);
+}

@@ -5,6 +5,7 @@ import { startupPt } from "./startup";
 import { filtersPt } from "./filters";
 import { syncIssuesPt } from "./syncIssues";
 import { toolkitPt } from "./toolkit";
+import { healthPt } from "./health";
 import { questionsPt } from "./questions";
 import { stagesPt } from "./stages";
 
@@ -16,6 +17,7 @@ export const pt = {
   ...filtersPt,
   ...syncIssuesPt,
   ...toolkitPt,
+  ...healthPt,
   ...questionsPt,
   "app.name": "Mostrador",
   "header.account.none": "Nenhuma conta conectada",
