@@ -35,9 +35,11 @@ fn language_of(settings: &Settings) -> Language {
         LanguageChoice::Spanish => Language::Spanish,
         LanguageChoice::Portuguese => Language::Portuguese,
         LanguageChoice::English => Language::English,
-        LanguageChoice::System => {
-            Language::from_tag(&std::env::var("LANG").unwrap_or_default().replace('_', "-"))
-        }
+        LanguageChoice::System => Language::from_tag(
+            &crate::settings::system_locale()
+                .unwrap_or_default()
+                .replace('_', "-"),
+        ),
     }
 }
 

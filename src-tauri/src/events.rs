@@ -116,7 +116,7 @@ fn notify(app: &AppHandle, notes: &[BuyerMessageNote]) {
         return;
     }
     let language = app.state::<AppState>().settings().language;
-    let locale = std::env::var("LANG").ok();
+    let locale = crate::settings::system_locale();
     for note in notes {
         show(
             app,

@@ -57,3 +57,9 @@ pub fn save_application<R: Runtime>(
     store.set(APPLICATION, value);
     store.save().map_err(|e| e.to_string())
 }
+
+/// The operating system's language (`es-AR`, `pt-BR`…) for a seller who chose to follow it:
+/// Windows and macOS keep it in their own settings, not in `LANG`.
+pub fn system_locale() -> Option<String> {
+    sys_locale::get_locale()
+}
