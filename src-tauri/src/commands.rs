@@ -25,12 +25,16 @@ pub fn startup_report(
     startup.report(&app)
 }
 
+/// Off the main thread: salvaging and setting aside a large cache takes a moment, and the
+/// window keeps painting "Rebuilding…" meanwhile.
 #[tauri::command]
-pub fn rebuild_cache(
-    app: AppHandle,
-    startup: State<'_, crate::startup::Startup>,
-) -> CommandResult<()> {
-    startup.rebuild(&app)
+pub async fn rebuild_cache(app: AppHandle) -> CommandResult<()> {
+    tauri::async_runtime::spawn_blocking(move || {
+        use tauri::Manager;
+        app.state::<crate::startup::Startup>().rebuild(&app)
+    })
+    .await
+    .map_err(|e| CommandError::new("start_failed", e.to_string()))?
 }
 
 #[tauri::command]
