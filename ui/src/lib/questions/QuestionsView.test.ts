@@ -119,7 +119,7 @@ describe("QuestionsView", () => {
     const dialog = await screen.findByTestId(testIds.confirmDialog);
     expect(dialog.textContent).toContain("Block ANAGOMEZ from asking");
     expect(api.blockAsker).not.toHaveBeenCalled();
-    await fireEvent.click(screen.getByTestId(testIds.confirmYes));
+    await fireEvent.click(screen.getByTestId(testIds.confirmOk));
     await waitFor(() => expect(api.blockAsker).toHaveBeenCalledWith(1, 77));
     expect(confirm).not.toHaveBeenCalled();
   });
