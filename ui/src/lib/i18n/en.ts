@@ -148,6 +148,7 @@ export const en = {
   "refusal.text_empty": "Write a message",
   "refusal.text_too_long": "The message is too long: {chars} characters, at most {max}",
   "refusal.text_charset": "Mercado Libre does not accept the character {character}",
+  "refusal.variable_unfilled": "Replace {{variable}} with its value before sending",
   "refusal.file_only_first_message": "The first message of a conversation cannot be only files",
   "refusal.file_type": "{file}: only .jpg, .png, .pdf and .txt files can be sent",
   "refusal.file_too_large": "{file} is larger than {max}",

@@ -148,6 +148,7 @@ export const es = {
   "refusal.text_empty": "Escribe un mensaje",
   "refusal.text_too_long": "El mensaje es demasiado largo: {chars} caracteres, máximo {max}",
   "refusal.text_charset": "Mercado Libre no acepta el carácter {character}",
+  "refusal.variable_unfilled": "Reemplaza {{variable}} por su valor antes de enviar",
   "refusal.file_only_first_message": "El primer mensaje de una conversación no puede ser solo archivos",
   "refusal.file_type": "{file}: solo se pueden enviar archivos .jpg, .png, .pdf y .txt",
   "refusal.file_too_large": "{file} pesa más de {max}",

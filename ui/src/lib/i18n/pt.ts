@@ -148,6 +148,7 @@ export const pt = {
   "refusal.text_empty": "Escreva uma mensagem",
   "refusal.text_too_long": "A mensagem é longa demais: {chars} caracteres, no máximo {max}",
   "refusal.text_charset": "O Mercado Livre não aceita o caractere {character}",
+  "refusal.variable_unfilled": "Substitua {{variable}} pelo valor antes de enviar",
   "refusal.file_only_first_message": "A primeira mensagem de uma conversa não pode ter só arquivos",
   "refusal.file_type": "{file}: só é possível enviar arquivos .jpg, .png, .pdf e .txt",
   "refusal.file_too_large": "{file} é maior que {max}",
