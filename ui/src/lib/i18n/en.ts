@@ -37,6 +37,8 @@ export const en = {
   "board.column.empty": "No leads here yet",
   "board.column.count": "{count} lead|{count} leads",
   "pane.label": "Lead",
+  "pane.divider": "Lead pane width",
+  "pane.divider.hint": "Drag, or use the arrow keys; double-click to reset",
   "pane.empty.title": "No lead selected",
   "pane.empty.body": "Pick a lead on the board to see its order and chat with the buyer.",
   "demo.badge": "Demo",

@@ -37,6 +37,8 @@ export const es = {
   "board.column.empty": "Todavía no hay leads",
   "board.column.count": "{count} lead|{count} leads",
   "pane.label": "Lead",
+  "pane.divider": "Ancho del panel del lead",
+  "pane.divider.hint": "Arrastra o usa las flechas; doble clic para restablecer",
   "pane.empty.title": "Ningún lead seleccionado",
   "pane.empty.body": "Elige un lead del tablero para ver su pedido y chatear con el comprador.",
   "demo.badge": "Demo",

@@ -37,6 +37,8 @@ export const pt = {
   "board.column.empty": "Nenhum lead aqui ainda",
   "board.column.count": "{count} lead|{count} leads",
   "pane.label": "Lead",
+  "pane.divider": "Largura do painel do lead",
+  "pane.divider.hint": "Arraste ou use as setas; clique duplo para restaurar",
   "pane.empty.title": "Nenhum lead selecionado",
   "pane.empty.body": "Escolha um lead no quadro para ver o pedido e conversar com o comprador.",
   "demo.badge": "Demo",
