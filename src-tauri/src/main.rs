@@ -68,6 +68,10 @@ fn main() {
                 // Let each engine finish its write, so the next start resumes from clean cursors.
                 if let Some(state) = handle.try_state::<state::AppState>() {
                     tauri::async_runtime::block_on(state.inbox.stop_sync());
+                    // The next start then skips reading the whole file for damage.
+                    if let Err(err) = state.inbox.close_cleanly() {
+                        tracing::warn!(%err, "the cache was not marked closed cleanly");
+                    }
                 }
             }
         }),

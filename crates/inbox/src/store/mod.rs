@@ -140,14 +140,6 @@ impl Store {
             .map_err(|e| InboxError::task("database", &e))?
     }
 
-    /// Folds the write-ahead log into the database file and truncates it (on quit, or
-    /// before measuring the file).
-    pub fn checkpoint(&self) -> Result<()> {
-        let conn = self.inner.writer.lock().map_err(poisoned)?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
     /// Rewrites the file with full pages (`VACUUM`) and folds the log back. A first import
     /// inserts in no key's order, which leaves the tables' pages about half full; run once
     /// after it, on the sync's thread. Readers (the UI's queries) go on meanwhile from the
@@ -156,6 +148,25 @@ impl Store {
         let conn = self.inner.writer.lock().map_err(poisoned)?;
         conn.execute_batch("VACUUM")?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Folds the write-ahead log into the database file and truncates it, so the file alone is
+    /// the whole cache (on quit, for the next start's quick look, or before measuring the file).
+    /// A reader that kept it from finishing is an error.
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = self.inner.writer.lock().map_err(poisoned)?;
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if busy != 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                Some("a reader kept the checkpoint from finishing".into()),
+            )
+            .into());
+        }
         Ok(())
     }
 

@@ -26,8 +26,26 @@ pub enum CacheCheck {
     Newer { found: i64, supported: i64 },
 }
 
-/// Checks the cache at `path` read-only: its schema version, then `PRAGMA quick_check`.
+/// The file a clean close leaves beside the cache (see [`mark_closed_cleanly`]).
+pub fn clean_close_marker(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".closed");
+    PathBuf::from(name)
+}
+
+/// Says the cache was closed cleanly: its log checkpointed into the file, nothing half-written.
+/// The next start then takes a quick look instead of reading every page (`PRAGMA quick_check`
+/// reads the whole file: seconds at every start on a large cache).
+pub fn mark_closed_cleanly(path: &Path) -> std::io::Result<()> {
+    std::fs::write(clean_close_marker(path), b"")
+}
+
+/// Checks the cache at `path` read-only: its schema version, then — after a crash, a kill or a
+/// first start of this version (no clean-close marker) — `PRAGMA quick_check`, or after a clean
+/// close only what a quick look can see (the header against the file's length, the schema
+/// readable). The marker is taken away, so a crash before the next clean close checks in full.
 pub fn check(path: &Path) -> CacheCheck {
+    let closed_cleanly = std::fs::remove_file(clean_close_marker(path)).is_ok();
     if !path.exists() {
         return CacheCheck::Healthy;
     }
@@ -46,6 +64,9 @@ pub fn check(path: &Path) -> CacheCheck {
     if found > supported {
         return CacheCheck::Newer { found, supported };
     }
+    if closed_cleanly {
+        return quick_look(path, &conn);
+    }
     let verdict: rusqlite::Result<Vec<String>> = conn
         .prepare("PRAGMA quick_check")
         .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect());
@@ -56,6 +77,48 @@ pub fn check(path: &Path) -> CacheCheck {
         },
         Err(err) => damaged(err),
     }
+}
+
+/// What can be seen without reading every page: the schema parses, and the file is as long as
+/// its header says (a copy cut short, a disk that lost the tail).
+fn quick_look(path: &Path, conn: &Connection) -> CacheCheck {
+    if let Err(err) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        return damaged(err);
+    }
+    let header = match read_header(path) {
+        Ok(header) => header,
+        Err(err) => {
+            return CacheCheck::Damaged {
+                detail: format!("the file's header cannot be read: {err}"),
+            }
+        }
+    };
+    let page_size = match u32::from(u16::from_be_bytes([header[16], header[17]])) {
+        1 => 65_536,
+        size => size,
+    };
+    let word = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    // The header's page count is only to be trusted when its "valid for" stamp matches.
+    let (change_counter, pages, valid_for) = (word(24), word(28), word(92));
+    let length = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let expected = u64::from(pages) * u64::from(page_size);
+    if valid_for == change_counter && pages > 0 && length < expected {
+        return CacheCheck::Damaged {
+            detail: format!("the file is cut short: {length} of {expected} bytes"),
+        };
+    }
+    CacheCheck::Healthy
+}
+
+fn read_header(path: &Path) -> std::io::Result<[u8; 100]> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    std::fs::File::open(path)?.read_exact(&mut header)?;
+    Ok(header)
 }
 
 fn damaged(err: rusqlite::Error) -> CacheCheck {
