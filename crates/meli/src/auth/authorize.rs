@@ -1,5 +1,7 @@
 //! The authorization URL the seller opens, and what the app must remember of that attempt.
 
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken};
 use url::Url;
 
 use super::pkce::{random_token, Pkce};
@@ -30,19 +32,22 @@ impl AuthorizationAttempt {
     pub fn new(auth_base: &Url, app: &AppCredentials, port: u16) -> Self {
         let state = format!("{}.{port}", random_token());
         let pkce = Pkce::generate();
-        let mut url = auth_base.clone();
-        url.set_path(&format!(
+        let mut endpoint = auth_base.clone();
+        endpoint.set_path(&format!(
             "{}/authorization",
             auth_base.path().trim_end_matches('/')
         ));
-        url.query_pairs_mut()
-            .clear()
-            .append_pair("response_type", "code")
-            .append_pair("client_id", &app.client_id)
-            .append_pair("redirect_uri", &app.redirect_uri)
-            .append_pair("state", &state)
-            .append_pair("code_challenge", &pkce.challenge)
-            .append_pair("code_challenge_method", "S256");
+        endpoint.set_query(None);
+        // `oauth2` writes `response_type=code`, `client_id`, `state` and the S256 challenge. The
+        // redirect URI goes in as an extra parameter, verbatim: `oauth2`'s `RedirectUrl` would
+        // re-parse it, and Mercado Libre compares it character for character with the one
+        // registered (and again at the code exchange).
+        let (url, _) = BasicClient::new(ClientId::new(app.client_id.clone()))
+            .set_auth_uri(AuthUrl::from_url(endpoint))
+            .authorize_url(|| CsrfToken::new(state.clone()))
+            .set_pkce_challenge(pkce.oauth2_challenge())
+            .add_extra_param("redirect_uri", app.redirect_uri.clone())
+            .url();
         AuthorizationAttempt {
             url,
             state,

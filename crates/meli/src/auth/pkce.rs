@@ -1,20 +1,19 @@
-//! PKCE (RFC 7636) with S256, and the random `state`.
+//! PKCE (RFC 7636) with S256, and the random `state`, both from the `oauth2` crate.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier};
 
 use crate::Secret;
 
-/// 32 random bytes, base64url: 43 characters, inside RFC 7636's 43..=128.
+/// 32 random bytes, base64url: 43 characters. Used as the random half of `state`, where
+/// `oauth2`'s default 16 bytes would do but the longer value costs nothing.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    CsrfToken::new_random_len(32).into_secret()
 }
 
 /// The verifier kept by the app and its S256 challenge sent in the authorization URL.
+///
+/// Kept as our own type (rather than `oauth2`'s pair) so the verifier is a [`Secret`] like every
+/// other credential here, and the attempt can be cloned.
 #[derive(Debug, Clone)]
 pub struct Pkce {
     pub verifier: Secret,
@@ -22,16 +21,30 @@ pub struct Pkce {
 }
 
 impl Pkce {
+    /// A fresh 32-byte verifier (43 characters, inside RFC 7636's 43..=128) and its S256
+    /// challenge.
     pub fn generate() -> Self {
-        Pkce::from_verifier(random_token())
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        Pkce {
+            verifier: Secret::new(verifier.into_secret()),
+            challenge: challenge.as_str().to_owned(),
+        }
     }
 
     pub fn from_verifier(verifier: String) -> Self {
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let verifier = PkceCodeVerifier::new(verifier);
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
         Pkce {
-            verifier: Secret::new(verifier),
-            challenge,
+            verifier: Secret::new(verifier.into_secret()),
+            challenge: challenge.as_str().to_owned(),
         }
+    }
+
+    /// The challenge as `oauth2` sends it (`code_challenge_method=S256`).
+    pub(crate) fn oauth2_challenge(&self) -> PkceCodeChallenge {
+        PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
+            self.verifier.expose().to_owned(),
+        ))
     }
 }
 
