@@ -312,17 +312,28 @@ pub async fn download_attachment(
     Ok(path.to_string_lossy().into_owned())
 }
 
-/// Downloads an attachment once into the cache and opens it with the system's viewer.
+/// Downloads an attachment once into the cache and opens it with the system's viewer when the
+/// core says its content is a kind Mercado Libre allows; anything else is only shown in its
+/// folder. Called from Rust, the opener plugin applies no scope: the webview itself may not
+/// open paths or reveal them (`capabilities/default.json` grants neither).
 #[tauri::command]
 pub async fn open_attachment(
     app: AppHandle,
     state: State<'_, AppState>,
     attachment_id: i64,
 ) -> CommandResult<()> {
-    let path = state.inbox.download_attachment(attachment_id).await?;
-    app.opener()
-        .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| CommandError::new("open_failed", e.to_string()))
+    let file = state.inbox.attachment_to_open(attachment_id).await?;
+    let opened = if file.open_with_system {
+        app.opener()
+            .open_path(file.path.to_string_lossy(), None::<&str>)
+    } else {
+        tracing::info!(
+            attachment_id,
+            "not a kind the system may open: shown in its folder"
+        );
+        app.opener().reveal_item_in_dir(&file.path)
+    };
+    opened.map_err(|e| CommandError::new("open_failed", e.to_string()))
 }
 
 /// The reasons to communicate a conversation must start with (`None`: write freely).

@@ -237,3 +237,83 @@ async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
     })
     .await
 }
+
+/// Files a buyer sent: the system opens only a kind Mercado Libre allows, judged by what the
+/// file holds; anything else is shown in its folder. Linux only: the desktop played here is
+/// `xdg-open` and the freedesktop file manager, what the opener plugin uses there.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_buyers_file_opens_only_if_it_is_a_kind_mercado_libre_allows() -> WebDriverResult<()> {
+    let desktop = crate::desktop::Desktop::start().await;
+    let (app, sim) = App::launch_demo_with_env("files-open", &desktop.env()).await?;
+    app.run(async {
+        until_connected(&app).await?;
+        let conversation = sim.sale("paid").await;
+        let token = format!("archivos{conversation}");
+        sim.buyer_sends_file(
+            conversation,
+            &format!("{token}: la factura"),
+            "factura-compra.pdf",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        )
+        .await;
+        // Text to Mercado Libre (it checks the first bytes), a web page to a browser.
+        sim.buyer_sends_file(
+            conversation,
+            "y el comprobante",
+            "comprobante.txt",
+            b"<html><body><script>document.location='https://evil.example/'</script></body></html>\n",
+        )
+        .await;
+        sync_now(&app).await?;
+        open_by_search(&app, &token).await?;
+
+        let attachment =
+            |name: &str| format!("{}[aria-label*=\"{name}\"]", test_id("chatAttachment"));
+        app.wait_for(&attachment("factura-compra.pdf"))
+            .await?
+            .click()
+            .await?;
+        desktop.until_opened(1).await?;
+        let opened = desktop.opened();
+        assert!(
+            opened[0].extension().is_some_and(|e| e == "pdf"),
+            "the viewer got {opened:?}"
+        );
+
+        app.wait_for(&attachment("comprobante.txt"))
+            .await?
+            .click()
+            .await?;
+        desktop.until_shown(1).await?;
+        let shown = desktop.shown();
+        assert!(
+            shown[0].starts_with("file://") && shown[0].ends_with(".bin"),
+            "the file manager showed {shown:?}"
+        );
+        // Asked after the page was shown, which came after the PDF opened: the viewer got only
+        // the PDF.
+        assert_eq!(desktop.opened(), opened, "the page reached the viewer");
+
+        // The webview itself may neither open a path nor show one: the app's capability grants
+        // neither, whatever path it names.
+        let page = shown[0].trim_start_matches("file://").to_owned();
+        for (command, args) in [
+            ("plugin:opener|open_path", json!({ "path": page })),
+            ("plugin:opener|reveal_item_in_dir", json!({ "paths": [page] })),
+        ] {
+            let answer = app
+                .driver
+                .execute(
+                    "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]) \
+                     .then(() => 'done', (e) => 'refused: ' + String(e));",
+                    vec![json!(command), args],
+                )
+                .await?;
+            let answer = answer.json().as_str().unwrap_or_default().to_owned();
+            assert!(answer.starts_with("refused"), "{command}: {answer}");
+        }
+        Ok(())
+    })
+    .await
+}
