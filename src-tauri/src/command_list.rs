@@ -31,6 +31,7 @@ macro_rules! app_commands {
             reorder_stages,
             delete_stage,
             check_send,
+            pick_files,
             send_draft,
             outbox,
             resend_draft,

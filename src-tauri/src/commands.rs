@@ -170,12 +170,20 @@ pub async fn delete_stage(state: State<'_, AppState>, key: String) -> CommandRes
     Ok(state.inbox.delete_stage(key).await?)
 }
 
+/// The files a draft names must be ones the seller chose (see [`crate::chosen_files`]).
+fn chosen(state: &AppState, draft: &DraftDto) -> CommandResult<()> {
+    state
+        .chosen_files
+        .check_all(draft.files.iter().map(|f| f.path.as_str()))
+}
+
 #[tauri::command]
 pub async fn check_send(
     state: State<'_, AppState>,
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<SendCheck> {
+    chosen(&state, &draft)?;
     Ok(state.inbox.check_send(lead_id, draft).await?)
 }
 
@@ -185,6 +193,7 @@ pub async fn send_draft(
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<Queued> {
+    chosen(&state, &draft)?;
     // Queued, then the account's engine is asked for a pass so it goes out at once.
     Ok(state.inbox.send_draft(lead_id, draft).await?)
 }
@@ -300,6 +309,38 @@ pub async fn disconnect_account(app: AppHandle, account_id: i64) -> CommandResul
 #[tauri::command]
 pub fn sync_now(state: State<'_, AppState>, account_id: Option<i64>) {
     state.inbox.sync_now(account_id);
+}
+
+/// The file dialog for a draft's files (`filter_name` in the seller's language): the paths
+/// chosen are remembered as the ones a draft may carry, and returned.
+#[tauri::command]
+pub async fn pick_files(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter_name: String,
+) -> CommandResult<Vec<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(filter_name.clone())
+        .add_filter(filter_name, &["jpg", "jpeg", "png", "pdf", "txt"])
+        .pick_files(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let picked = rx
+        .await
+        .map_err(|e| CommandError::new("dialog_failed", e.to_string()))?
+        .unwrap_or_default();
+    let paths: Vec<PathBuf> = picked
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    state.chosen_files.remember(&paths);
+    Ok(paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
 }
 
 /// Downloads an attachment once into the cache; returns where it is.

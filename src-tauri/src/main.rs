@@ -5,6 +5,7 @@
 #[macro_use]
 mod command_list;
 mod accounts;
+mod chosen_files;
 mod commands;
 mod credentials;
 mod demo;
@@ -57,6 +58,15 @@ fn main() {
             }
             startup::begin(app.handle(), &options)?;
             Ok(())
+        })
+        // Files dropped on the window, as the system reports them (the page cannot forge
+        // this event): the only paths besides the file dialog's that a draft may carry.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<state::AppState>() {
+                    state.chosen_files.remember(paths);
+                }
+            }
         })
         .invoke_handler(app_commands!(command_handler))
         .build(tauri::generate_context!());

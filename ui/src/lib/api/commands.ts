@@ -89,6 +89,8 @@ export const commands = {
   reorderStages: (keys: string[]) => call<void>("reorder_stages", { keys }),
   deleteStage: (key: string) => call<number>("delete_stage", { key }),
   checkSend: (leadId: number, draft: DraftDto) => call<SendCheck>("check_send", { leadId, draft }),
+  /** The file dialog; the shell remembers the chosen paths as the ones a draft may carry. */
+  pickFiles: (filterName: string) => call<string[]>("pick_files", { filterName }),
   /** Checks and queues the draft, then asks for a pass so it goes out at once. */
   sendDraft: (leadId: number, draft: DraftDto) => call<Queued>("send_draft", { leadId, draft }),
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),

@@ -128,6 +128,8 @@ export const en = {
   "composer.file.remove": "Remove {name}",
   "composer.file.type": "Only .jpg, .png, .pdf and .txt files can be sent",
   "composer.file.size": "Larger than {max}",
+  "composer.file.not_chosen": "Only files you choose with Attach files or drop on the window can be sent. Attach them again.",
+  "composer.file.network_path": "Files on a network share cannot be sent. Copy them to this computer first.",
   "composer.held_back": "Files cannot go in a conversation's first message: the text is sent and the files stay here.",
   "composer.checking": "Checking whether it can be sent…",
   "dropzone.title": "Drop files to attach them",

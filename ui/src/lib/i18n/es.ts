@@ -128,6 +128,8 @@ export const es = {
   "composer.file.remove": "Quitar {name}",
   "composer.file.type": "Solo se pueden enviar archivos .jpg, .png, .pdf y .txt",
   "composer.file.size": "Pesa más de {max}",
+  "composer.file.not_chosen": "Solo se pueden enviar archivos elegidos con Adjuntar archivos o soltados en la ventana. Adjuntalos de nuevo.",
+  "composer.file.network_path": "No se pueden enviar archivos de una carpeta de red. Copialos antes a esta computadora.",
   "composer.held_back": "Los archivos no pueden ir en el primer mensaje de una conversación: se envía el texto y los archivos quedan aquí.",
   "composer.checking": "Comprobando si se puede enviar…",
   "dropzone.title": "Suelta los archivos para adjuntarlos",

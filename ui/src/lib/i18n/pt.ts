@@ -128,6 +128,8 @@ export const pt = {
   "composer.file.remove": "Remover {name}",
   "composer.file.type": "Só é possível enviar arquivos .jpg, .png, .pdf e .txt",
   "composer.file.size": "Maior que {max}",
+  "composer.file.not_chosen": "Só é possível enviar arquivos escolhidos em Anexar arquivos ou soltos na janela. Anexe-os de novo.",
+  "composer.file.network_path": "Não é possível enviar arquivos de uma pasta de rede. Copie-os antes para este computador.",
   "composer.held_back": "Arquivos não podem ir na primeira mensagem de uma conversa: o texto é enviado e os arquivos ficam aqui.",
   "composer.checking": "Verificando se pode ser enviada…",
   "dropzone.title": "Solte os arquivos para anexá-los",
