@@ -38,6 +38,7 @@ macro_rules! app_commands {
             discard_draft,
             get_settings,
             save_settings,
+            open_logs_folder,
             ui_ready,
             sites,
             accounts,

@@ -525,3 +525,16 @@ pub async fn question_stats(
 ) -> CommandResult<QuestionStats> {
     Ok(state.inbox.question_stats(account).await?)
 }
+
+/// "Open the logs folder" in Settings: the folder of the app's daily log files.
+#[tauri::command]
+pub fn open_logs_folder(
+    app: AppHandle,
+    logs: State<'_, crate::logging::LogDir>,
+) -> CommandResult<()> {
+    std::fs::create_dir_all(&logs.0)
+        .map_err(|e| CommandError::new("open_failed", e.to_string()))?;
+    app.opener()
+        .open_path(logs.0.to_string_lossy(), None::<&str>)
+        .map_err(|e| CommandError::new("open_failed", e.to_string()))
+}

@@ -98,6 +98,8 @@ export const commands = {
   discardDraft: (outboxId: number) => call<void>("discard_draft", { outboxId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  /** Opens the folder of the app's log files in the system's file manager. */
+  openLogsFolder: () => call<void>("open_logs_folder"),
   /** The first board is on screen (start-up figure). */
   uiReady: () => call<void>("ui_ready"),
   sites: () => call<SiteOption[]>("sites"),
