@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::Layered;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, reload, EnvFilter, Layer, Registry};
@@ -14,11 +15,14 @@ use tracing_subscriber::{fmt, reload, EnvFilter, Layer, Registry};
 const KEEP_FILES: usize = 7;
 const FILE_PREFIX: &str = "mostrador";
 
-type FileLayer = Box<dyn Layer<Registry> + Send + Sync>;
+/// One filter for both outputs, ahead of them: a per-layer filter cannot be added later
+/// through a reload (tracing-subscriber gives it no filter id and panics).
+type Filtered = Layered<EnvFilter, Registry>;
+type FileLayer = Box<dyn Layer<Filtered> + Send + Sync>;
 
 /// Where the file layer goes once the log directory is known (see [`Logging::to_dir`]).
 pub struct Logging {
-    file: reload::Handle<Option<FileLayer>, Registry>,
+    file: reload::Handle<Option<FileLayer>, Filtered>,
 }
 
 /// The folder "Open the logs folder" opens.
@@ -38,25 +42,24 @@ fn file_layer(dir: &Path) -> std::io::Result<FileLayer> {
         .max_log_files(KEEP_FILES)
         .build(dir)
         .map_err(std::io::Error::other)?;
-    Ok(fmt::layer()
-        .with_ansi(false)
-        .with_writer(appender)
-        .with_filter(filter())
-        .boxed())
+    Ok(fmt::layer().with_ansi(false).with_writer(appender).boxed())
 }
 
-/// Installs the app's subscriber: stderr now, the file when [`Logging::to_dir`] is called.
-pub fn init() -> Logging {
+/// The app's subscriber (stderr now, a file once [`Logging::to_dir`] is called) and its handle.
+fn subscriber() -> (impl tracing::Subscriber + Send + Sync, Logging) {
     let (file, handle) = reload::Layer::new(None::<FileLayer>);
-    tracing_subscriber::registry()
+    let subscriber = tracing_subscriber::registry()
+        .with(filter())
         .with(file)
-        .with(
-            fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_filter(filter()),
-        )
-        .init();
-    Logging { file: handle }
+        .with(fmt::layer().with_writer(std::io::stderr));
+    (subscriber, Logging { file: handle })
+}
+
+/// Installs the app's subscriber for the whole process.
+pub fn init() -> Logging {
+    let (subscriber, logging) = subscriber();
+    subscriber.init();
+    logging
 }
 
 impl Logging {
@@ -79,9 +82,10 @@ mod tests {
     fn the_file_is_written_and_holds_no_secret() {
         let dir = tempfile::tempdir().expect("tempdir");
         let token = meli::Secret::new("APP_USR-1234567890-120312-abcdefabcdefabcdef-99887766");
-        let layer = file_layer(dir.path()).expect("file layer");
-        let subscriber = tracing_subscriber::registry().with(layer);
+        // The app's own subscriber, the file added as at start-up.
+        let (subscriber, logging) = subscriber();
         tracing::subscriber::with_default(subscriber, || {
+            logging.to_dir(dir.path()).expect("file layer");
             // How the app logs a secret by accident: as a field, displayed or debugged.
             tracing::info!(token = %token, "refreshed");
             tracing::warn!(?token, account = 7, "refresh failed");
