@@ -170,12 +170,20 @@ pub async fn delete_stage(state: State<'_, AppState>, key: String) -> CommandRes
     Ok(state.inbox.delete_stage(key).await?)
 }
 
+/// The files a draft names must be ones the seller chose (see [`crate::chosen_files`]).
+fn chosen(state: &AppState, draft: &DraftDto) -> CommandResult<()> {
+    state
+        .chosen_files
+        .check_all(draft.files.iter().map(|f| f.path.as_str()))
+}
+
 #[tauri::command]
 pub async fn check_send(
     state: State<'_, AppState>,
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<SendCheck> {
+    chosen(&state, &draft)?;
     Ok(state.inbox.check_send(lead_id, draft).await?)
 }
 
@@ -185,6 +193,7 @@ pub async fn send_draft(
     lead_id: i64,
     draft: DraftDto,
 ) -> CommandResult<Queued> {
+    chosen(&state, &draft)?;
     // Queued, then the account's engine is asked for a pass so it goes out at once.
     Ok(state.inbox.send_draft(lead_id, draft).await?)
 }
@@ -302,6 +311,38 @@ pub fn sync_now(state: State<'_, AppState>, account_id: Option<i64>) {
     state.inbox.sync_now(account_id);
 }
 
+/// The file dialog for a draft's files (`filter_name` in the seller's language): the paths
+/// chosen are remembered as the ones a draft may carry, and returned.
+#[tauri::command]
+pub async fn pick_files(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter_name: String,
+) -> CommandResult<Vec<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(filter_name.clone())
+        .add_filter(filter_name, &["jpg", "jpeg", "png", "pdf", "txt"])
+        .pick_files(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let picked = rx
+        .await
+        .map_err(|e| CommandError::new("dialog_failed", e.to_string()))?
+        .unwrap_or_default();
+    let paths: Vec<PathBuf> = picked
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    state.chosen_files.remember(&paths);
+    Ok(paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect())
+}
+
 /// Downloads an attachment once into the cache; returns where it is.
 #[tauri::command]
 pub async fn download_attachment(
@@ -312,17 +353,28 @@ pub async fn download_attachment(
     Ok(path.to_string_lossy().into_owned())
 }
 
-/// Downloads an attachment once into the cache and opens it with the system's viewer.
+/// Downloads an attachment once into the cache and opens it with the system's viewer when the
+/// core says its content is a kind Mercado Libre allows; anything else is only shown in its
+/// folder. Called from Rust, the opener plugin applies no scope: the webview itself may not
+/// open paths or reveal them (`capabilities/default.json` grants neither).
 #[tauri::command]
 pub async fn open_attachment(
     app: AppHandle,
     state: State<'_, AppState>,
     attachment_id: i64,
 ) -> CommandResult<()> {
-    let path = state.inbox.download_attachment(attachment_id).await?;
-    app.opener()
-        .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| CommandError::new("open_failed", e.to_string()))
+    let file = state.inbox.attachment_to_open(attachment_id).await?;
+    let opened = if file.open_with_system {
+        app.opener()
+            .open_path(file.path.to_string_lossy(), None::<&str>)
+    } else {
+        tracing::info!(
+            attachment_id,
+            "not a kind the system may open: shown in its folder"
+        );
+        app.opener().reveal_item_in_dir(&file.path)
+    };
+    opened.map_err(|e| CommandError::new("open_failed", e.to_string()))
 }
 
 /// The reasons to communicate a conversation must start with (`None`: write freely).
@@ -472,4 +524,17 @@ pub async fn question_stats(
     account: Option<i64>,
 ) -> CommandResult<QuestionStats> {
     Ok(state.inbox.question_stats(account).await?)
+}
+
+/// "Open the logs folder" in Settings: the folder of the app's daily log files.
+#[tauri::command]
+pub fn open_logs_folder(
+    app: AppHandle,
+    logs: State<'_, crate::logging::LogDir>,
+) -> CommandResult<()> {
+    std::fs::create_dir_all(&logs.0)
+        .map_err(|e| CommandError::new("open_failed", e.to_string()))?;
+    app.opener()
+        .open_path(logs.0.to_string_lossy(), None::<&str>)
+        .map_err(|e| CommandError::new("open_failed", e.to_string()))
 }

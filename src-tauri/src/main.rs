@@ -5,6 +5,7 @@
 #[macro_use]
 mod command_list;
 mod accounts;
+mod chosen_files;
 mod commands;
 mod credentials;
 mod demo;
@@ -12,6 +13,7 @@ mod error;
 mod events;
 mod launch;
 mod links;
+mod logging;
 mod pending;
 mod secrets;
 mod settings;
@@ -32,13 +34,7 @@ fn main() {
     launch::mark_start();
     webview::choose_rendering();
     let options = launch::LaunchOptions::from_env();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MOSTRADOR_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let logging = logging::init();
 
     let result = tauri::Builder::default()
         // Must come first: a second launch focuses the running window instead of opening another.
@@ -53,12 +49,31 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            // The log file beside a data directory chosen at launch (each test its own), in
+            // the system's log folder otherwise.
+            let log_dir = match &options.data_dir {
+                Some(dir) => dir.join("logs"),
+                None => app.path().app_log_dir()?,
+            };
+            if let Err(err) = logging.to_dir(&log_dir) {
+                tracing::warn!(%err, "logging to stderr only");
+            }
+            app.manage(logging::LogDir(log_dir));
             // Links open in the browser chosen at launch, within the same scope.
             if let Some(program) = &options.browser {
                 app.add_capability(links::browser_capability(program))?;
             }
             startup::begin(app.handle(), &options)?;
             Ok(())
+        })
+        // Files dropped on the window, as the system reports them (the page cannot forge
+        // this event): the only paths besides the file dialog's that a draft may carry.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<state::AppState>() {
+                    state.chosen_files.remember(paths);
+                }
+            }
         })
         .invoke_handler(app_commands!(command_handler))
         .build(tauri::generate_context!());

@@ -8,6 +8,7 @@ use inbox::ipc::Settings;
 use inbox::Inbox;
 use tauri::AppHandle;
 
+use crate::chosen_files::ChosenFiles;
 use crate::credentials::Credentials;
 use crate::demo::Demo;
 use crate::launch::{LaunchOptions, Server};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub pending_connect: PendingConnect,
     /// The built-in simulator, once the demo runs (at launch with `--demo`, or on request).
     pub demo: tokio::sync::Mutex<Option<Demo>>,
+    /// The files the seller picked or dropped: the only ones a draft may carry.
+    pub chosen_files: ChosenFiles,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             ui_ready: AtomicBool::new(false),
             pending_connect: PendingConnect::default(),
             demo: tokio::sync::Mutex::new(None),
+            chosen_files: ChosenFiles::default(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Files dropped on the window: Mercado Libre's rules on attachments apply before anything
+//! Files attached to a draft: Mercado Libre's rules on attachments apply before anything
 //! leaves the machine, judged by what a file holds, not by its name.
 
 use std::path::{Path, PathBuf};
@@ -27,10 +27,65 @@ async fn drag(app: &App, event: &str, paths: &[&Path]) -> WebDriverResult<()> {
     Ok(())
 }
 
-async fn drop_files(app: &App, paths: &[&Path]) -> WebDriverResult<()> {
+/// A drop the page announces itself, with no file dragged: the UI shows it like a real one,
+/// and the shell, which saw no drop from the system, refuses its paths.
+async fn forged_drop(app: &App, paths: &[&Path]) -> WebDriverResult<()> {
     drag(app, "tauri://drag-enter", paths).await?;
     app.wait_for(&test_id("dropZone")).await?;
     drag(app, "tauri://drag-drop", paths).await
+}
+
+/// Picks `path` in the app's file dialog as a seller would: Attach files, then the path typed
+/// into the dialog (GTK's file chooser: typing `/` opens its location field) and Enter.
+/// Linux under X (`xdotool`), as the e2e tests run.
+async fn pick_file(app: &App, path: &Path) -> WebDriverResult<()> {
+    let before = app
+        .driver
+        .find_all(By::Css(test_id("composerFile")))
+        .await?
+        .len();
+    app.wait_for(&test_id("composerAttach"))
+        .await?
+        .click()
+        .await?;
+    // The dialog is titled with the filter's name ("Files to send" in English).
+    let window = app
+        .until("the file dialog", || async {
+            let out = std::process::Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", "^Files to send$"])
+                .output()
+                .expect("xdotool (cargo xtask setup installs it)");
+            let found = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .map(str::to_owned);
+            Ok(found)
+        })
+        .await?;
+    let xdotool = |args: &[&str]| {
+        let status = std::process::Command::new("xdotool")
+            .args(args)
+            .status()
+            .expect("xdotool");
+        assert!(status.success(), "xdotool {args:?}");
+    };
+    xdotool(&["windowfocus", "--sync", &window]);
+    // The first `/` opens the location field, and keys typed while it opens can be lost; so
+    // the path is typed again over the field's whole text once it is there.
+    let path = path.to_string_lossy();
+    xdotool(&["type", "--delay", "20", &path]);
+    xdotool(&["key", "--delay", "50", "ctrl+a"]);
+    xdotool(&["type", "--delay", "20", &path]);
+    xdotool(&["key", "--delay", "100", "Return"]);
+    app.until("the picked file in the draft", || async {
+        let now = app
+            .driver
+            .find_all(By::Css(test_id("composerFile")))
+            .await?
+            .len();
+        Ok((now > before).then_some(()))
+    })
+    .await
 }
 
 async fn reason(app: &App, code: &str) -> WebDriverResult<String> {
@@ -89,7 +144,7 @@ fn files() -> Files {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> {
+async fn picked_files_are_checked_then_sent_with_text() -> WebDriverResult<()> {
     let (app, sim) = App::launch_demo("files-drop").await?;
     let files = files();
     app.run(async {
@@ -103,8 +158,19 @@ async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> 
         app.wait_text(&test_id("chatPane"), |t| t.contains(&token))
             .await?;
 
+        // A drop the system never saw: its path is refused, in the seller's language.
+        forged_drop(&app, &[&files.invoice]).await?;
+        let alert = app
+            .wait_text("[role=alert]", |t| t.contains("Attach files"))
+            .await?;
+        assert!(
+            alert.contains("Only files you choose with Attach files or drop on the window"),
+            "{alert}"
+        );
+        remove_chips(&app).await?;
+
         // Too large: refused, with the reason on the chip.
-        drop_files(&app, &[&files.huge]).await?;
+        pick_file(&app, &files.huge).await?;
         let chip = format!("{}[data-rejected=\"size\"]", test_id("composerFile"));
         let shown = app.wait_for(&chip).await?.text().await?;
         assert_eq!(chip_name(&app, &chip).await?, "catalogo.pdf");
@@ -113,7 +179,7 @@ async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> 
         remove_chips(&app).await?;
 
         // A program renamed .png: refused by what it holds.
-        drop_files(&app, &[&files.disguised]).await?;
+        pick_file(&app, &files.disguised).await?;
         let chip = format!("{}[data-rejected=\"type\"]", test_id("composerFile"));
         let shown = app.wait_for(&chip).await?.text().await?;
         assert!(
@@ -124,7 +190,7 @@ async fn dropped_files_are_checked_then_sent_with_text() -> WebDriverResult<()> 
         remove_chips(&app).await?;
 
         // A real PDF with a line of text goes out together.
-        drop_files(&app, &[&files.invoice]).await?;
+        pick_file(&app, &files.invoice).await?;
         let chip = app.wait_for(&test_id("composerFile")).await?;
         assert_eq!(
             chip_name(&app, &test_id("composerFile")).await?,
@@ -182,8 +248,7 @@ async fn a_file_alone_cannot_open_a_conversation() -> WebDriverResult<()> {
         open_by_search(&app, &conversation.to_string()).await?;
         app.wait_for(&test_id("composerText")).await?;
 
-        drop_files(&app, &[&files.invoice]).await?;
-        app.wait_for(&test_id("composerFile")).await?;
+        pick_file(&app, &files.invoice).await?;
         let shown = reason(&app, "file_only_first_message").await?;
         assert!(shown.contains("first message"), "reason shown: {shown}");
         send_enabled(&app, false).await?;
@@ -233,6 +298,86 @@ async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
                 vec![thumb.element().await?.to_json()?],
             )
             .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Files a buyer sent: the system opens only a kind Mercado Libre allows, judged by what the
+/// file holds; anything else is shown in its folder. Linux only: the desktop played here is
+/// `xdg-open` and the freedesktop file manager, what the opener plugin uses there.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_buyers_file_opens_only_if_it_is_a_kind_mercado_libre_allows() -> WebDriverResult<()> {
+    let desktop = crate::desktop::Desktop::start().await;
+    let (app, sim) = App::launch_demo_with_env("files-open", &desktop.env()).await?;
+    app.run(async {
+        until_connected(&app).await?;
+        let conversation = sim.sale("paid").await;
+        let token = format!("archivos{conversation}");
+        sim.buyer_sends_file(
+            conversation,
+            &format!("{token}: la factura"),
+            "factura-compra.pdf",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+        )
+        .await;
+        // Text to Mercado Libre (it checks the first bytes), a web page to a browser.
+        sim.buyer_sends_file(
+            conversation,
+            "y el comprobante",
+            "comprobante.txt",
+            b"<html><body><script>document.location='https://evil.example/'</script></body></html>\n",
+        )
+        .await;
+        sync_now(&app).await?;
+        open_by_search(&app, &token).await?;
+
+        let attachment =
+            |name: &str| format!("{}[aria-label*=\"{name}\"]", test_id("chatAttachment"));
+        app.wait_for(&attachment("factura-compra.pdf"))
+            .await?
+            .click()
+            .await?;
+        desktop.until_opened(1).await?;
+        let opened = desktop.opened();
+        assert!(
+            opened[0].extension().is_some_and(|e| e == "pdf"),
+            "the viewer got {opened:?}"
+        );
+
+        app.wait_for(&attachment("comprobante.txt"))
+            .await?
+            .click()
+            .await?;
+        desktop.until_shown(1).await?;
+        let shown = desktop.shown();
+        assert!(
+            shown[0].starts_with("file://") && shown[0].ends_with(".bin"),
+            "the file manager showed {shown:?}"
+        );
+        // Asked after the page was shown, which came after the PDF opened: the viewer got only
+        // the PDF.
+        assert_eq!(desktop.opened(), opened, "the page reached the viewer");
+
+        // The webview itself may neither open a path nor show one: the app's capability grants
+        // neither, whatever path it names.
+        let page = shown[0].trim_start_matches("file://").to_owned();
+        for (command, args) in [
+            ("plugin:opener|open_path", json!({ "path": page })),
+            ("plugin:opener|reveal_item_in_dir", json!({ "paths": [page] })),
+        ] {
+            let answer = app
+                .driver
+                .execute(
+                    "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]) \
+                     .then(() => 'done', (e) => 'refused: ' + String(e));",
+                    vec![json!(command), args],
+                )
+                .await?;
+            let answer = answer.json().as_str().unwrap_or_default().to_owned();
+            assert!(answer.starts_with("refused"), "{command}: {answer}");
+        }
         Ok(())
     })
     .await

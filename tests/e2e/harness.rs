@@ -251,9 +251,11 @@ fn app_binary() -> PathBuf {
         .unwrap_or_else(|| target_dir().join("debug/mostrador"))
 }
 
-fn start_driver(port: u16, native_port: u16) -> Driver {
+fn start_driver(port: u16, native_port: u16, env: &[(String, String)]) -> Driver {
     let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    // The driver, WebKitWebDriver and the app it starts inherit `env`.
     let child = Command::new(&bin)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .args([
             "--port",
             &port.to_string(),
@@ -351,6 +353,36 @@ impl App {
         dir: &std::path::Path,
         args: &[&str],
     ) -> WebDriverResult<App> {
+        App::launch_with_env(name, dir, args, &[]).await
+    }
+
+    /// Launches the demo as [`App::launch_demo`] does, with `env` added to the app's
+    /// environment (the desktop a test plays for it).
+    pub async fn launch_demo_with_env(
+        name: &str,
+        env: &[(String, String)],
+    ) -> WebDriverResult<(App, Sim)> {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let port_arg = port.to_string();
+        let mut app = App::launch_with_env(
+            name,
+            data_dir.path(),
+            &["--demo", "--demo-port", &port_arg],
+            env,
+        )
+        .await?;
+        app._data_dir = Some(data_dir);
+        Ok((app, Sim::at_port(port)))
+    }
+
+    /// Launches the built app on `dir` with `args`, its environment extended by `env`.
+    pub async fn launch_with_env(
+        name: &str,
+        dir: &std::path::Path,
+        args: &[&str],
+        env: &[(String, String)],
+    ) -> WebDriverResult<App> {
         let binary = app_binary();
         assert!(
             binary.exists(),
@@ -364,7 +396,7 @@ impl App {
         app_args.extend(["--demo-rate".to_owned(), DEMO_RATE.to_owned()]);
 
         let (port, native_port) = free_ports();
-        let driver_process = start_driver(port, native_port);
+        let driver_process = start_driver(port, native_port, env);
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(

@@ -3,6 +3,9 @@
 //! display and runs these; each test leaves a screenshot of its last state in `target/e2e/`.
 
 mod chat;
+// The Linux desktop a test plays for the app (xdg-open's viewer, a D-Bus file manager).
+#[cfg(target_os = "linux")]
+mod desktop;
 mod files;
 mod filters;
 mod guide;

@@ -120,6 +120,23 @@ impl Sim {
         .await;
     }
 
+    /// The buyer writes `text` with a file (`name`, `bytes`): the simulator checks it as
+    /// Mercado Libre would (by its first bytes) before it reaches the chat.
+    pub async fn buyer_sends_file(&self, conversation: u64, text: &str, name: &str, bytes: &[u8]) {
+        use base64::Engine;
+        self.post(
+            &format!("/_sim/packs/{conversation}/buyer_messages"),
+            json!({
+                "text": text,
+                "attachment": {
+                    "filename": name,
+                    "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+                },
+            }),
+        )
+        .await;
+    }
+
     /// Messages the seller posted to this conversation, as the simulator logged them.
     pub async fn seller_posts_to(&self, conversation: u64) -> Vec<Value> {
         let prefix = format!("/messages/packs/{conversation}/sellers/");

@@ -641,6 +641,7 @@ impl Inbox {
         tokio::fs::write(&path, &bytes)
             .await
             .map_err(|e| InboxError::io("writing the attachment", &e))?;
+        crate::internet_mark::mark(&path);
         self.store
             .write_async(move |tx| attachments::set_downloaded(tx, attachment_id, &content))
             .await?;
@@ -754,6 +755,10 @@ mod toolkit;
 
 // The sync health view.
 mod health;
+
+// Files a buyer sent, as the desktop may open them.
+mod attachments;
+pub use attachments::ReceivedFile;
 
 mod questions;
 #[cfg(test)]

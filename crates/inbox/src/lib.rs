@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 mod facade;
 pub mod incoming;
+mod internet_mark;
 pub mod ipc;
 pub mod lint;
 pub mod notifications;
@@ -29,5 +30,5 @@ pub mod untrusted;
 
 pub use data_dir_lock::{DataDirLock, LockError};
 pub use error::{InboxError, StorageKind};
-pub use facade::{system_clock, Clock, Inbox, InboxPaths};
+pub use facade::{system_clock, Clock, Inbox, InboxPaths, ReceivedFile};
 pub use store::Store;

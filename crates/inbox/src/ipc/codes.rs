@@ -176,3 +176,35 @@ mod tests {
         assert_eq!(codes.len(), errors.len());
     }
 }
+
+/// Why the shell refused a file's path from the window: it reads and uploads only files the
+/// seller chose in the file dialog or dropped on the window, and never a network share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "FilePathRefusal.ts")]
+pub enum FilePathRefusal {
+    /// Neither picked in the dialog nor dropped on the window.
+    FileNotChosen,
+    /// A `\\server\share` path (Windows).
+    FileNetworkPath,
+}
+
+impl FilePathRefusal {
+    /// The code a command's error carries (what the UI's table of sentences is keyed by).
+    pub fn code(self) -> &'static str {
+        match self {
+            FilePathRefusal::FileNotChosen => "file_not_chosen",
+            FilePathRefusal::FileNetworkPath => "file_network_path",
+        }
+    }
+
+    /// For the log and for a UI that has no sentence for the code.
+    pub fn message(self, path: &str) -> String {
+        match self {
+            FilePathRefusal::FileNotChosen => {
+                format!("{path} was not chosen in the file dialog or dropped on the window")
+            }
+            FilePathRefusal::FileNetworkPath => format!("{path} is on a network share"),
+        }
+    }
+}

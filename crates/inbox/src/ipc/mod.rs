@@ -20,7 +20,7 @@ pub use board::{
     MoneyDto, OrderLine, ShipmentDto, StageCount, Stats,
 };
 pub use chat::{AttachmentDto, ConversationPage, MessageDto, Moderation, OutboxItem, OutboxState};
-pub use codes::MeliErrorCode;
+pub use codes::{FilePathRefusal, MeliErrorCode};
 pub use connect::{
     CheckedForm, ConnectForm, ConnectProgress, FormProblem, KnownApplication, RedirectRule,
     SiteOption,

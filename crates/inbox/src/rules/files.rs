@@ -42,6 +42,31 @@ impl FileContent {
         }
     }
 
+    /// What a file on disk holds (a received attachment: Mercado Libre serves at most
+    /// [`MAX_FILE_BYTES`]); one larger than that is only measured. Read whole, since text is
+    /// text only if every byte is.
+    pub fn of_file(path: &Path) -> std::io::Result<FileContent> {
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Ok(FileContent::TooLargeToInspect);
+        }
+        Ok(FileContent::detect(&bytes))
+    }
+
+    /// Whether the desktop may hand a received file to the system's viewer: only the kinds
+    /// Mercado Libre lets anyone send (a picture, a PDF, plain text). Anything else a buyer's
+    /// file turns out to hold — a web page, a program, an archive — would be rendered or run
+    /// by whatever the system pairs with it, so it is only shown in its folder.
+    pub fn opens_with_system(&self) -> bool {
+        matches!(
+            self,
+            FileContent::Jpeg | FileContent::Png | FileContent::Pdf | FileContent::Text
+        )
+    }
+
     /// The extensions a file of this content may carry.
     pub fn extensions(&self) -> &'static [&'static str] {
         match self {
@@ -192,6 +217,47 @@ pub(crate) mod tests {
             "text with another extension"
         );
         assert!(!DraftFile::inspect("noextension", PDF).type_allowed());
+    }
+
+    #[test]
+    fn only_the_kinds_mercado_libre_allows_open_with_the_system() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let opens = |bytes: &[u8]| {
+            let path = dir.path().join("received");
+            std::fs::write(&path, bytes).expect("write");
+            FileContent::of_file(&path)
+                .expect("reads")
+                .opens_with_system()
+        };
+        assert!(opens(JPEG));
+        assert!(opens(PNG));
+        assert!(opens(PDF));
+        assert!(opens("Gracias por la compra\n".as_bytes()));
+        // Text Mercado Libre may pass as .txt, which a browser would render and run.
+        assert!(!opens(b"<html><script>alert(1)</script></html>"));
+        assert!(!opens(b"<!DOCTYPE html><p>hola</p>"));
+        assert!(!opens(ZIP), "an archive");
+        let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+        exe.resize(4096, 0);
+        assert!(!opens(&exe), "a Windows program");
+        assert!(!opens(
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00"
+        ));
+        assert!(
+            !opens(&[0xC3, 0x28, 0x00]),
+            "binary that is none of the above"
+        );
+        // A PDF's header followed by anything is still the PDF viewer's to judge.
+        let mut pdf = PDF.to_vec();
+        pdf.extend(std::iter::repeat_n(0xFFu8, 50_000));
+        assert!(opens(&pdf));
+
+        let huge = dir.path().join("huge");
+        let f = std::fs::File::create(&huge).expect("create");
+        f.set_len(MAX_FILE_BYTES + 1).expect("sparse file");
+        let content = FileContent::of_file(&huge).expect("measures");
+        assert_eq!(content, FileContent::TooLargeToInspect);
+        assert!(!content.opens_with_system());
     }
 
     #[test]

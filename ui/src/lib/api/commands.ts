@@ -89,6 +89,8 @@ export const commands = {
   reorderStages: (keys: string[]) => call<void>("reorder_stages", { keys }),
   deleteStage: (key: string) => call<number>("delete_stage", { key }),
   checkSend: (leadId: number, draft: DraftDto) => call<SendCheck>("check_send", { leadId, draft }),
+  /** The file dialog; the shell remembers the chosen paths as the ones a draft may carry. */
+  pickFiles: (filterName: string) => call<string[]>("pick_files", { filterName }),
   /** Checks and queues the draft, then asks for a pass so it goes out at once. */
   sendDraft: (leadId: number, draft: DraftDto) => call<Queued>("send_draft", { leadId, draft }),
   outbox: (leadId: number) => call<OutboxItem[]>("outbox", { leadId }),
@@ -96,6 +98,8 @@ export const commands = {
   discardDraft: (outboxId: number) => call<void>("discard_draft", { outboxId }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings: Settings) => call<Settings>("save_settings", { settings }),
+  /** Opens the folder of the app's log files in the system's file manager. */
+  openLogsFolder: () => call<void>("open_logs_folder"),
   /** The first board is on screen (start-up figure). */
   uiReady: () => call<void>("ui_ready"),
   sites: () => call<SiteOption[]>("sites"),

@@ -37,4 +37,15 @@ describe("Settings", () => {
     await fireEvent.click(await screen.findByRole("checkbox"));
     expect(await screen.findByRole("alert")).toHaveTextContent("disk full");
   });
+
+  it("opens the logs folder, and says so when it cannot", async () => {
+    const api = { getSettings: vi.fn(async () => DEFAULT_SETTINGS), saveSettings: vi.fn() };
+    const openLogs = vi.fn(async () => {});
+    render(Settings, { api, openLogs });
+    await fireEvent.click(await screen.findByRole("button", { name: "Open the logs folder" }));
+    expect(openLogs).toHaveBeenCalledOnce();
+    openLogs.mockRejectedValueOnce(new Error("no file manager"));
+    await fireEvent.click(screen.getByTestId(testIds.settingsOpenLogs));
+    expect(await screen.findByRole("alert")).toHaveTextContent("no file manager");
+  });
 });
