@@ -139,6 +139,13 @@ impl Store {
             .map_err(|e| InboxError::task("database", &e))?
     }
 
+    /// Rows inserted, updated or deleted through the writer since the store opened, those of
+    /// triggers included (an FTS index row counts): how a figure or a test tells that a pass
+    /// wrote nothing.
+    pub fn rows_written(&self) -> Result<u64> {
+        Ok(self.inner.writer.lock().map_err(poisoned)?.total_changes())
+    }
+
     /// Folds the write-ahead log into the database file and truncates it (on quit, or
     /// before measuring the file).
     pub fn checkpoint(&self) -> Result<()> {
