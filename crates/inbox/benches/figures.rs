@@ -61,7 +61,7 @@ fn main() {
             import::ImportSizes {
                 orders: 400,
                 per_order: 5,
-                idle_polls: 3,
+                idle_minutes: 10,
             },
             queries::CacheSizes {
                 leads: 500,
@@ -76,7 +76,7 @@ fn main() {
             import::ImportSizes {
                 orders: 20_000,
                 per_order: 11,
-                idle_polls: 5,
+                idle_minutes: 10,
             },
             queries::CacheSizes {
                 leads: 20_000,
