@@ -1,6 +1,7 @@
 //! A lead's conversation as the chat shows it, marking it read, and the facts the send rules
 //! need.
 
+use super::cached::CachedStatements;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{accounts, leads, millis_to_text, outbox};
@@ -210,7 +211,7 @@ pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) ->
         ActionGuide::NotRequired => None,
         required => Some(serde_json::to_string(required)?),
     };
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE leads SET action_guide_json = ?2 WHERE id = ?1 AND action_guide_json IS NOT ?2",
         params![lead_id, json],
     )?;

@@ -9,7 +9,7 @@ use crate::error::Result;
 
 pub fn get(conn: &Connection, account_id: i64, name: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT value FROM sync_cursors WHERE account_id = ?1 AND name = ?2",
             params![account_id, name],
             |r| r.get(0),

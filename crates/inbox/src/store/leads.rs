@@ -77,7 +77,7 @@ pub(crate) fn load(conn: &Connection, lead_id: i64) -> Result<LeadRow> {
 /// The lead of a conversation (`/packs/{conversation_id}`), if we have it.
 pub fn find(conn: &Connection, account_id: i64, conversation_id: i64) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT id FROM leads WHERE account_id = ?1 AND conversation_id = ?2",
             params![account_id, conversation_id],
             |r| r.get(0),

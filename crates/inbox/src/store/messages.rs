@@ -82,7 +82,7 @@ pub fn apply_page(
         let created = to_millis(message.created_at);
         let read = message.read_at.map(to_millis);
         let existing: Option<i64> = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT seq FROM messages WHERE account_id = ?1 AND meli_id = ?2",
                 params![lead.account_id, message.meli_id],
                 |r| r.get(0),
@@ -187,7 +187,7 @@ pub fn apply_page(
 /// and its activity time. Writes only when something differs.
 pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
     let last: Option<(i64, bool, String)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT created_at, from_buyer, text FROM messages WHERE lead_id = ?1 ORDER BY seq DESC LIMIT 1",
             [lead_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -200,7 +200,7 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
         |r| r.get(0),
     )?;
     let first_buyer: Option<(i64, i64)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT seq, created_at FROM messages WHERE lead_id = ?1 AND from_buyer = 1 ORDER BY seq LIMIT 1",
             [lead_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -208,7 +208,7 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
         .optional()?;
     let first_reply: Option<i64> = match first_buyer {
         Some((seq, _)) => conn
-            .query_row(
+            .query_row_cached(
                 "SELECT created_at FROM messages WHERE lead_id = ?1 AND from_buyer = 0 AND seq > ?2
                  ORDER BY seq LIMIT 1",
                 params![lead_id, seq],

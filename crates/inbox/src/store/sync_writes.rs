@@ -42,7 +42,7 @@ pub fn unsynced_conversations(
     conn: &Connection,
     account_id: i64,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l
          WHERE l.account_id = ?1 AND NOT EXISTS (
              SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
@@ -60,7 +60,7 @@ pub fn recent_conversations(
     account_id: i64,
     limit: u32,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
          ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
     ))?;
@@ -70,7 +70,7 @@ pub fn recent_conversations(
 
 pub fn target(conn: &Connection, lead_id: i64) -> Result<Option<ConversationTarget>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             &format!("SELECT {TARGET_COLUMNS} FROM leads l WHERE l.id = ?1"),
             [lead_id],
             row_to_target,
@@ -84,7 +84,7 @@ pub fn target_by_conversation(
     conversation_id: i64,
 ) -> Result<Option<ConversationTarget>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             &format!(
                 "SELECT {TARGET_COLUMNS} FROM leads l
                  WHERE l.account_id = ?1 AND l.conversation_id = ?2"
@@ -123,7 +123,7 @@ pub fn message_known(conn: &Connection, account_id: i64, meli_id: &str) -> Resul
 /// messaging agent, as Mercado Libre reports it), else the order's buyer.
 pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
     let raw: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT raw_json FROM messages WHERE lead_id = ?1 AND from_buyer = 1
              ORDER BY seq DESC LIMIT 1",
             [lead_id],
