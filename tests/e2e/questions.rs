@@ -219,8 +219,57 @@ async fn the_same_in_portuguese() -> WebDriverResult<()> {
             .text()
             .await?;
         assert!(waiting.starts_with("aguardando"), "{waiting}");
-        let answer = format!("Olá! Sim, a {token} funciona em indução.");
-        answer_from_keyboard(&app, &row, &answer).await?;
+        // A quick reply from "/" in the answer, then the seller's own words after it.
+        row.click().await?;
+        row.send_keys(Key::Enter).await?;
+        let composer = app.wait_for(&test_id("answerText")).await?;
+        composer.send_keys("/prazo").await?;
+        app.wait_for(&test_id("quickReplyOption")).await?;
+        composer.send_keys(Key::Enter).await?;
+        let filled = until(&app, "the quick reply in the answer", || async {
+            let value = composer.prop("value").await?.unwrap_or_default();
+            Ok(value.contains("24 horas úteis").then_some(value))
+        })
+        .await?;
+        assert!(
+            !filled.contains("/prazo"),
+            "the slash words replaced: {filled}"
+        );
+        // The asker's name is not known before a sale: the variable stays for the seller to
+        // complete, and a public answer with it is refused until then.
+        assert!(filled.contains("{buyer_first_name}"), "{filled}");
+        let refusal = app
+            .wait_text(&test_id("answerRefusal"), |t| {
+                t.contains("{buyer_first_name}")
+            })
+            .await?;
+        assert!(refusal.starts_with("Substitua"), "{refusal}");
+        assert!(
+            !app.wait_for(&test_id("answerSend"))
+                .await?
+                .is_enabled()
+                .await?
+        );
+        app.snapshot("questions-quick-reply").await?;
+        composer.clear().await?;
+        composer
+            .send_keys(format!(
+                "{} A {token} funciona em indução.",
+                filled.replace("{buyer_first_name}", "Marcos")
+            ))
+            .await?;
+        let answer = composer.prop("value").await?.unwrap_or_default();
+        assert!(answer.starts_with("Olá, Marcos"), "{answer}");
+        until(&app, "the refusal gone", || async {
+            Ok(app
+                .driver
+                .find_all(By::Css(test_id("answerRefusal")))
+                .await?
+                .is_empty()
+                .then_some(()))
+        })
+        .await?;
+        composer.send_keys(Key::Control + Key::Enter).await?;
         let q = answered_on_meli(&app, &sim, id).await?;
         assert_eq!(q["answer"]["text"], answer.as_str());
         assert_eq!(q["answers_accepted"], 1);

@@ -1,5 +1,6 @@
 //! The seller's own stages: one is added on the board, a paid lead is dragged into it with the
-//! pointer, and it is still there after the app starts again on the same data.
+//! pointer, and it is still there after the app starts again on the same data; so is the lead
+//! pane's width the seller dragged.
 
 use thirtyfour::prelude::*;
 
@@ -17,6 +18,18 @@ fn card_in(key: &str, lead: &str) -> String {
     )
 }
 
+/// The lead pane's share as the settings file on disk holds it.
+fn saved_pane_share(data: &std::path::Path) -> Option<u64> {
+    let text = std::fs::read_to_string(data.join("settings.json")).ok()?;
+    let after = &text[text.find("\"leadPanePermille\"")? + "\"leadPanePermille\"".len()..];
+    let digits: String = after
+        .trim_start_matches([':', ' '])
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> WebDriverResult<()>
 {
@@ -24,6 +37,7 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
     let stage_name = "Empacado";
     let mut stage_key = String::new();
     let mut lead_id = String::new();
+    let mut pane_width = 0.0;
 
     let port = free_port();
     let app = App::launch_in(
@@ -85,6 +99,35 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
             .find_all(By::Css(test_id("chatPane")))
             .await?
             .is_empty());
+
+        // The seller widens the lead pane by dragging its divider with the pointer.
+        app.wait_for(&card_in(&stage_key, &lead_id))
+            .await?
+            .click()
+            .await?;
+        let column = app.wait_for(&test_id("leadColumn")).await?;
+        let before = column.element().await?.rect().await?.width;
+        let divider = app.wait_for(&test_id("paneDivider")).await?;
+        app.driver
+            .action_chain()
+            .move_to_element_center(&divider.element().await?)
+            .click_and_hold()
+            .move_by_offset(-80, 0)
+            .move_by_offset(-80, 0)
+            .release()
+            .perform()
+            .await?;
+        pane_width = app
+            .until("the wider pane", || async {
+                let width = column.element().await?.rect().await?.width;
+                Ok((width > before + 100.0).then_some(width))
+            })
+            .await?;
+        // Kept in the settings file before the app is closed.
+        app.until("the width in the settings file", || async {
+            Ok(saved_pane_share(data.path()).filter(|share| *share > 500))
+        })
+        .await?;
         Ok(())
     })
     .await?;
@@ -96,6 +139,19 @@ async fn a_paid_lead_dragged_to_a_custom_stage_stays_there_after_a_restart() -> 
     app.run(async {
         let kept = app.wait_for(&card_in(&stage_key, &lead_id)).await?;
         kept.scroll_into_view().await?;
+        // The lead pane opens as wide as the seller left it.
+        kept.click().await?;
+        let column = app.wait_for(&test_id("leadColumn")).await?;
+        let width = app
+            .until("the remembered width", || async {
+                let width = column.element().await?.rect().await?.width;
+                Ok(((width - pane_width).abs() < 3.0).then_some(width))
+            })
+            .await;
+        assert!(
+            width.is_ok(),
+            "the pane was {pane_width} px wide before the restart"
+        );
         Ok(())
     })
     .await?;

@@ -603,6 +603,11 @@ async fn a_slow_clock_never_takes_an_older_message_for_the_draft_and_the_seller_
     assert_eq!(posts(&sim), 1);
     let chat = inbox.conversation(lead, None).await.expect("chat");
     assert_eq!(chat.outbox[0].state, inbox::ipc::OutboxState::NotConfirmed);
+    // It may have reached the buyer, so a new message waits for the buyer as after any other.
+    assert_eq!(
+        refusal(&inbox, lead, "¿Lo recibiste?").await.as_deref(),
+        Some("awaiting_buyer_reply")
+    );
 
     // "Send again": posted once more, and this time it arrives.
     let id = chat.outbox[0].id;
@@ -677,6 +682,19 @@ async fn a_message_listed_late_is_found_at_the_second_read_and_a_discard_removes
         }
         inbox.sync_and_wait(account).await.expect("engine runs");
     }
+    assert_eq!(
+        refusal(&inbox, lead, "¿Hola?").await.as_deref(),
+        Some("awaiting_buyer_reply"),
+        "the unconfirmed draft counts as the seller's last word"
+    );
+    // Once the buyer writes after it, it no longer makes the seller wait.
+    sim.control().advance_clock(Duration::from_secs(5));
+    sim.control()
+        .buyer_writes(sale.conversation_id, "¿Me escribiste?", None)
+        .expect("writes");
+    sync_online(&inbox, account).await;
+    assert_eq!(refusal(&inbox, lead, "Sí, ¿algo más?").await, None);
+
     let chat = inbox.conversation(lead, None).await.expect("chat");
     let waiting = chat
         .outbox

@@ -40,6 +40,9 @@ pub struct Settings {
     pub history_days: u32,
     /// Desktop notifications for buyer messages while the window is in the background.
     pub notifications: bool,
+    /// The lead pane's share of the window's width beside the board, in thousandths (the
+    /// seller drags the divider; a share keeps it right when the window changes size).
+    pub lead_pane_permille: u32,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             poll_seconds: 30,
             history_days: 90,
             notifications: true,
+            lead_pane_permille: 500,
         }
     }
 }
@@ -58,6 +62,8 @@ impl Settings {
     pub const POLL_SECONDS: std::ops::RangeInclusive<u32> = 15..=3_600;
     /// Mercado Libre keeps orders for 12 months; a longer window would only cost requests.
     pub const HISTORY_DAYS: std::ops::RangeInclusive<u32> = 1..=365;
+    /// Narrower, the chat wraps every few words; wider, the board shows no column.
+    pub const LEAD_PANE_PERMILLE: std::ops::RangeInclusive<u32> = 300..=750;
 
     /// Brings numbers from an edited or damaged file back into the ranges the engine supports.
     pub fn sanitized(mut self) -> Settings {
@@ -67,6 +73,10 @@ impl Settings {
         self.history_days = self
             .history_days
             .clamp(*Self::HISTORY_DAYS.start(), *Self::HISTORY_DAYS.end());
+        self.lead_pane_permille = self.lead_pane_permille.clamp(
+            *Self::LEAD_PANE_PERMILLE.start(),
+            *Self::LEAD_PANE_PERMILLE.end(),
+        );
         self
     }
 
@@ -92,6 +102,9 @@ impl Settings {
                 }
                 if let Some(v) = field("notifications").and_then(|v| v.as_bool()) {
                     settings.notifications = v;
+                }
+                if let Some(v) = field("leadPanePermille").and_then(|v| v.as_u64()) {
+                    settings.lead_pane_permille = u32::try_from(v).unwrap_or(u32::MAX);
                 }
                 settings.sanitized()
             }
@@ -123,25 +136,29 @@ mod tests {
         .expect("json");
         assert_eq!(
             json,
-            json!({"language": "pt-BR", "theme": "dark", "pollSeconds": 30, "historyDays": 90, "notifications": true})
+            json!({"language": "pt-BR", "theme": "dark", "pollSeconds": 30, "historyDays": 90, "notifications": true, "leadPanePermille": 500})
         );
     }
 
     #[test]
     fn missing_fields_take_defaults_and_numbers_are_clamped() {
-        let s =
-            Settings::from_stored(json!({"language": "es", "pollSeconds": 1, "historyDays": 9999}));
+        let s = Settings::from_stored(
+            json!({"language": "es", "pollSeconds": 1, "historyDays": 9999, "leadPanePermille": 990}),
+        );
         assert_eq!(s.language, LanguageChoice::Spanish);
         assert_eq!(s.theme, ThemeChoice::System);
         assert_eq!(s.poll_seconds, 15);
         assert_eq!(s.history_days, 365);
+        assert_eq!(s.lead_pane_permille, 750);
+        assert_eq!(Settings::from_stored(json!({})).lead_pane_permille, 500);
     }
 
     #[test]
     fn a_damaged_field_does_not_lose_the_others() {
         let s = Settings::from_stored(
-            json!({"language": "klingon", "theme": "dark", "pollSeconds": "often", "notifications": false}),
+            json!({"language": "klingon", "theme": "dark", "pollSeconds": "often", "notifications": false, "leadPanePermille": 100}),
         );
+        assert_eq!(s.lead_pane_permille, 300);
         assert_eq!(s.language, LanguageChoice::System);
         assert_eq!(s.theme, ThemeChoice::Dark);
         assert_eq!(s.poll_seconds, 30);

@@ -35,6 +35,10 @@ pub enum AnswerRefusal {
     /// An answer to this question is already on its way.
     #[error("an answer to this question is already waiting to be sent")]
     AnswerAlreadyQueued,
+    /// A quick reply's variable the composer could not fill (the asker's name, often unknown
+    /// before a sale) is still in the text, which everyone on the listing would read.
+    #[error("replace {{{variable}}} with its value before answering")]
+    AnswerVariableUnfilled { variable: String },
 }
 
 impl AnswerRefusal {
@@ -44,6 +48,7 @@ impl AnswerRefusal {
             AnswerRefusal::AnswerTooLong { .. } => "answer_too_long",
             AnswerRefusal::QuestionNotAnswerable { .. } => "question_not_answerable",
             AnswerRefusal::AnswerAlreadyQueued => "answer_already_queued",
+            AnswerRefusal::AnswerVariableUnfilled { .. } => "answer_variable_unfilled",
         }
     }
 }
@@ -78,6 +83,11 @@ pub fn may_answer(question: &QuestionState<'_>, text: &str) -> Result<(), Answer
             max: ANSWER_MAX_CHARS,
         });
     }
+    if let Some(variable) = super::text::unfilled_variable(text) {
+        return Err(AnswerRefusal::AnswerVariableUnfilled {
+            variable: variable.to_owned(),
+        });
+    }
     Ok(())
 }
 
@@ -98,6 +108,20 @@ mod tests {
     fn an_answer_within_the_limit_to_an_open_question_passes() {
         assert_eq!(may_answer(&open(), "Sí, hay stock."), Ok(()));
         assert_eq!(may_answer(&open(), &"ñ".repeat(2_000)), Ok(()));
+    }
+
+    #[test]
+    fn an_answer_with_a_quick_reply_variable_left_unfilled_is_refused() {
+        let refused =
+            may_answer(&open(), "Hola {buyer_first_name}, sí hay stock").expect_err("refused");
+        assert_eq!(refused.code(), "answer_variable_unfilled");
+        assert_eq!(
+            refused,
+            AnswerRefusal::AnswerVariableUnfilled {
+                variable: "buyer_first_name".into()
+            }
+        );
+        assert_eq!(may_answer(&open(), "Hola, sí hay stock {1 litro}"), Ok(()));
     }
 
     #[test]

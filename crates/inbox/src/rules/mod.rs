@@ -12,7 +12,8 @@
 //!    `cap_exhausted`, `template_required`, `template_text_fixed`); otherwise a normal message
 //!    (`action_guide_not_allowed` if a reason was chosen);
 //! 6. the text: not empty unless files go (`text_empty`), at most 350 characters or the
-//!    option's limit (`text_too_long`), latin1 and emoji only (`text_charset`);
+//!    option's limit (`text_too_long`), latin1 and emoji only (`text_charset`), no quick-reply
+//!    variable left unfilled (`variable_unfilled`);
 //! 7. the files: not alone in a first message (`file_only_first_message`), at most 25
 //!    (`too_many_files`), accepted names (`file_name`), types by content (`file_type`),
 //!    at most 25 MB (`file_too_large`).
@@ -317,6 +318,11 @@ fn check_text(draft_text: &str, limit: usize, has_files: bool) -> Result<(), Ref
     if let Some(c) = text::first_unsupported_char(draft_text) {
         return Err(Refusal::TextCharset {
             character: c.to_string(),
+        });
+    }
+    if let Some(variable) = text::unfilled_variable(draft_text) {
+        return Err(Refusal::VariableUnfilled {
+            variable: variable.to_owned(),
         });
     }
     Ok(())

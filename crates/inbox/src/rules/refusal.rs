@@ -53,6 +53,9 @@ pub enum Refusal {
     /// Mercado Libre accepts latin1 characters and emoji only.
     #[error("Mercado Libre does not accept the character {character:?}")]
     TextCharset { character: String },
+    /// A quick reply's variable the composer could not fill is still in the text.
+    #[error("Replace {{{variable}}} with its value before sending")]
+    VariableUnfilled { variable: String },
     #[error("The first message of a conversation cannot be only files")]
     FileOnlyFirstMessage,
     #[error("{file}: only .jpg, .png, .pdf and .txt files can be sent")]
@@ -90,6 +93,7 @@ impl Refusal {
             Refusal::TextEmpty => "text_empty",
             Refusal::TextTooLong { .. } => "text_too_long",
             Refusal::TextCharset { .. } => "text_charset",
+            Refusal::VariableUnfilled { .. } => "variable_unfilled",
             Refusal::FileOnlyFirstMessage => "file_only_first_message",
             Refusal::FileType { .. } => "file_type",
             Refusal::FileTooLarge { .. } => "file_too_large",

@@ -247,6 +247,28 @@ fn characters_outside_latin1_and_emoji_are_refused() {
 }
 
 #[test]
+fn a_quick_reply_variable_left_unfilled_is_refused_until_completed() {
+    assert_eq!(
+        may_send(
+            &paid(),
+            &buyer_wrote(),
+            &text("Tu seguimiento: {tracking_number}")
+        ),
+        Err(Refusal::VariableUnfilled {
+            variable: "tracking_number".into()
+        })
+    );
+    assert_eq!(
+        code(may_send(
+            &paid(),
+            &buyer_wrote(),
+            &text("Tu seguimiento: AR123456789")
+        )),
+        "ok"
+    );
+}
+
+#[test]
 fn file_only_first_message_is_refused_and_passes_once_a_text_is_added() {
     let files_only = with_files("", &[("foto.jpg", JPEG)]);
     assert_eq!(

@@ -10,6 +10,36 @@ pub fn char_count(text: &str) -> usize {
     text.chars().count()
 }
 
+/// The variables a quick reply may hold (`{buyer_first_name}`…), which the composer fills from
+/// the lead or the question. One the composer could not fill stays as written for the seller to
+/// complete.
+pub const QUICK_REPLY_VARIABLES: [&str; 6] = [
+    "buyer_first_name",
+    "order_number",
+    "item_title",
+    "total",
+    "tracking_number",
+    "seller_nickname",
+];
+
+/// The first quick-reply variable left in the text as written (`{tracking_number}`), if any:
+/// sent like that it would read as a form letter to the buyer (and, in an answer, to everyone).
+pub fn unfilled_variable(text: &str) -> Option<&'static str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            if let Some(name) = QUICK_REPLY_VARIABLES
+                .iter()
+                .find(|v| v.eq_ignore_ascii_case(rest[..close].trim()))
+            {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
 /// The first character Mercado Libre would reject, if any.
 pub fn first_unsupported_char(text: &str) -> Option<char> {
     text.chars().find(|c| !is_supported(*c))
@@ -45,6 +75,21 @@ fn is_emoji(code: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variable_left_as_written_is_found_and_other_braces_are_not() {
+        assert_eq!(
+            unfilled_variable("Hola {buyer_first_name}, gracias"),
+            Some("buyer_first_name")
+        );
+        assert_eq!(
+            unfilled_variable("Seguimiento: { Tracking_Number }."),
+            Some("tracking_number")
+        );
+        assert_eq!(unfilled_variable("Hola Ana, código {ABC} y {}"), None);
+        assert_eq!(unfilled_variable("{ sin cerrar"), None);
+        assert_eq!(unfilled_variable("{{total}}"), Some("total"));
+    }
 
     #[test]
     fn counts_characters_not_bytes() {

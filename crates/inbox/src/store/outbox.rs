@@ -282,11 +282,26 @@ pub fn due(conn: &Connection) -> Result<Vec<Queued>> {
     rows.map(|r| finish(r?)).collect()
 }
 
-/// Whether the lead has a draft that will still go out.
+/// Outbox rows (aliased `o`) that count as the seller's last word for the wait-for-the-buyer
+/// rule: a draft that will still go out, and one Mercado Libre did not confirm unless the buyer
+/// has written since it was posted. The latter may well have reached the buyer (only the
+/// listing failed to show it), so a new message must wait for the buyer as after any other;
+/// "Send again" on the draft itself is judged without it (`sync_writes::facts_for_outbox`).
+/// `posted_at` is read from `Date` headers, whole seconds that trail the server's clock, so a
+/// buyer's message counts as later only from two seconds after it: within that, the stricter
+/// reading (the seller waits) holds.
+pub(crate) const SELLERS_LAST_WORD: &str =
+    "(o.state IN ('pending', 'uploading', 'sending', 'ambiguous')
+     OR (o.state = 'not_confirmed' AND NOT EXISTS (
+         SELECT 1 FROM messages m WHERE m.lead_id = o.lead_id AND m.from_buyer = 1
+             AND m.created_at >= COALESCE(o.posted_at, o.created_at) + 2000)))";
+
+/// Whether the lead has a draft that counts as the seller's last message ([`SELLERS_LAST_WORD`]).
 pub fn has_queued(conn: &Connection, lead_id: i64) -> Result<bool> {
     Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE lead_id = ?1
-             AND state IN ('pending', 'uploading', 'sending', 'ambiguous'))",
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = ?1 AND {SELLERS_LAST_WORD})"
+        ),
         [lead_id],
         |r| r.get(0),
     )?)

@@ -173,8 +173,11 @@ pub fn facts_for_outbox(
 ) -> Result<(LeadFacts, ConversationFacts)> {
     let (lead, mut facts) = conversation::send_facts(conn, lead_id)?;
     let older_queued: bool = conn.query_row_cached(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE lead_id = ?1 AND id < ?2
-             AND state IN ('pending', 'uploading', 'sending', 'ambiguous'))",
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM outbox o WHERE o.lead_id = ?1 AND o.id < ?2
+                 AND {})",
+            outbox::SELLERS_LAST_WORD
+        ),
         params![lead_id, outbox_id],
         |r| r.get(0),
     )?;

@@ -39,6 +39,21 @@ export function leadVars(card: LeadCard, sellerNickname: string | null): Vars {
   return vars;
 }
 
+/** What a pre-sale question knows of the variables: who asked, on which listing, for which seller. */
+export function questionVars(asker: string | null, listingTitle: string | null, sellerNickname: string | null): Vars {
+  const vars: Vars = {};
+  const first = asker?.trim().split(/\s+/)[0];
+  if (first) vars.buyer_first_name = first;
+  if (listingTitle) vars.item_title = listingTitle;
+  if (sellerNickname) vars.seller_nickname = sellerNickname;
+  return vars;
+}
+
+/** The language a Mercado Libre site's buyers write in, for ordering quick replies. */
+export function siteLanguage(siteId: string): "es" | "pt" {
+  return ["MLB", "MPT"].includes(siteId) ? "pt" : "es";
+}
+
 function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }

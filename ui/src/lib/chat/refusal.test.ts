@@ -26,6 +26,9 @@ describe("describeRefusal", () => {
     expect(describeRefusal({ code: "text_too_long", chars: 351, max: 350 })).toBe(
       "A mensagem é longa demais: 351 caracteres, no máximo 350",
     );
+    expect(describeRefusal({ code: "variable_unfilled", variable: "tracking_number" })).toBe(
+      "Substitua {tracking_number} pelo valor antes de enviar",
+    );
   });
 
   it("fills in the file, its limit and the blocking reason", () => {

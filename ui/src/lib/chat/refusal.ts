@@ -19,6 +19,8 @@ export function describeRefusal(refusal: Refusal): string {
       return t("refusal.text_too_long", { chars: refusal.chars, max: refusal.max });
     case "text_charset":
       return t("refusal.text_charset", { character: refusal.character });
+    case "variable_unfilled":
+      return t("refusal.variable_unfilled", { variable: refusal.variable });
     case "file_type":
     case "file_name":
       return t(`refusal.${refusal.code}`, { file: refusal.file });

@@ -86,6 +86,16 @@ describe("SyncHealthPanel", () => {
     expect(closing[0]).toHaveTextContent("closes soon");
     expect(closing[1]).toHaveTextContent("#2000000004, —: closes Dec 20, 2026");
     expect(closing[1]).not.toHaveTextContent("closes soon");
+    expect(screen.getByTestId(testIds.syncHealthNextPoll)).not.toHaveTextContent("Nov");
+  });
+
+  it("gives the next sync its date when it is not today", async () => {
+    render(SyncHealthPanel, {
+      load: () => Promise.resolve([health({ nextPoll: "2026-11-21T09:00:00Z" })]),
+      onclose: () => {},
+      now: () => NOW,
+    });
+    expect(await screen.findByTestId(testIds.syncHealthNextPoll)).toHaveTextContent("Nov 21, 2026");
   });
 
   it("says when messages are refused and the sync is stopped, in Spanish and Portuguese", async () => {

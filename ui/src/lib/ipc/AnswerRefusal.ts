@@ -3,4 +3,4 @@
 /**
  * Why an answer may not be sent; `code()` is stable for the UI and the tests.
  */
-export type AnswerRefusal = { "code": "answer_empty" } | { "code": "answer_too_long", chars: number, max: number, } | { "code": "question_not_answerable", status: string, } | { "code": "answer_already_queued" };
+export type AnswerRefusal = { "code": "answer_empty" } | { "code": "answer_too_long", chars: number, max: number, } | { "code": "question_not_answerable", status: string, } | { "code": "answer_already_queued" } | { "code": "answer_variable_unfilled", variable: string, };

@@ -18,4 +18,9 @@ historyDays: number,
 /**
  * Desktop notifications for buyer messages while the window is in the background.
  */
-notifications: boolean, };
+notifications: boolean, 
+/**
+ * The lead pane's share of the window's width beside the board, in thousandths (the
+ * seller drags the divider; a share keeps it right when the window changes size).
+ */
+leadPanePermille: number, };

@@ -13,6 +13,7 @@ const api = vi.hoisted(() => ({
   blockedAskers: vi.fn(),
   blockAsker: vi.fn(),
   unblockAsker: vi.fn(),
+  quickReplies: vi.fn(),
 }));
 
 vi.mock("../api/commands", async (original) => {
@@ -63,6 +64,7 @@ describe("QuestionsView", () => {
     api.answerQuestion.mockResolvedValue(question(2, "¿Hacen factura A?"));
     api.blockedAskers.mockResolvedValue([]);
     api.blockAsker.mockResolvedValue(undefined);
+    api.quickReplies.mockResolvedValue([]);
   });
 
   it("lists the questions under their listing with how long they waited", async () => {
@@ -111,6 +113,26 @@ describe("QuestionsView", () => {
     expect(screen.getByTestId(testIds.answerCounter).textContent).toBe("2001 of 2,000");
   });
 
+  it("fills a quick reply for the asker and the listing from a slash in the answer", async () => {
+    const replies = [
+      { id: 5, title: "Stock", body: "¡Hola {buyer_first_name}! Sí, hay stock de {item_title}.", accountId: null, language: "es" },
+      { id: 6, title: "Envío", body: "Enviamos en el día.", accountId: null, language: "es" },
+    ];
+    render(QuestionsView, { loadQuickReplies: async () => replies });
+    await screen.findAllByTestId(testIds.questionItem);
+    const composer = (await screen.findByTestId(testIds.answerText)) as HTMLTextAreaElement;
+    composer.focus();
+    composer.value = "/sto";
+    composer.setSelectionRange(4, 4);
+    await fireEvent.input(composer);
+    const options = await screen.findAllByTestId(testIds.quickReplyOption);
+    expect(options).toHaveLength(1);
+    await fireEvent.keyDown(composer, { key: "Enter" });
+    await waitFor(() => expect(composer.value).toBe("¡Hola ANAGOMEZ! Sí, hay stock de Termo acero 1 litro."));
+    expect(screen.queryByTestId(testIds.quickReplyPicker)).toBeNull();
+    expect(api.answerQuestion).not.toHaveBeenCalled();
+  });
+
   it("blocks a buyer only after the in-app confirmation", async () => {
     const confirm = vi.spyOn(window, "confirm");
     render(QuestionsView, {});
@@ -119,7 +141,7 @@ describe("QuestionsView", () => {
     const dialog = await screen.findByTestId(testIds.confirmDialog);
     expect(dialog.textContent).toContain("Block ANAGOMEZ from asking");
     expect(api.blockAsker).not.toHaveBeenCalled();
-    await fireEvent.click(screen.getByTestId(testIds.confirmYes));
+    await fireEvent.click(screen.getByTestId(testIds.confirmOk));
     await waitFor(() => expect(api.blockAsker).toHaveBeenCalledWith(1, 77));
     expect(confirm).not.toHaveBeenCalled();
   });

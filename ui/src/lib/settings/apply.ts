@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   pollSeconds: 30,
   historyDays: 90,
   notifications: true,
+  leadPanePermille: 500,
 };
 
 export const POLL_CHOICES = [30, 60, 120, 300, 900] as const;
