@@ -351,11 +351,10 @@ fn idle_polls(
         rows_max,
         "rows",
         0.0,
-        format!(
-            "per chat, the most of 5 pairs: rows the store wrote (SQLite's total_changes, \
-             triggers and FTS included) in the re-reading pass less the idle pass and the \
-             re-read's own cursor"
-        ),
+        "per chat, the most of 5 pairs: rows the store wrote (SQLite's total_changes, \
+         triggers and FTS included) in the re-reading pass less the idle pass and the \
+         re-read's own cursor"
+            .to_owned(),
     ));
 }
 
