@@ -17,6 +17,7 @@ mod secrets;
 mod settings;
 mod startup;
 mod state;
+mod webview;
 
 use tauri::Manager;
 
@@ -29,6 +30,7 @@ macro_rules! command_handler {
 
 fn main() {
     launch::mark_start();
+    webview::choose_rendering();
     let options = launch::LaunchOptions::from_env();
     tracing_subscriber::fmt()
         .with_env_filter(

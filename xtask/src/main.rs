@@ -5,6 +5,7 @@ mod bindings;
 mod bundle;
 mod command_list;
 mod demo;
+mod memory;
 mod process;
 mod setup;
 mod steps;

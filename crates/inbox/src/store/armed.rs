@@ -2,6 +2,7 @@
 //! reply. It is kept on its lead (surviving restarts) and shown on the card; it is never sent
 //! by itself — the seller sends it once the buyer has answered.
 
+use super::cached::CachedStatements;
 use rusqlite::{params, Connection};
 
 use crate::error::{InboxError, Result};
@@ -44,7 +45,7 @@ pub fn clear(conn: &Connection, lead_id: i64) -> Result<()> {
 }
 
 pub fn is_armed(conn: &Connection, lead_id: i64) -> Result<bool> {
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "SELECT armed_draft IS NOT NULL FROM leads WHERE id = ?1",
         [lead_id],
         |r| r.get(0),

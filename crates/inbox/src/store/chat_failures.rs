@@ -39,7 +39,7 @@ pub fn record(
     max: Duration,
 ) -> Result<DateTime<Utc>> {
     let before: u32 = conn
-        .query_row(
+        .query_row_cached(
             "SELECT failures FROM chat_failures WHERE account_id = ?1 AND conversation_id = ?2",
             params![account_id, target.conversation_id],
             |r| r.get(0),
@@ -162,7 +162,7 @@ pub fn list(conn: &Connection, account: Option<i64>) -> Result<Vec<ChatReadFailu
 /// The lead's failure, if its chat is failing.
 pub fn for_lead(conn: &Connection, lead_id: i64) -> Result<Option<ChatReadFailure>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             &format!("SELECT {COLUMNS} FROM chat_failures f WHERE f.lead_id = ?1"),
             [lead_id],
             row_to_failure,

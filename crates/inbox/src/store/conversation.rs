@@ -123,7 +123,7 @@ pub fn mark_read(conn: &Connection, lead_id: i64) -> Result<bool> {
 /// The Mercado Libre site ("MLA", "MLB"…) of the lead's account: the linter reads phone
 /// numbers and postal codes as that country writes them.
 pub fn lead_site(conn: &Connection, lead_id: i64) -> Result<String> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT a.site_id FROM leads l JOIN accounts a ON a.id = l.account_id WHERE l.id = ?1",
         [lead_id],
         |r| r.get(0),
@@ -135,19 +135,19 @@ pub fn lead_site(conn: &Connection, lead_id: i64) -> Result<String> {
 pub fn send_facts(conn: &Connection, lead_id: i64) -> Result<(LeadFacts, ConversationFacts)> {
     let lead = leads::load(conn, lead_id)?;
     let account = accounts::get(conn, lead.account_id)?;
-    let (status, substatus, guide_json): (Option<String>, Option<String>, Option<String>) = conn.query_row(
+    let (status, substatus, guide_json): (Option<String>, Option<String>, Option<String>) = conn.query_row_cached(
         "SELECT conversation_status, conversation_substatus, action_guide_json FROM leads WHERE id = ?1",
         [lead_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let (any, buyer_wrote): (bool, bool) = conn.query_row(
+    let (any, buyer_wrote): (bool, bool) = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM messages WHERE lead_id = ?1),
                 EXISTS (SELECT 1 FROM messages WHERE lead_id = ?1 AND from_buyer = 1)",
         [lead_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let last_counted: Option<(i64, bool)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT seq, from_buyer FROM messages
              WHERE lead_id = ?1 AND (from_buyer = 1 OR (status NOT IN ('moderated', 'rejected')
                  AND moderation_status IS NOT 'rejected'))
@@ -191,7 +191,7 @@ pub fn send_facts(conn: &Connection, lead_id: i64) -> Result<(LeadFacts, Convers
 /// seller may write freely).
 pub fn action_guide(conn: &Connection, lead_id: i64) -> Result<ActionGuide> {
     let json: Option<Option<String>> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT action_guide_json FROM leads WHERE id = ?1",
             params![lead_id],
             |row| row.get(0),

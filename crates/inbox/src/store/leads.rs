@@ -126,6 +126,17 @@ pub(crate) fn find_or_create(
 /// Rewrites the lead's search row from what is stored (after its contact changed).
 pub(crate) fn reindex(conn: &Connection, lead_id: i64) -> Result<bool> {
     let row = load(conn, lead_id)?;
+    let key = search_key(conn, &row)?;
+    // Only the contact changed: the numbers and items come from the orders, which the row
+    // already holds; parsing every stored order again would cost more than the whole write.
+    if let Some(current) = search_row(conn, key)? {
+        let wanted = (
+            current.0.clone(),
+            buyer_words(&row.contact),
+            current.2.clone(),
+        );
+        return write_search_row(conn, key, Some(current), wanted);
+    }
     let orders = stored_orders(conn, lead_id)?;
     index_for_search(conn, &row, &orders)
 }
@@ -146,7 +157,7 @@ fn stored_orders(conn: &Connection, lead_id: i64) -> Result<Vec<Order>> {
 
 fn cached_buyer(conn: &Connection, buyer_id: i64) -> Result<Option<Contact>> {
     Ok(conn
-        .query_row(
+        .query_row_cached(
             "SELECT nickname, first_name, last_name FROM buyers WHERE buyer_id = ?1",
             [buyer_id],
             |r| {
@@ -297,28 +308,46 @@ pub(crate) fn index_for_search(
     numbers.extend(orders.iter().map(|o| o.id.to_string()));
     numbers.dedup();
     let numbers = numbers.join(" ");
-    let buyer = [
-        lead.contact.name.as_deref(),
-        lead.contact.nickname.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let buyer = buyer_words(&lead.contact);
     let items = orders
         .iter()
         .flat_map(|o| o.items.iter().map(|i| i.title.as_str()))
         .collect::<Vec<_>>()
         .join(" · ");
     let key = search_key(conn, lead)?;
-    let current: Option<(String, String, String)> = conn
-        .query_row(
+    let current = search_row(conn, key)?;
+    write_search_row(conn, key, current, (numbers, buyer, items))
+}
+
+/// The buyer's words in the lead's search row: name and nickname.
+fn buyer_words(contact: &Contact) -> String {
+    [contact.name.as_deref(), contact.nickname.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+type SearchRow = (String, String, String);
+
+/// The lead's search row as stored: numbers, buyer, items.
+fn search_row(conn: &Connection, key: i64) -> Result<Option<SearchRow>> {
+    Ok(conn
+        .query_row_cached(
             "SELECT numbers, buyer, items FROM leads_fts WHERE rowid = ?1",
             [key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .optional()?;
-    let wanted = (numbers, buyer, items);
+        .optional()?)
+}
+
+/// Writes the search row when it differs from `current`.
+fn write_search_row(
+    conn: &Connection,
+    key: i64,
+    current: Option<SearchRow>,
+    wanted: SearchRow,
+) -> Result<bool> {
     if current.as_ref() == Some(&wanted) {
         return Ok(false);
     }

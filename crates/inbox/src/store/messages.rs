@@ -28,15 +28,10 @@ fn clean_text(text: &str) -> String {
         .collect()
 }
 
-/// The raw JSON without `text` (kept once, in its column), unless cleaning changed the text.
-fn raw_without_text(message: &IncomingMessage, cleaned: &str) -> String {
-    let mut raw = message.raw.clone();
-    if cleaned == message.text {
-        if let Some(map) = raw.as_object_mut() {
-            map.remove("text");
-        }
-    }
-    raw.to_string()
+/// The raw JSON packed for its row: without `text` (kept once, in its column) unless cleaning
+/// changed the text.
+fn packed_raw(message: &IncomingMessage, cleaned: &str) -> Result<Vec<u8>> {
+    super::raw::pack_message(&message.raw, cleaned == message.text)
 }
 
 /// Restores a stored message's full raw JSON.
@@ -45,21 +40,15 @@ pub fn raw_json(
     account_id: i64,
     meli_id: &str,
 ) -> Result<Option<serde_json::Value>> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT raw_json, text FROM messages WHERE account_id = ?1 AND meli_id = ?2",
+    let row: Option<(Vec<u8>, String)> = conn
+        .query_row_cached(
+            "SELECT raw_packed, text FROM messages WHERE account_id = ?1 AND meli_id = ?2",
             params![account_id, meli_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some((raw, text)) = row else {
-        return Ok(None);
-    };
-    let mut value: serde_json::Value = serde_json::from_str(&raw)?;
-    if let Some(map) = value.as_object_mut() {
-        map.entry("text").or_insert(serde_json::Value::String(text));
-    }
-    Ok(Some(value))
+    row.map(|(packed, text)| super::raw::unpack_message(&packed, &text))
+        .transpose()
 }
 
 /// Upserts one page of a lead's conversation, its attachments' metadata and the
@@ -78,7 +67,7 @@ pub fn apply_page(
     oldest_first.sort_by_key(|m| m.created_at);
     for message in oldest_first {
         let text = clean_text(&message.text);
-        let raw = raw_without_text(message, &text);
+        let raw = packed_raw(message, &text)?;
         let created = to_millis(message.created_at);
         let read = message.read_at.map(to_millis);
         let existing: Option<i64> = conn
@@ -92,9 +81,9 @@ pub fn apply_page(
             Some(seq) => {
                 conn.execute_cached(
                     "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
-                         moderation_reason = ?5, text = ?6, raw_json = ?7
+                         moderation_reason = ?5, text = ?6, raw_packed = ?7
                      WHERE seq = ?1 AND (read_at IS NOT ?2 OR status IS NOT ?3 OR moderation_status IS NOT ?4
-                         OR moderation_reason IS NOT ?5 OR text IS NOT ?6 OR raw_json IS NOT ?7)",
+                         OR moderation_reason IS NOT ?5 OR text IS NOT ?6 OR raw_packed IS NOT ?7)",
                     params![
                         seq,
                         read,
@@ -111,7 +100,7 @@ pub fn apply_page(
                 let seq = super::time_key::next(conn, super::time_key::MESSAGE_SEQ, created)?;
                 conn.execute_cached(
                     "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
-                         status, moderation_status, moderation_reason, text, raw_json)
+                         status, moderation_status, moderation_reason, text, raw_packed)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         seq,

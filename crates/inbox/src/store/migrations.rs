@@ -3,7 +3,7 @@
 //! Times are Unix milliseconds (UTC). Every Mercado Libre object keeps its raw JSON beside
 //! the columns read from it, so a later version can re-derive without re-downloading; a
 //! message's raw JSON is stored without its `text`, which lives once, in its column (the FTS
-//! index reads it from there).
+//! index reads it from there), and compressed (`raw_packed`, see `store::raw`, since V8).
 
 use rusqlite_migration::{Migrations, M};
 
@@ -410,6 +410,41 @@ CREATE INDEX outbox_by_lead ON outbox (lead_id, id);
 CREATE INDEX outbox_by_state ON outbox (state, id);
 "#;
 
+/// A message's raw JSON compressed (see `store::raw`): a new BLOB column filled from the text
+/// one by [`pack_messages`], which then drops the text column. The FTS index reads `text`,
+/// which does not change.
+const V8: &str = r#"
+ALTER TABLE messages ADD COLUMN raw_packed BLOB NOT NULL DEFAULT x'';
+"#;
+
+/// V8's step in Rust: packs every message's stored raw JSON, in slices by `seq` so a large
+/// cache is not held in memory, then drops the old column (which rewrites the table, packed).
+fn pack_messages(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    use rusqlite_migration::HookError;
+    let mut after = i64::MIN;
+    loop {
+        let slice: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT seq, raw_json FROM messages WHERE seq > ?1 ORDER BY seq LIMIT 2000",
+            )?;
+            let rows = stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let Some(&(last, _)) = slice.last() else {
+            break;
+        };
+        let mut update = tx.prepare_cached("UPDATE messages SET raw_packed = ?2 WHERE seq = ?1")?;
+        for (seq, json) in &slice {
+            let packed = super::raw::pack_stored_text(json)
+                .map_err(|e| HookError::Hook(format!("message {seq}: {e}")))?;
+            update.execute(rusqlite::params![seq, packed])?;
+        }
+        after = last;
+    }
+    tx.execute_batch("ALTER TABLE messages DROP COLUMN raw_json;")?;
+    Ok(())
+}
+
 // Prefix indexes for the message and question search. A prefix query (the last word while
 // the seller types it, `fact*`) otherwise makes FTS5 merge the postings of every term it
 // matches before it can return the newest hit: ~10 ms for a common word at a million
@@ -418,7 +453,7 @@ CREATE INDEX outbox_by_state ON outbox (state, id);
 // exact length, so 3 to 6 cover a word being typed up to its sixth letter, for about a fifth
 // more index each. FTS5 cannot change a table's options, so both tables are dropped, created
 // again and rebuilt from their content tables (the triggers name them and stay valid).
-const V8: &str = r#"
+const V9: &str = r#"
 DROP TABLE messages_fts;
 CREATE VIRTUAL TABLE messages_fts USING fts5 (
     text,
@@ -446,7 +481,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7).foreign_key_check(),
-        M::up(V8),
+        M::up_with_hook(V8, pack_messages),
+        M::up(V9),
     ])
 }
 
@@ -510,11 +546,129 @@ mod tests {
             .is_err());
     }
 
-    /// A cache written by the V7 schema (through the sync's own writes), searched before and
-    /// after V8 rebuilds the indexes: every result identical, pages included, and the sync's
+    /// A cache written by V7 (raw JSON as text, without `text` unless cleaning changed it) is
+    /// packed in place by V8: every message reads back whole, the columns and the full-text
+    /// index are untouched, and the sync replaying the same messages writes nothing.
+    #[test]
+    fn v8_packs_a_v7_cache_in_place() {
+        use crate::incoming::IncomingConversation;
+        use crate::ipc::MARK_START;
+        use crate::store::testing::{api_conversation, api_message, SELLER};
+        use crate::store::{messages, search, Store};
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v7.sqlite");
+        let marked = format!("con {MARK_START}marca");
+        let sent = vec![
+            api_message("m3", false, "Sale mañana por correo", 3),
+            api_message("m2", true, &marked, 2),
+            api_message("m1", true, "Hola, ¿cuándo despachan el pedido?", 1),
+        ];
+        let page = IncomingConversation::from_api(&api_conversation(sent.clone()), SELLER);
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 7).expect("v7");
+            conn.execute_batch(&format!(
+                "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                     VALUES (1, {SELLER}, 'MLA', 'connected', 0);
+                 INSERT INTO leads (id, account_id, conversation_id, is_pack, system_stage,
+                                    stage_id, activity_at)
+                     VALUES (1, 1, 500, 1, 'paid', 3, 0);"
+            ))
+            .expect("a v7 lead");
+            // As V7's `messages::apply_page` wrote them.
+            for (n, message) in page.messages.iter().rev().enumerate() {
+                let text: String = message.text.chars().filter(|c| *c != MARK_START).collect();
+                let mut raw = message.raw.clone();
+                if text == message.text {
+                    raw.as_object_mut().expect("an object").remove("text");
+                }
+                conn.execute(
+                    "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer,
+                         created_at, read_at, status, moderation_status, moderation_reason,
+                         text, raw_json)
+                     VALUES (?1, 1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    rusqlite::params![
+                        message.created_at.timestamp_millis() * 1024 + n as i64,
+                        message.meli_id,
+                        message.from_buyer,
+                        message.created_at.timestamp_millis(),
+                        message.read_at.map(|t| t.timestamp_millis()),
+                        message.status,
+                        message.moderation_status,
+                        message.moderation_reason,
+                        text,
+                        raw.to_string()
+                    ],
+                )
+                .expect("a v7 message");
+            }
+        }
+
+        let store = Store::open(&path).expect("opens and migrates");
+        let dump = |store: &Store| {
+            store
+                .read(|c| {
+                    let mut stmt = c.prepare("SELECT * FROM messages ORDER BY seq")?;
+                    let width = stmt.column_count();
+                    let rows = stmt.query_map([], |r| {
+                        (0..width)
+                            .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                            .collect::<rusqlite::Result<Vec<_>>>()
+                    })?;
+                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                })
+                .expect("dumps")
+        };
+        let migrated = dump(&store);
+        assert_eq!(migrated.len(), 3);
+        for message in &sent {
+            let id = message["id"].as_str().expect("id");
+            let back = store
+                .read(|c| messages::raw_json(c, 1, id))
+                .expect("reads")
+                .expect("kept");
+            assert_eq!(&back, message, "{id} reads back whole");
+        }
+        let texts: Vec<String> = store
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT text FROM messages ORDER BY seq")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .expect("texts");
+        assert_eq!(
+            texts,
+            [
+                "Hola, ¿cuándo despachan el pedido?",
+                "con marca",
+                "Sale mañana por correo"
+            ]
+        );
+        let found = store
+            .read(|c| search::search(c, "despachan", None, None))
+            .expect("searches");
+        assert_eq!(
+            found.messages.len(),
+            1,
+            "the full-text index still finds it"
+        );
+
+        store
+            .write(|tx| messages::apply_page(tx, 1, &page))
+            .expect("replays");
+        assert_eq!(
+            dump(&store),
+            migrated,
+            "a replay after the migration writes nothing"
+        );
+    }
+
+    /// A cache written by the V8 schema (through the sync's own writes), searched before and
+    /// after V9 rebuilds the indexes: every result identical, pages included, and the sync's
     /// writes after it still indexed.
     #[test]
-    fn v8_rebuilds_the_search_indexes_with_prefixes_and_finds_the_same() {
+    fn v9_rebuilds_the_search_indexes_with_prefixes_and_finds_the_same() {
         use crate::incoming::IncomingConversation;
         use crate::ipc::SearchResults;
         use crate::store::testing::{api_conversation, api_message, api_order, now, SELLER};
@@ -538,9 +692,9 @@ mod tests {
         ];
         let word = |n: usize, k: usize| WORDS[(n * (k + 3) + k) % WORDS.len()];
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("v7.sqlite");
+        let path = dir.path().join("v8.sqlite");
         let mut conn = rusqlite::Connection::open(&path).expect("open");
-        migrations().to_version(&mut conn, 7).expect("v7");
+        migrations().to_version(&mut conn, 8).expect("v8");
         {
             let tx = conn.transaction().expect("tx");
             let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
@@ -645,7 +799,7 @@ mod tests {
                     > 8,
             "the searches find messages (on several pages) and questions"
         );
-        migrations().to_latest(&mut conn).expect("v8");
+        migrations().to_latest(&mut conn).expect("v9");
         let sql: String = conn
             .query_row(
                 "SELECT group_concat(sql, ' ') FROM sqlite_master

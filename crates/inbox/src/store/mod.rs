@@ -24,6 +24,7 @@ pub mod orders;
 pub mod outbox;
 pub mod questions;
 pub mod quick_replies;
+pub mod raw;
 pub mod recovery;
 pub mod search;
 pub mod stages;
@@ -152,6 +153,24 @@ impl Store {
         let conn = self.inner.writer.lock().map_err(poisoned)?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Rewrites the file with full pages (`VACUUM`) and folds the log back. A first import
+    /// inserts in no key's order, which leaves the tables' pages about half full; run once
+    /// after it, on the sync's thread. Readers (the UI's queries) go on meanwhile from the
+    /// last commit; only writes wait for it.
+    pub fn compact(&self) -> Result<()> {
+        let conn = self.inner.writer.lock().map_err(poisoned)?;
+        conn.execute_batch("VACUUM")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    pub async fn compact_async(&self) -> Result<()> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.compact())
+            .await
+            .map_err(|e| InboxError::task("database", &e))?
     }
 
     pub async fn read_async<T, F>(&self, f: F) -> Result<T>

@@ -43,7 +43,7 @@ pub fn apply_page(
         let key = LeadKey::of(&order);
         let (lead_id, created) = leads::find_or_create(conn, account_id, key, &order, now)?;
         let previous_lead: Option<i64> = conn
-            .query_row(
+            .query_row_cached(
                 "SELECT lead_id FROM orders WHERE account_id = ?1 AND order_id = ?2",
                 params![account_id, order.id],
                 |r| r.get(0),

@@ -42,7 +42,7 @@ pub fn unsynced_conversations(
     conn: &Connection,
     account_id: i64,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare_cached(&format!(
+    let mut stmt = conn.prepare(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l
          WHERE l.account_id = ?1 AND NOT EXISTS (
              SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
@@ -60,7 +60,7 @@ pub fn recent_conversations(
     account_id: i64,
     limit: u32,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare_cached(&format!(
+    let mut stmt = conn.prepare(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
          ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
     ))?;
@@ -70,7 +70,7 @@ pub fn recent_conversations(
 
 pub fn target(conn: &Connection, lead_id: i64) -> Result<Option<ConversationTarget>> {
     Ok(conn
-        .query_row_cached(
+        .query_row(
             &format!("SELECT {TARGET_COLUMNS} FROM leads l WHERE l.id = ?1"),
             [lead_id],
             row_to_target,
@@ -84,7 +84,7 @@ pub fn target_by_conversation(
     conversation_id: i64,
 ) -> Result<Option<ConversationTarget>> {
     Ok(conn
-        .query_row_cached(
+        .query_row(
             &format!(
                 "SELECT {TARGET_COLUMNS} FROM leads l
                  WHERE l.account_id = ?1 AND l.conversation_id = ?2"
@@ -122,16 +122,16 @@ pub fn message_known(conn: &Connection, account_id: i64, meli_id: &str) -> Resul
 /// Who a reply goes to: whoever last wrote from the buyer's side (the buyer, or a country's
 /// messaging agent, as Mercado Libre reports it), else the order's buyer.
 pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
-    let raw: Option<String> = conn
+    let raw: Option<(Vec<u8>, String)> = conn
         .query_row_cached(
-            "SELECT raw_json FROM messages WHERE lead_id = ?1 AND from_buyer = 1
+            "SELECT raw_packed, text FROM messages WHERE lead_id = ?1 AND from_buyer = 1
              ORDER BY seq DESC LIMIT 1",
             [lead_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
     let from_message = raw
-        .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok())
+        .and_then(|(packed, text)| super::raw::unpack_message(&packed, &text).ok())
         .and_then(|v| crate::pipeline::order::id_of(v.get("from").and_then(|f| f.get("user_id"))));
     if from_message.is_some() {
         return Ok(from_message);

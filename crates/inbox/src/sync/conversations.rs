@@ -27,6 +27,61 @@ pub(crate) struct Fetched {
     pub added: usize,
 }
 
+/// A conversation as read from Mercado Libre, not stored yet.
+#[derive(Debug)]
+pub(crate) enum Downloaded {
+    /// Mercado Libre will not show it (not found, not this seller's): marked done, skipped.
+    Unreadable(ConversationTarget),
+    Read(ReadConversation),
+}
+
+#[derive(Debug)]
+pub(crate) struct ReadConversation {
+    target: ConversationTarget,
+    incoming: IncomingConversation,
+    guide: Option<ActionGuide>,
+    /// The seller opened it (the read marked it read on Mercado Libre).
+    opened: bool,
+}
+
+/// Writes one downloaded conversation inside the caller's transaction: its messages, guide,
+/// the marker that it was read, and the desktop notes for new buyer messages.
+fn store_one(
+    tx: &rusqlite::Connection,
+    account_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    downloaded: Downloaded,
+) -> Result<(i64, messages::MessagesOutcome, Vec<BuyerMessageNote>)> {
+    let read = match downloaded {
+        Downloaded::Unreadable(target) => {
+            sync_writes::mark_conversation_synced(tx, account_id, target.conversation_id, now)?;
+            return Ok((target.lead_id, Default::default(), Vec::new()));
+        }
+        Downloaded::Read(read) => read,
+    };
+    let (lead_id, conversation_id) = (read.target.lead_id, read.target.conversation_id);
+    let mut outcome = messages::apply_page(tx, lead_id, &read.incoming)?;
+    if read.opened {
+        // Mercado Libre answers the reading that marks the chat read with the messages as
+        // they were before it: unread. Left so, the cache would count them unread on Mercado
+        // Libre, and the buyer's next message (one unread again) would look like no change
+        // to the poll.
+        sync_writes::read_on_meli(tx, lead_id, now)?;
+    }
+    if let Some(guide) = &read.guide {
+        // A changed guide (caps used elsewhere, say) redraws the open lead.
+        outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
+    }
+    sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
+    outcome.lead_changed |= chat_failures::clear(tx, account_id, conversation_id)?;
+    let notes = if outcome.new_from_buyer > 0 {
+        notes_for(tx, lead_id, &read.incoming, outcome.new_from_buyer)?
+    } else {
+        Vec::new()
+    };
+    Ok((lead_id, outcome, notes))
+}
+
 /// The conversation as [`IncomingConversation::from_api`] reads it, from the typed pages
 /// (each message keeps the JSON it came in).
 fn as_json(status: Option<&meli::models::ConversationStatus>, messages: Vec<Value>) -> Value {
@@ -87,10 +142,11 @@ impl AccountSync {
         Ok(())
     }
 
-    /// Reads the conversation; an error that concerns only this chat (a status Mercado Libre
-    /// keeps answering for it, a body that does not parse) is recorded against the chat with
-    /// its own backoff and the sync goes on. Errors of the account or the network (refused
-    /// authorization, no connection, throttling, the store) stop the pass as before.
+    /// Reads the conversation and stores it; an error that concerns only this chat (a status
+    /// Mercado Libre keeps answering for it, a body that does not parse) is recorded against
+    /// the chat with its own backoff and the sync goes on. Errors of the account or the
+    /// network (refused authorization, no connection, throttling, the store) stop the pass as
+    /// before.
     async fn read_conversation(
         &self,
         target: &ConversationTarget,
@@ -98,15 +154,34 @@ impl AccountSync {
         opened: bool,
         or_fail: bool,
     ) -> Result<Fetched> {
+        match self
+            .download_conversation(target, full, opened, or_fail)
+            .await?
+        {
+            Some(downloaded) => self.store_conversations(vec![downloaded]).await,
+            None => Ok(Fetched::default()),
+        }
+    }
+
+    /// The network half of [`Self::read_conversation`]: the conversation as read, to store
+    /// (alone, or with others in one transaction during the import); `None` when there is
+    /// nothing to store (the chat's failure is recorded, or messaging is refused this pass).
+    pub(crate) async fn download_conversation(
+        &self,
+        target: &ConversationTarget,
+        full: bool,
+        opened: bool,
+        or_fail: bool,
+    ) -> Result<Option<Downloaded>> {
         if self.messages_blocked() && !or_fail && !opened {
             // Mercado Libre refuses every messaging call of this pass: asking for the other
             // chats would only be refused too. None is marked read; a later pass reads them.
-            return Ok(Fetched::default());
+            return Ok(None);
         }
         let err = match self.read_conversation_once(target, full, opened).await {
-            Ok(fetched) => {
+            Ok(downloaded) => {
                 self.messages_read();
-                return Ok(fetched);
+                return Ok(Some(downloaded));
             }
             Err(err) => err,
         };
@@ -135,7 +210,41 @@ impl AccountSync {
             // The outbox needs the chat fresh: it gets the error, the card the record.
             return Err(err);
         }
-        Ok(Fetched::default())
+        Ok(None)
+    }
+
+    /// Stores conversations read by [`Self::download_conversation`] in one transaction (the
+    /// import stores several at a time: one commit, one FTS flush for all of them), then
+    /// tells the UI what changed.
+    pub(crate) async fn store_conversations(&self, batch: Vec<Downloaded>) -> Result<Fetched> {
+        if batch.is_empty() {
+            return Ok(Fetched::default());
+        }
+        let (account_id, now) = (self.account_id, self.now());
+        let stored = self
+            .store
+            .write_async(move |tx| {
+                let mut stored = Vec::with_capacity(batch.len());
+                for downloaded in batch {
+                    stored.push(store_one(tx, account_id, now, downloaded)?);
+                }
+                Ok(stored)
+            })
+            .await?;
+        let mut fetched = Fetched::default();
+        for (lead_id, outcome, notes) in stored {
+            fetched.added += outcome.added;
+            if outcome.added > 0 {
+                self.messages_added(lead_id);
+            }
+            if outcome.lead_changed {
+                self.leads_changed([lead_id]);
+            }
+            for note in notes {
+                self.buyer_message(note);
+            }
+        }
+        Ok(fetched)
     }
 
     async fn read_conversation_once(
@@ -143,7 +252,7 @@ impl AccountSync {
         target: &ConversationTarget,
         full: bool,
         opened: bool,
-    ) -> Result<Fetched> {
+    ) -> Result<Downloaded> {
         let client = if opened {
             self.client.interactive()
         } else {
@@ -176,7 +285,7 @@ impl AccountSync {
                         conversation = target.conversation_id,
                         "conversation not readable; skipped"
                     );
-                    return self.mark_done(target).await.map(|()| Fetched::default());
+                    return Ok(Downloaded::Unreadable(target.clone()));
                 }
                 Err(err) => return Err(err),
             };
@@ -236,56 +345,12 @@ impl AccountSync {
             // nothing.
             incoming.treat_seller_limited_as_guide();
         }
-        let (lead_id, account_id, conversation_id) =
-            (target.lead_id, self.account_id, target.conversation_id);
-        let now = self.now();
-        let (outcome, notes) = self
-            .store
-            .write_async(move |tx| {
-                let mut outcome = messages::apply_page(tx, lead_id, &incoming)?;
-                if opened {
-                    // Mercado Libre answers the reading that marks the chat read with the
-                    // messages as they were before it: unread. Left so, the cache would count
-                    // them unread on Mercado Libre, and the buyer's next message (one unread
-                    // again) would look like no change to the poll.
-                    sync_writes::read_on_meli(tx, lead_id, now)?;
-                }
-                if let Some(guide) = &guide {
-                    // A changed guide (caps used elsewhere, say) redraws the open lead.
-                    outcome.lead_changed |= conversation::set_action_guide(tx, lead_id, guide)?;
-                }
-                sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)?;
-                outcome.lead_changed |= chat_failures::clear(tx, account_id, conversation_id)?;
-                let notes = if outcome.new_from_buyer > 0 {
-                    notes_for(tx, lead_id, &incoming, outcome.new_from_buyer)?
-                } else {
-                    Vec::new()
-                };
-                Ok((outcome, notes))
-            })
-            .await?;
-        if outcome.added > 0 {
-            self.messages_added(lead_id);
-        }
-        if outcome.lead_changed {
-            self.leads_changed([lead_id]);
-        }
-        for note in notes {
-            self.buyer_message(note);
-        }
-        Ok(Fetched {
-            added: outcome.added,
-        })
-    }
-
-    async fn mark_done(&self, target: &ConversationTarget) -> Result<()> {
-        let (account_id, conversation_id, now) =
-            (self.account_id, target.conversation_id, self.now());
-        self.store
-            .write_async(move |tx| {
-                sync_writes::mark_conversation_synced(tx, account_id, conversation_id, now)
-            })
-            .await
+        Ok(Downloaded::Read(ReadConversation {
+            target: target.clone(),
+            incoming,
+            guide,
+            opened,
+        }))
     }
 
     /// The reasons to communicate for a sale the seller must start through them.

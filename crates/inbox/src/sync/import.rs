@@ -19,6 +19,10 @@ use crate::store::{chat_failures, cursors, orders};
 /// Orders per page (the API's maximum).
 pub(crate) const ORDER_PAGE: u32 = 50;
 
+/// Conversations the import stores per transaction: one commit and one full-text flush for
+/// many chats, while the board still fills in steps the seller sees.
+const STORE_BATCH: usize = 32;
+
 /// Where the order import stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ImportCursor {
@@ -119,6 +123,16 @@ impl AccountSync {
             .write_async(move |tx| cursors::set(tx, account, cursor::IMPORT_DONE, "1", now))
             .await?;
         self.flush(true);
+        // Once, after the first import (the board is already up): full pages from here on.
+        // Only space is at stake: a failure is logged, not the pass's.
+        let started = std::time::Instant::now();
+        match self.store.compact_async().await {
+            Ok(()) => tracing::info!(
+                millis = started.elapsed().as_millis(),
+                "cache compacted after the import"
+            ),
+            Err(err) => tracing::warn!(%err, "the cache could not be compacted"),
+        }
         Ok(())
     }
 
@@ -151,25 +165,51 @@ impl AccountSync {
         let mut queue = ordered.iter();
         let mut in_flight = FuturesUnordered::new();
         let mut done = order_pages;
+        // Conversations read but not stored yet: stored [`STORE_BATCH`] at a time, one
+        // transaction (one commit, one FTS flush) for all of them.
+        let mut batch = Vec::new();
+        let mut read = 0u32;
         loop {
             while in_flight.len() < limit {
                 match queue.next() {
-                    Some(target) => in_flight.push(self.fetch_conversation(target, true)),
+                    Some(target) => {
+                        in_flight.push(self.download_conversation(target, true, false, false));
+                    }
                     None => break,
                 }
             }
-            let Some(fetched) = in_flight.next().await else {
+            let fetched = in_flight.next().await;
+            let last = fetched.is_none();
+            if let Some(downloaded) = fetched.transpose()? {
+                read = read.saturating_add(1);
+                batch.extend(downloaded);
+            }
+            // The seller's drafts go before the rest of the history (a first import takes
+            // minutes): what is read so far is stored first, so a draft's fresh read of its
+            // chat is the last word.
+            let drafts_due = !last && self.drafts_due().await?;
+            if last || drafts_due || batch.len() >= STORE_BATCH {
+                self.store_conversations(std::mem::take(&mut batch)).await?;
+                done = done.saturating_add(std::mem::take(&mut read));
+                self.report(AccountState::Syncing { done, total });
+                self.flush(false);
+            }
+            if drafts_due {
+                self.send_outbox().await?;
+            }
+            if last {
                 break;
-            };
-            fetched?;
-            done = done.saturating_add(1);
-            self.report(AccountState::Syncing { done, total });
-            self.flush(false);
-            // The seller's drafts go before the rest of the history: a first import takes
-            // minutes, and the seller's actions come first.
-            self.send_outbox().await?;
+            }
         }
         Ok(())
+    }
+
+    /// Whether this account has drafts waiting to go out.
+    async fn drafts_due(&self) -> Result<bool> {
+        let account = self.account_id;
+        self.store
+            .read_async(move |c| Ok(!sync_writes::due_for_account(c, account)?.is_empty()))
+            .await
     }
 
     /// Buyers whose leads have neither name nor nickname: asks the user endpoint, a bounded

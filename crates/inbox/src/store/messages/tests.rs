@@ -147,18 +147,25 @@ fn raw_json_is_kept_once_and_restored_whole() {
     let (_dir, store, lead) = setup();
     let message = api_message("m1", true, "Texto único", 1);
     apply(&store, lead, vec![message.clone()]);
-    let (stored_raw, account): (String, i64) = store
+    let (stored_raw, account): (Vec<u8>, i64) = store
         .read(|c| {
             Ok(
-                c.query_row("SELECT raw_json, account_id FROM messages", [], |r| {
+                c.query_row("SELECT raw_packed, account_id FROM messages", [], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })?,
             )
         })
         .expect("reads");
-    assert!(
-        !stored_raw.contains("Texto único"),
+    let unpacked = crate::store::raw::unpack_message(&stored_raw, "").expect("unpacks");
+    assert_eq!(
+        unpacked.get("text"),
+        Some(&serde_json::Value::String(String::new())),
         "the text lives only in its column"
+    );
+    assert!(
+        stored_raw.len() * 2 < message.to_string().len(),
+        "kept compressed: {} bytes",
+        stored_raw.len()
     );
     let restored = store
         .read(|c| raw_json(c, account, "m1"))

@@ -1,0 +1,202 @@
+//! A message's raw JSON as the cache keeps it: without `text` (kept once, in its column, where
+//! the FTS index reads it), compressed with zstd against a dictionary of the message's shape.
+//!
+//! The raw JSON is kept so a later version can re-derive columns without re-downloading; it is
+//! read rarely (who a reply goes to, a re-derivation), so it is stored small rather than fast.
+//! A message is ~750 bytes of JSON whose keys and layout repeat in every row; zstd alone
+//! cannot learn them from one row, but with the shape as a raw-content dictionary a row packs
+//! to a fraction of that. Every reader goes through [`unpack_message`].
+//!
+//! Layout: one format byte, then a zstd frame. Format 1 = the dictionary below. Changing the
+//! dictionary means a new format byte (older rows keep theirs, and decode as before).
+
+use std::cell::RefCell;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+use crate::error::{InboxError, Result};
+
+const FORMAT_V1: u8 = 1;
+/// zstd's level: rows are small, so a high level costs microseconds per message.
+const LEVEL: i32 = 9;
+/// A message bigger than this once unpacked is not a message (the API caps text at 3,500
+/// characters and 25 attachments): refused rather than allocated.
+const MAX_UNPACKED: usize = 4 << 20;
+
+/// Mercado Libre's post-sale message, as `GET /messages/packs/…` lists it (keys sorted, as
+/// serde_json writes them, without `text`), with the values that recur from row to row. The
+/// common parts sit at the end, nearest the data (zstd's cheapest offsets).
+const DICTIONARY_V1: &[u8] = br#"{"client_id":,"conversation_first_message":false,"from":{"email":"@","name":"","user_id":""},"id":"","message_attachments":[{"creation_date":"","filename":"","original_filename":".jpg","potential_security_threat":false,"size":,"type":"image/jpeg"},{"filename":"","original_filename":".pdf","type":"application/pdf"}],"message_date":{"available":"","created":"","notified":"","read":null,"received":""},"message_moderation":{"moderation_date":"","reason":null,"source":"online","status":"clean"},"message_resources":[{"id":"","name":"packs"},{"id":"","name":"sellers"}],"site_id":"MLB","status":"available","subject":null,"to":{"name":"","user_id":""}}{"status":"moderated","source":"automatic","status":"rejected","reason":"out_of_platform","message_attachments":null,"site_id":"MLM","site_id":"MLC","site_id":"MCO","site_id":"MLU","site_id":"MPE"}{"client_id":,"conversation_first_message":true,"from":{"email":"@buyer","name":"","user_id":""},"id":"","message_attachments":null,"message_date":{"available":"2026-01-01T00:00:00.000Z","created":"2026-01-01T00:00:00.000Z","notified":"2026-01-01T00:00:00.000Z","read":"2026-01-01T00:00:00.000Z","received":"2026-01-01T00:00:00.000Z"},"message_moderation":{"moderation_date":"2026-01-01T00:00:00.000Z","reason":null,"source":"online","status":"clean"},"message_resources":[{"id":"2000000000000000","name":"packs"},{"id":"","name":"sellers"}],"site_id":"MLA","status":"available","subject":null,"to":{"email":"@","name":"","user_id":""}}"#;
+
+thread_local! {
+    static CODEC: RefCell<Option<Codec>> = const { RefCell::new(None) };
+}
+
+/// A compressor and a decompressor primed with the dictionary, one per thread (priming costs
+/// more than packing a row).
+struct Codec {
+    pack: zstd::bulk::Compressor<'static>,
+    unpack: zstd::bulk::Decompressor<'static>,
+}
+
+fn codec_error(err: std::io::Error) -> InboxError {
+    InboxError::storage(
+        crate::error::StorageKind::Other,
+        format!("a message's stored JSON: {err}"),
+    )
+}
+
+fn with_codec<T>(f: impl FnOnce(&mut Codec) -> std::io::Result<T>) -> Result<T> {
+    CODEC.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(Codec {
+                pack: zstd::bulk::Compressor::with_dictionary(LEVEL, DICTIONARY_V1)
+                    .map_err(codec_error)?,
+                unpack: zstd::bulk::Decompressor::with_dictionary(DICTIONARY_V1)
+                    .map_err(codec_error)?,
+            });
+        }
+        let codec = slot.as_mut().expect("set above");
+        f(codec).map_err(codec_error)
+    })
+}
+
+/// The object's entries but `text`, serialised without copying the object.
+struct WithoutText<'a>(&'a Map<String, Value>);
+
+impl Serialize for WithoutText<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.0.iter().filter(|(k, _)| k.as_str() != "text") {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Packs a message's raw JSON; `drop_text` leaves its `text` out (it is stored, unchanged, in
+/// the text column; [`unpack_message`] puts it back).
+pub(crate) fn pack_message(raw: &Value, drop_text: bool) -> Result<Vec<u8>> {
+    let json = match raw.as_object() {
+        Some(map) if drop_text => serde_json::to_vec(&WithoutText(map))?,
+        _ => serde_json::to_vec(raw)?,
+    };
+    pack_bytes(&json)
+}
+
+fn pack_bytes(json: &[u8]) -> Result<Vec<u8>> {
+    let frame = with_codec(|c| c.pack.compress(json))?;
+    let mut packed = Vec::with_capacity(frame.len() + 1);
+    packed.push(FORMAT_V1);
+    packed.extend_from_slice(&frame);
+    Ok(packed)
+}
+
+/// The JSON text a packed row holds (without `text` if it was left out).
+fn unpack_bytes(packed: &[u8]) -> Result<Vec<u8>> {
+    match packed.split_first() {
+        Some((&FORMAT_V1, frame)) => {
+            let size = zstd::zstd_safe::get_frame_content_size(frame)
+                .ok()
+                .flatten()
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n <= MAX_UNPACKED)
+                .unwrap_or(MAX_UNPACKED);
+            with_codec(|c| c.unpack.decompress(frame, size))
+        }
+        _ => Err(InboxError::storage(
+            crate::error::StorageKind::Other,
+            "a message's stored JSON is in an unknown format",
+        )),
+    }
+}
+
+/// The message's raw JSON whole again: the stored object, with `text` from its column where
+/// it was left out.
+pub fn unpack_message(packed: &[u8], text: &str) -> Result<Value> {
+    let mut value: Value = serde_json::from_slice(&unpack_bytes(packed)?)?;
+    if let Some(map) = value.as_object_mut() {
+        map.entry("text")
+            .or_insert_with(|| Value::String(text.to_owned()));
+    }
+    Ok(value)
+}
+
+/// Packs a raw JSON text stored before the cache compressed it (the migration's step), as
+/// [`pack_message`] would have packed the same object.
+pub(crate) fn pack_stored_text(json: &str) -> Result<Vec<u8>> {
+    let value: Value = serde_json::from_str(json)?;
+    pack_message(&value, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message() -> Value {
+        json!({
+            "id": "0f2b0c8e5b6a4c1d9e7f000000000001",
+            "site_id": "MLA",
+            "client_id": 123456,
+            "from": {"user_id": "1944000001", "name": "Martín", "email": "m@buyer.test"},
+            "to": {"user_id": "241359821", "name": "Lucía"},
+            "status": "available",
+            "subject": null,
+            "text": "Hola, ¿cuándo despachan?",
+            "message_date": {
+                "received": "2026-02-06T02:57:52.109Z",
+                "available": "2026-02-06T02:57:52.109Z",
+                "notified": "2026-02-06T02:57:52.109Z",
+                "created": "2026-02-06T02:57:52.109Z",
+                "read": null
+            },
+            "message_moderation": {"status": "clean", "reason": null, "source": "online",
+                                   "moderation_date": "2026-02-06T02:57:52.109Z"},
+            "message_attachments": null,
+            "message_resources": [{"id": "2000009000000001", "name": "packs"},
+                                  {"id": "241359821", "name": "sellers"}],
+            "conversation_first_message": true
+        })
+    }
+
+    #[test]
+    fn a_message_comes_back_whole_and_smaller() {
+        let raw = message();
+        let packed = pack_message(&raw, true).expect("packs");
+        let json_len = raw.to_string().len();
+        assert!(
+            packed.len() * 3 < json_len,
+            "{} bytes packed for {json_len} of JSON",
+            packed.len()
+        );
+        let text = raw["text"].as_str().expect("text");
+        assert_eq!(unpack_message(&packed, text).expect("unpacks"), raw);
+    }
+
+    #[test]
+    fn text_kept_inside_wins_over_the_column() {
+        let raw = message();
+        let packed = pack_message(&raw, false).expect("packs");
+        assert_eq!(unpack_message(&packed, "other").expect("unpacks"), raw);
+    }
+
+    #[test]
+    fn packing_is_deterministic() {
+        // The sync compares the packed bytes before writing: a replayed page writes nothing.
+        let raw = message();
+        assert_eq!(
+            pack_message(&raw, true).expect("packs"),
+            pack_message(&raw.clone(), true).expect("packs")
+        );
+    }
+
+    #[test]
+    fn an_unknown_format_is_an_error_not_a_panic() {
+        assert!(unpack_message(&[], "").is_err());
+        assert!(unpack_message(&[9, 1, 2, 3], "").is_err());
+        assert!(unpack_message(&[FORMAT_V1, 1, 2, 3], "").is_err());
+    }
+}
