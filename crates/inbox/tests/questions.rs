@@ -222,6 +222,86 @@ async fn an_idle_poll_with_questions_costs_one_request_more() {
     inbox.stop_sync().await;
 }
 
+/// The requests of one pass, sorted.
+async fn pass_endpoints(sim: &Simulator, inbox: &Inbox, account: i64) -> Vec<String> {
+    sim.control().clear_requests();
+    sync_online(inbox, account).await;
+    let mut endpoints: Vec<String> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .map(|r| r.endpoint)
+        .collect();
+    endpoints.sort();
+    endpoints
+}
+
+/// With the app's cadence, the passes between two polls of the questions cost the orders
+/// search and the unread list only; a question asked meanwhile shows at the pass where the
+/// questions are due, and an answer sent has them polled at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_are_polled_on_their_own_cadence() {
+    let sim = sim(SimConfig::empty()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inbox = open_inbox(&dir, sim_clock(&sim));
+    let every = inbox::sync::SyncConfig::default().questions_every;
+    assert!(every >= Duration::from_secs(60), "{every:?}");
+    let account = inbox
+        .connect_with_client(
+            client(&sim, MLA),
+            inbox::sync::SyncConfig {
+                questions_every: every,
+                ..sync_config()
+            },
+        )
+        .await
+        .expect("connects");
+    sync_online(&inbox, account).await;
+    let base = ["GET /messages/unread", "GET /orders/search"];
+    let with_questions = [
+        "GET /messages/unread",
+        "GET /orders/search",
+        "GET /questions/search",
+    ];
+
+    // Half a cadence later: nothing is due but the base poll, and a new question waits.
+    sim.control().advance_clock(every / 2);
+    let asked = ask(&sim, "¿Hay stock del termo?");
+    assert_eq!(pass_endpoints(&sim, &inbox, account).await, base);
+    assert!(
+        cached_counts(&inbox, account).is_empty(),
+        "the new question waits for the cadence"
+    );
+
+    // A whole cadence after the last poll: the questions are read and the new one shows
+    // (with its listing's title, read once).
+    sim.control().advance_clock(every / 2);
+    let endpoints = pass_endpoints(&sim, &inbox, account).await;
+    assert_eq!(
+        endpoints
+            .iter()
+            .filter(|e| *e != "GET /items")
+            .collect::<Vec<_>>(),
+        with_questions
+    );
+    assert_eq!(status_of(&inbox, asked.question_id), "UNANSWERED");
+
+    // The seller answers: the pass that sends it polls the questions at once.
+    sim.control().advance_clock(Duration::from_secs(1));
+    inbox
+        .answer_question(asked.question_id as i64, "Sí, hay stock.".into())
+        .await
+        .expect("queued");
+    let endpoints = pass_endpoints(&sim, &inbox, account).await;
+    assert!(
+        endpoints.iter().any(|e| e == "POST /answers")
+            && endpoints.iter().any(|e| e == "GET /questions/search"),
+        "{endpoints:?}"
+    );
+    assert_eq!(status_of(&inbox, asked.question_id), "ANSWERED");
+    inbox.stop_sync().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_reaches_mercado_libre_once_and_the_question_moves_to_answered() {
     let sim = sim(SimConfig::empty()).await;

@@ -52,6 +52,10 @@ impl World {
             (catalog::BUYER_LINES_ES, catalog::SELLER_LINES_ES)
         };
         let mut rng = Rng::for_key(self.seed ^ 0xC0_1A, key);
+        // The streams of neighbouring keys overlap (the generator steps by the constant keys
+        // are spread by), so drawn ids would repeat between conversations; mixed with the
+        // key's own hash (one to one) they never do, as Mercado Libre's never do.
+        let key_hash = Rng::for_key(0, key).next_u64();
         let client_id = crate::model::SITE_CLIENT_ID;
         let mut messages = Vec::with_capacity(usize::from(seeded));
         for i in 0..seeded {
@@ -64,7 +68,7 @@ impl World {
                 Some(created + TimeDelta::minutes(5))
             };
             messages.push(Message {
-                id: rng.hex(32),
+                id: format!("{:016x}{:016x}", rng.next_u64() ^ key_hash, rng.next_u64()),
                 from: if from_buyer { other } else { seller },
                 to: if from_buyer { seller } else { other },
                 text: (*rng.pick(if from_buyer {

@@ -233,7 +233,7 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         "full-text search p99",
         p99,
         "ms",
-        20.0,
+        8.0,
         format!(
             "{messages} messages and {} questions, leads, messages and questions, {} queries in \
              turn; median {median:.2} ms over {} runs; slowest: {slowest}",

@@ -50,7 +50,7 @@ pub fn remember(conn: &Connection, user: &Value, now: DateTime<Utc>) -> Result<V
 
 /// Buyers whose leads still lack a name: the sync asks the user endpoint for these.
 pub fn missing_names(conn: &Connection, account_id: i64, limit: u32) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT l.buyer_id FROM leads l
          WHERE l.account_id = ?1 AND l.buyer_id <> 0 AND l.buyer_name IS NULL AND l.buyer_nickname IS NULL
            AND NOT EXISTS (SELECT 1 FROM buyers b WHERE b.buyer_id = l.buyer_id)

@@ -211,7 +211,7 @@ pub fn set_action_guide(conn: &Connection, lead_id: i64, guide: &ActionGuide) ->
         ActionGuide::NotRequired => None,
         required => Some(serde_json::to_string(required)?),
     };
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE leads SET action_guide_json = ?2 WHERE id = ?1 AND action_guide_json IS NOT ?2",
         params![lead_id, json],
     )?;

@@ -140,6 +140,13 @@ impl Store {
             .map_err(|e| InboxError::task("database", &e))?
     }
 
+    /// Rows inserted, updated or deleted through the writer since the store opened, those of
+    /// triggers included (an FTS index row counts): how a figure or a test tells that a pass
+    /// wrote nothing.
+    pub fn rows_written(&self) -> Result<u64> {
+        Ok(self.inner.writer.lock().map_err(poisoned)?.total_changes())
+    }
+
     /// Rewrites the file with full pages (`VACUUM`) and folds the log back. A first import
     /// inserts in no key's order, which leaves the tables' pages about half full; run once
     /// after it, on the sync's thread. Readers (the UI's queries) go on meanwhile from the

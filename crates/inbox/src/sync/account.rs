@@ -33,6 +33,9 @@ pub struct AccountSync {
     batch: Mutex<(Batcher, Instant)>,
     messages: Mutex<MessagesAccess>,
     schedule: Mutex<Schedule>,
+    /// When this engine last polled the unanswered questions (in memory: a start polls them
+    /// at once).
+    questions_polled: Mutex<Option<DateTime<Utc>>>,
 }
 
 /// When the loop last finished a pass well and when it runs the next (the sync health view).
@@ -90,6 +93,7 @@ impl AccountSync {
             batch: Mutex::new((Batcher::default(), Instant::now())),
             messages: Mutex::new(MessagesAccess::default()),
             schedule: Mutex::new(Schedule::default()),
+            questions_polled: Mutex::new(None),
         }
     }
 
@@ -161,6 +165,25 @@ impl AccountSync {
             schedule.last_success = Some(now);
         }
         schedule.next_pass = Some(now.checked_add_signed(wait).unwrap_or(now));
+    }
+
+    /// Whether the unanswered questions are due at `now` (`questions_every` since the last
+    /// poll, or never polled by this engine, or the clock went back).
+    pub(crate) fn questions_due(&self, now: DateTime<Utc>) -> bool {
+        let last = *self
+            .questions_polled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let every = chrono::Duration::from_std(self.config.questions_every)
+            .unwrap_or(chrono::Duration::MAX);
+        last.is_none_or(|t| now - t >= every || t > now)
+    }
+
+    pub(crate) fn questions_polled(&self, at: DateTime<Utc>) {
+        *self
+            .questions_polled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(at);
     }
 
     fn with_messages<T>(&self, f: impl FnOnce(&mut MessagesAccess) -> T) -> T {

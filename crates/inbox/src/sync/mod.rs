@@ -70,8 +70,13 @@ pub struct SyncConfig {
     /// sync goes on meanwhile); doubles per failure up to `chat_retry_max`.
     pub chat_retry_base: Duration,
     pub chat_retry_max: Duration,
-    /// Pre-sale questions are imported, polled and answered (one more request per idle poll).
+    /// Pre-sale questions are imported, polled and answered.
     pub questions: bool,
+    /// How often the unanswered questions are polled when nothing suggests a change: one
+    /// request, so the passes in between cost two (orders, unread). A pass that sent an answer
+    /// polls them at once, and so does the first pass after a start. A new question waits at
+    /// most this long (and the pass interval) before it shows.
+    pub questions_every: Duration,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -99,6 +104,7 @@ impl Default for SyncConfig {
             chat_retry_base: Duration::from_secs(60),
             chat_retry_max: Duration::from_secs(3600),
             questions: true,
+            questions_every: Duration::from_secs(60),
         }
     }
 }

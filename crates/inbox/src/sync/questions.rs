@@ -4,7 +4,8 @@
 //!
 //! - First import: every unanswered question (newest first, up to the search's offset cap of
 //!   1,000), then every question of the history window in any status.
-//! - A poll asks for one page of unanswered questions. When that page holds only questions
+//! - A poll (every `questions_every`, or at once after an answer was sent) asks for one page
+//!   of unanswered questions. When that page holds only questions
 //!   the cache has as unanswered and the total matches, nothing moved (a new question would
 //!   be on it, one answered elsewhere would lower the total): an idle poll costs one request.
 //!   Otherwise every unanswered page is read, and the cached ones no longer in it are read by
@@ -66,12 +67,18 @@ impl AccountSync {
             .read_async(move |c| cursors::get(c, account, cursor::IMPORT_DONE))
             .await?
             .is_some();
+        let started = self.now();
         if !imported {
             self.import_questions().await?;
+            // The import read every unanswered question: the next poll is one cadence away.
+            self.questions_polled(started);
         }
         let sent = self.send_answers().await?;
-        if imported {
+        // Their own, slower cadence when nothing suggests a change; an answer just sent may
+        // have changed what is unanswered.
+        if imported && (sent > 0 || self.questions_due(started)) {
             self.poll_questions().await?;
+            self.questions_polled(started);
         }
         if sent > 0 {
             self.send_answers().await?;

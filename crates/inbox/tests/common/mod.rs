@@ -103,6 +103,9 @@ pub fn sync_config() -> SyncConfig {
         // A chat that failed is read again on the next pass (a test that checks the backoff
         // sets its own).
         chat_retry_base: Duration::ZERO,
+        // The unanswered questions are polled on each pass (a test of their cadence sets the
+        // app's).
+        questions_every: Duration::ZERO,
         ..SyncConfig::default()
     }
 }
