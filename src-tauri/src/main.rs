@@ -19,7 +19,6 @@ mod secrets;
 mod settings;
 mod startup;
 mod state;
-mod webview;
 
 use tauri::Manager;
 
@@ -32,7 +31,6 @@ macro_rules! command_handler {
 
 fn main() {
     launch::mark_start();
-    webview::choose_rendering();
     let options = launch::LaunchOptions::from_env();
     let logging = logging::init();
 
