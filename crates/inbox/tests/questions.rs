@@ -201,17 +201,8 @@ async fn an_idle_poll_with_questions_costs_one_request_more() {
     let account = connected(&sim, &inbox, MLA).await;
     sync_online(&inbox, account).await;
     sim.control().advance_clock(Duration::from_secs(60));
-    sim.control().clear_requests();
-    sync_online(&inbox, account).await;
-    let mut endpoints: Vec<String> = sim
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.endpoint)
-        .collect();
-    endpoints.sort();
     assert_eq!(
-        endpoints,
+        pass_endpoints(&sim, &inbox, account).await,
         [
             "GET /messages/unread",
             "GET /orders/search",
@@ -220,20 +211,6 @@ async fn an_idle_poll_with_questions_costs_one_request_more() {
         "an idle poll"
     );
     inbox.stop_sync().await;
-}
-
-/// The requests of one pass, sorted.
-async fn pass_endpoints(sim: &Simulator, inbox: &Inbox, account: i64) -> Vec<String> {
-    sim.control().clear_requests();
-    sync_online(inbox, account).await;
-    let mut endpoints: Vec<String> = sim
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.endpoint)
-        .collect();
-    endpoints.sort();
-    endpoints
 }
 
 /// With the app's cadence, the passes between two polls of the questions cost the orders

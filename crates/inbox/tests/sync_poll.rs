@@ -192,15 +192,7 @@ async fn an_idle_poll_asks_for_orders_and_unread_chats_only() {
     // One poll re-reads the recent chats; the next ones, a minute apart, do not.
     sync_online(&inbox, account).await;
     sim.control().advance_clock(Duration::from_secs(60));
-    sim.control().clear_requests();
-    sync_online(&inbox, account).await;
-    let mut endpoints: Vec<String> = sim
-        .control()
-        .requests()
-        .into_iter()
-        .map(|r| r.endpoint)
-        .collect();
-    endpoints.sort();
+    let endpoints = pass_endpoints(&sim, &inbox, account).await;
     // Pre-sale questions cost one more: a page of unanswered ones (tests/questions.rs).
     assert_eq!(
         endpoints,

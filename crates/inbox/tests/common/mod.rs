@@ -123,6 +123,20 @@ pub async fn sync_online(inbox: &Inbox, account: i64) -> AccountState {
     panic!("sync never came online: {last:?}");
 }
 
+/// The requests of one pass that comes online, sorted.
+pub async fn pass_endpoints(sim: &Simulator, inbox: &Inbox, account: i64) -> Vec<String> {
+    sim.control().clear_requests();
+    sync_online(inbox, account).await;
+    let mut endpoints: Vec<String> = sim
+        .control()
+        .requests()
+        .into_iter()
+        .map(|r| r.endpoint)
+        .collect();
+    endpoints.sort();
+    endpoints
+}
+
 /// Waits until the simulator's request log satisfies `seen` (what the engine did, rather than
 /// how long it might take); fails with `what` after a generous minute.
 pub async fn until_logged(
