@@ -472,6 +472,26 @@ CREATE VIRTUAL TABLE questions_fts USING fts5 (
 INSERT INTO questions_fts (questions_fts) VALUES ('rebuild');
 "#;
 
+// Listings for the board's cards as well as for questions, and their pictures kept offline.
+// A row may now be a placeholder (`fetched_at` 0): a listing a lead or a question names that
+// was not read yet. The picture is a file in the cache dir under a name we generate
+// (`picture_file`), served to the webview by the asset protocol like chat attachments: kept
+// out of SQLite so the cache file stays small (its full check after a crash reads every page)
+// and the board does not carry image bytes over IPC. `picture_url` is the address
+// `picture_file` came from, or was refused from (`picture_refused` says why), so a picture is
+// downloaded once per address. `error_code`: the multiget's own code for that id (404, 403).
+const V10: &str = r#"
+ALTER TABLE listings ADD COLUMN picture_file TEXT;
+ALTER TABLE listings ADD COLUMN picture_url TEXT;
+ALTER TABLE listings ADD COLUMN picture_refused TEXT;
+ALTER TABLE listings ADD COLUMN error_code INTEGER;
+ALTER TABLE listings ADD COLUMN wanted_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX listings_by_fetch ON listings (account_id, fetched_at, wanted_at DESC);
+INSERT OR IGNORE INTO listings (account_id, item_id, fetched_at, raw_json, wanted_at)
+    SELECT account_id, item_id, 0, '{}', MAX(asked_at) FROM questions
+    WHERE item_id <> '' GROUP BY account_id, item_id;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -483,6 +503,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7).foreign_key_check(),
         M::up_with_hook(V8, pack_messages),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
