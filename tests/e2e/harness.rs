@@ -426,6 +426,23 @@ impl App {
         until_within(WAIT, what, check).await
     }
 
+    /// Waits until a picture matching `css` is drawn: loaded from its file, with a width (an
+    /// `img` whose file the webview could not load has none).
+    pub async fn until_picture_shows(&self, css: &str) -> WebDriverResult<()> {
+        self.until(&format!("a picture shown at {css}"), || async {
+            let loaded = self
+                .driver
+                .execute(
+                    "const img = document.querySelector(arguments[0]);
+                     return !!img && img.complete && img.naturalWidth > 0;",
+                    vec![json!(css)],
+                )
+                .await?;
+            Ok((loaded.json() == &json!(true)).then_some(()))
+        })
+        .await
+    }
+
     /// Waits until an element matching `css` exists; the handle finds it again for every
     /// action, so a redraw in between does no harm.
     pub async fn wait_for(&self, css: &str) -> WebDriverResult<Found<'_>> {

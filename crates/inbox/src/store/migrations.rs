@@ -872,4 +872,43 @@ mod tests {
             .expect("count");
         assert_eq!(stages, 5);
     }
+
+    /// A cache whose questions' listings were read before V10 (titles and remote picture
+    /// addresses only): V10 keeps them and queues the listings no row had yet, so their
+    /// pictures are downloaded by the next pass.
+    #[test]
+    fn v10_queues_the_questions_listings_and_keeps_the_ones_read() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 9).expect("v9");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);
+             INSERT INTO questions (id, account_id, item_id, buyer_id, status, text, asked_at,
+                                    hold, deleted_from_listing, raw_json, updated_at)
+                 VALUES (10, 1, 'MLA1', 5, 'UNANSWERED', '¿Hay?', 100, 0, 0, '{}', 100),
+                        (11, 1, 'MLA2', 5, 'ANSWERED', '¿Color?', 200, 0, 0, '{}', 200),
+                        (12, 1, 'MLA2', 6, 'ANSWERED', '¿Talle?', 300, 0, 0, '{}', 300);
+             INSERT INTO listings (account_id, item_id, title, thumbnail, fetched_at, raw_json)
+                 VALUES (1, 'MLA1', 'Termo', 'https://http2.mlstatic.com/D_1-I.jpg', 50, '{}');",
+        )
+        .expect("a v9 cache");
+        migrations().to_latest(&mut conn).expect("v10");
+        let rows: Vec<(String, Option<String>, i64, i64, Option<String>)> = conn
+            .prepare(
+                "SELECT item_id, title, fetched_at, wanted_at, picture_file FROM listings
+                 ORDER BY item_id",
+            )
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                ("MLA1".into(), Some("Termo".into()), 50, 0, None),
+                ("MLA2".into(), None, 0, 300, None),
+            ]
+        );
+    }
 }

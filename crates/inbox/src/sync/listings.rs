@@ -16,6 +16,8 @@
 //! - A failure here never fails the pass (the cards show a placeholder meanwhile), except
 //!   an authorization Mercado Libre refused.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::Duration;
 use meli::rate::BudgetUse;
 use meli::{ListingAnswer, MeliError};
@@ -26,6 +28,9 @@ use super::cursor;
 use super::import::is_auth;
 use crate::error::{InboxError, Result};
 use crate::store::{buyers, cursors, listings};
+
+/// Tells apart the part files of pictures being written at once.
+static PART_SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
 /// Reads the fetcher may still make now: what is left of `percent` of the budget after the
 /// last minute's reads.
@@ -203,13 +208,25 @@ impl AccountSync {
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(());
         }
-        let part = self.cache_dir.join(format!("{name}.part"));
+        // Two accounts may download the same picture at once: each writes its own part.
+        let n = PART_SEQUENCE.fetch_add(1, Ordering::Relaxed);
+        let part = self
+            .cache_dir
+            .join(format!("{name}.{}-{n}.part", self.account_id));
         tokio::fs::write(&part, bytes)
             .await
             .map_err(|e| InboxError::io("writing a listing picture", &e))?;
-        tokio::fs::rename(&part, &path)
-            .await
-            .map_err(|e| InboxError::io("keeping a listing picture", &e))
+        match tokio::fs::rename(&part, &path).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&part).await;
+                if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    Ok(())
+                } else {
+                    Err(InboxError::io("keeping a listing picture", &e))
+                }
+            }
+        }
     }
 
     async fn read_askers(&self) -> Result<()> {

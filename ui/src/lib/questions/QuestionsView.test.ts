@@ -181,7 +181,8 @@ describe("QuestionsView", () => {
     const options = await screen.findAllByTestId(testIds.quickReplyOption);
     expect(options).toHaveLength(1);
     await fireEvent.keyDown(composer, { key: "Enter" });
-    await waitFor(() => expect(composer.value).toBe("¡Hola ANAGOMEZ! Sí, hay stock de Termo acero 1 litro."));
+    // The nickname is no first name: that variable stays for the seller to complete.
+    await waitFor(() => expect(composer.value).toBe("¡Hola {buyer_first_name}! Sí, hay stock de Termo acero 1 litro."));
     expect(screen.queryByTestId(testIds.quickReplyPicker)).toBeNull();
     expect(api.answerQuestion).not.toHaveBeenCalled();
   });
