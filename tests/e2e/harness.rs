@@ -426,15 +426,16 @@ impl App {
         until_within(WAIT, what, check).await
     }
 
-    /// Waits until a picture matching `css` is drawn: loaded from its file, with a width (an
-    /// `img` whose file the webview could not load has none).
+    /// Waits until there are pictures matching `css` and every one is drawn: loaded from its
+    /// file, with a width (an `img` the webview could not or did not load has none).
     pub async fn until_picture_shows(&self, css: &str) -> WebDriverResult<()> {
-        self.until(&format!("a picture shown at {css}"), || async {
+        self.until(&format!("every picture shown at {css}"), || async {
             let loaded = self
                 .driver
                 .execute(
-                    "const img = document.querySelector(arguments[0]);
-                     return !!img && img.complete && img.naturalWidth > 0;",
+                    "const imgs = [...document.querySelectorAll(arguments[0])];
+                     return imgs.length > 0
+                         && imgs.every((img) => img.complete && img.naturalWidth > 0);",
                     vec![json!(css)],
                 )
                 .await?;

@@ -899,7 +899,9 @@ mod tests {
                  ORDER BY item_id",
             )
             .expect("prepare")
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .expect("query")
             .collect::<rusqlite::Result<_>>()
             .expect("rows");
