@@ -893,7 +893,8 @@ mod tests {
         )
         .expect("a v9 cache");
         migrations().to_latest(&mut conn).expect("v10");
-        let rows: Vec<(String, Option<String>, i64, i64, Option<String>)> = conn
+        type Row = (String, Option<String>, i64, i64, Option<String>);
+        let rows: Vec<Row> = conn
             .prepare(
                 "SELECT item_id, title, fetched_at, wanted_at, picture_file FROM listings
                  ORDER BY item_id",

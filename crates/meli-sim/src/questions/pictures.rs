@@ -34,7 +34,11 @@ pub enum PictureKind {
 
 /// The picture's file name: `D_<n>-<item id>-I.<ext>`, the shape of Mercado Libre's.
 pub fn picture_name(item_id: &str, index: usize) -> String {
-    let ext = if index % 3 == 0 { "jpg" } else { "png" };
+    let ext = if index.is_multiple_of(3) {
+        "jpg"
+    } else {
+        "png"
+    };
     format!("D_{}-{item_id}-I.{ext}", 600_000 + index)
 }
 

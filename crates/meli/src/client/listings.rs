@@ -56,7 +56,7 @@ impl PictureOrigin {
         if !matches!(url.scheme(), "http" | "https")
             || !url.username().is_empty()
             || url.password().is_some()
-            || url.path().trim_end_matches('/') != ""
+            || !url.path().trim_end_matches('/').is_empty()
             || url.query().is_some()
         {
             return None;
