@@ -591,3 +591,82 @@ fn notes_for(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pages a walk asks for over a conversation of `total` messages, the page at
+    /// `known_from` and beyond (toward the older end) holding cached messages.
+    fn pages(
+        full: bool,
+        order: PageOrder,
+        total: u32,
+        known: impl Fn(u32, u32) -> bool,
+    ) -> Vec<(u32, u32)> {
+        let mut walk = Walk::new(full);
+        let mut asked = vec![(0, PAGE)];
+        let mut next = Some((0, PAGE));
+        while let Some((offset, limit)) = next {
+            let count = limit.min(total.saturating_sub(offset));
+            next = walk.next(offset, count, u64::from(total), order, known(offset, count));
+            asked.extend(next);
+            assert!(asked.len() < 20, "{asked:?}");
+        }
+        asked
+    }
+
+    #[test]
+    fn newest_first_stops_at_the_first_known_message() {
+        // One new message: the first page holds it and known ones.
+        assert_eq!(
+            pages(false, PageOrder::NewestFirst, 181, |_, _| true),
+            [(0, PAGE)]
+        );
+        // 60 new: the second page reaches the known ones.
+        assert_eq!(
+            pages(false, PageOrder::NewestFirst, 240, |offset, count| offset
+                + count
+                > 60),
+            [(0, PAGE), (50, PAGE)]
+        );
+    }
+
+    #[test]
+    fn oldest_first_reads_the_newest_end_and_walks_back_to_a_known_message() {
+        // 181 messages, the last one new: the first page (all known), then the newest 50.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 181, |offset, _| offset < 180),
+            [(0, PAGE), (131, PAGE)]
+        );
+        // 80 new after 100 known: back from the end until a page reaches a known one.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 180, |offset, _| offset < 100),
+            [(0, PAGE), (130, PAGE), (80, PAGE)]
+        );
+        // Short chats: the newest page stops where the first one ended.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 70, |_, _| false),
+            [(0, PAGE), (50, 20)]
+        );
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 40, |_, _| true),
+            [(0, PAGE)]
+        );
+    }
+
+    #[test]
+    fn full_reads_and_unknown_orders_read_every_page() {
+        for (full, order) in [
+            (true, PageOrder::OldestFirst),
+            (true, PageOrder::NewestFirst),
+            (false, PageOrder::Unknown),
+        ] {
+            assert_eq!(
+                pages(full, order, 120, |_, _| true),
+                [(0, PAGE), (50, PAGE), (100, PAGE)],
+                "{full} {order:?}"
+            );
+        }
+    }
+}
