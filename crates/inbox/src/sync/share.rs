@@ -1,7 +1,7 @@
 //! A share of the application's read budget for one kind of background read.
 //!
 //! Mercado Libre allows an application 500 reads a minute, whichever of its sellers asks, and
-//! the client's [`meli::Client`] budget (one per application, see [`super::Applications`])
+//! the client's [`meli::Client`] budget (one per application, see [`meli::Applications`])
 //! keeps every request under that. Within it, reads that no seller waits for and that could
 //! go on for ever (re-reading every active chat, looking up names or pictures) each take a set
 //! share, paced by the sync's clock: a kind of read earns `per_minute` reads a minute and
