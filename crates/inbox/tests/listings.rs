@@ -281,10 +281,10 @@ async fn the_fetcher_reads_within_the_budget_and_its_cap() {
         dir: _dir,
     } = World::start(SimConfig::empty()).await;
     seed(&sim);
-    // No share of the budget for background reads: the poll goes on, no listing is read,
-    // the cards show their titles.
+    // No share of the read budget for the fetcher: the poll goes on, no listing or asker is
+    // read, the cards show their titles.
     let stingy = SyncConfig {
-        listings_budget_share: 0,
+        listings_reads_per_minute: 0,
         ..sync_config()
     };
     let (account, _) = connect_with(&sim, &inbox, stingy).await;
@@ -298,18 +298,26 @@ async fn the_fetcher_reads_within_the_budget_and_its_cap() {
         .iter()
         .all(|c| c.first_item.is_some() && c.picture.is_none()));
 
-    // With a share but a cap of 5 listings a pass: one request of at most 5 ids a pass,
-    // until every listing is read, none twice.
+    // With a share of a request a minute and a cap of 5 listings a pass: one request of at
+    // most 5 ids a minute, until every listing is read, none twice.
     let all = wanted(&inbox, account);
     assert!(all.len() > 5);
     sim.control().clear_requests();
     inbox
         .set_sync_config(SyncConfig {
             listings_per_pass: 5,
+            listings_reads_per_minute: 1,
             ..sync_config()
         })
         .await;
-    for _ in 0..all.len() {
+    sync_online(&inbox, account).await;
+    assert_eq!(multigets(&sim).len(), 1, "one request's worth");
+    // The share is earned by the clock: passes at the same time read nothing more...
+    sync_online(&inbox, account).await;
+    assert_eq!(multigets(&sim).len(), 1, "nothing earned yet");
+    // ...and a minute later the fetcher goes on.
+    for _ in 1..all.len() {
+        sim.control().advance_clock(Duration::from_secs(60));
         sync_online(&inbox, account).await;
     }
     let calls = multigets(&sim);

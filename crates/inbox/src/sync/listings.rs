@@ -7,9 +7,8 @@
 //! - Listings come 20 a request (`GET /items?ids=`), each id with its own code: a listing
 //!   deleted (404) or hidden (403) is remembered as such until stale, and the rest stored.
 //! - Every API read draws from the client's budget (the application's), and the fetcher
-//!   only spends what is spare: it stops while the last minute used more than
-//!   `listings_budget_share` of it (three quarters), leaving the rest to chats, orders and
-//!   the seller's own actions.
+//!   spends only its own share of it (`listings_reads_per_minute`, see [`super::share`]),
+//!   earned by the clock between passes, leaving the rest to chats, orders and the seller.
 //! - A picture is downloaded once per address from an allowed image host (the client checks
 //!   the host), at most a thumbnail's size, and kept only if its bytes are a JPEG, PNG, WebP
 //!   or GIF; it is a file in the cache dir under a name made of its content's hash.
@@ -19,25 +18,18 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::Duration;
-use meli::rate::BudgetUse;
 use meli::{ListingAnswer, MeliError};
 use sha2::{Digest, Sha256};
 
 use super::account::AccountSync;
 use super::cursor;
 use super::import::is_auth;
+use super::share::ReadShare;
 use crate::error::{InboxError, Result};
 use crate::store::{buyers, cursors, listings};
 
 /// Tells apart the part files of pictures being written at once.
 static PART_SEQUENCE: AtomicU64 = AtomicU64::new(0);
-
-/// Reads the fetcher may still make now: what is left of `percent` of the budget after the
-/// last minute's reads.
-pub(crate) fn spare_reads(usage: BudgetUse, percent: u32) -> u32 {
-    let share = u64::from(usage.reads_per_minute) * u64::from(percent.min(100)) / 100;
-    u32::try_from(share.saturating_sub(u64::from(usage.reads_last_minute))).unwrap_or(u32::MAX)
-}
 
 /// What a picture's bytes are, by their content: the extension it is kept under, or `None`
 /// for anything that is not an image a webview shows.
@@ -60,17 +52,53 @@ pub(crate) fn picture_name(bytes: &[u8], ext: &str) -> String {
     format!("pic-{hex}.{ext}")
 }
 
+/// Takes one read from what the fetcher's share earned; `false` when nothing is left.
+fn spend(credit: &AtomicU64) -> bool {
+    credit
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| c.checked_sub(1))
+        .is_ok()
+}
+
 impl AccountSync {
     /// The fetcher's share of a pass: queue the new leads' listings, read the due listings,
     /// download their pictures, look up the askers.
     pub(crate) async fn fetch_listings(&self) -> Result<()> {
+        let started = self.now();
+        let account = self.account_id;
+        let last = self
+            .store
+            .read_async(move |c| cursors::get(c, account, cursor::LISTINGS_SPENT))
+            .await?
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc));
+        let share = ReadShare {
+            per_minute: self.config.listings_reads_per_minute,
+        };
+        let credit = AtomicU64::new(u64::from(share.credit(last, started, self.config.interval)));
         let outcome = async {
             self.queue_lead_listings().await?;
-            self.read_listings().await?;
+            self.read_listings(&credit).await?;
             self.download_pictures().await?;
-            self.read_askers().await
+            self.read_askers(&credit).await
         }
         .await;
+        let left = credit.load(Ordering::Relaxed);
+        let earned = u64::from(share.credit(last, started, self.config.interval));
+        if left < earned {
+            // It spent: the time earns again from now.
+            let now = self.now();
+            self.store
+                .write_async(move |tx| {
+                    cursors::set(
+                        tx,
+                        account,
+                        cursor::LISTINGS_SPENT,
+                        &started.to_rfc3339(),
+                        now,
+                    )
+                })
+                .await?;
+        }
         match outcome {
             Err(err) if is_auth(&err) => Err(err),
             Err(err) => {
@@ -79,10 +107,6 @@ impl AccountSync {
             }
             Ok(()) => Ok(()),
         }
-    }
-
-    fn may_read(&self) -> bool {
-        spare_reads(self.client.budget_use(), self.config.listings_budget_share) > 0
     }
 
     async fn queue_lead_listings(&self) -> Result<()> {
@@ -101,7 +125,7 @@ impl AccountSync {
             .await
     }
 
-    async fn read_listings(&self) -> Result<()> {
+    async fn read_listings(&self, credit: &AtomicU64) -> Result<()> {
         let account = self.account_id;
         let stale =
             Duration::from_std(self.config.listings_stale_after).unwrap_or(Duration::days(1));
@@ -113,8 +137,8 @@ impl AccountSync {
             .await?;
         let mut changed_questions = false;
         for batch in due.chunks(meli::client::ITEMS_PER_MULTIGET) {
-            if !self.may_read() {
-                tracing::debug!(account, "read budget busy: listings wait");
+            if !spend(credit) {
+                tracing::debug!(account, "the listings' share of the read budget is spent");
                 break;
             }
             let ids = batch.to_vec();
@@ -229,7 +253,7 @@ impl AccountSync {
         }
     }
 
-    async fn read_askers(&self) -> Result<()> {
+    async fn read_askers(&self, credit: &AtomicU64) -> Result<()> {
         let (account, limit) = (self.account_id, self.config.askers_per_pass);
         let missing = self
             .store
@@ -237,8 +261,8 @@ impl AccountSync {
             .await?;
         let mut changed = false;
         for buyer in missing {
-            if !self.may_read() {
-                tracing::debug!(account, "read budget busy: askers wait");
+            if !spend(credit) {
+                tracing::debug!(account, "the askers' share of the read budget is spent");
                 break;
             }
             let now = self.now();
@@ -270,24 +294,13 @@ impl AccountSync {
 mod tests {
     use super::*;
 
-    fn usage(used: u32, per_minute: u32) -> BudgetUse {
-        BudgetUse {
-            reads_last_minute: used,
-            reads_per_minute: per_minute,
-            writes_last_minute: 0,
-            writes_per_minute: per_minute,
-        }
-    }
-
     #[test]
-    fn the_fetcher_spends_only_what_is_spare_of_its_share() {
-        assert_eq!(spare_reads(usage(0, 400), 75), 300);
-        assert_eq!(spare_reads(usage(290, 400), 75), 10);
-        assert_eq!(spare_reads(usage(300, 400), 75), 0);
-        assert_eq!(spare_reads(usage(399, 400), 75), 0);
-        assert_eq!(spare_reads(usage(0, 0), 75), 0);
-        assert_eq!(spare_reads(usage(0, 400), 0), 0);
-        assert_eq!(spare_reads(usage(0, 400), 250), 400);
+    fn the_fetcher_spends_what_its_share_earned_and_no_more() {
+        let credit = AtomicU64::new(2);
+        assert!(spend(&credit));
+        assert!(spend(&credit));
+        assert!(!spend(&credit), "nothing left");
+        assert_eq!(credit.load(Ordering::Relaxed), 0);
     }
 
     #[test]

@@ -99,9 +99,10 @@ pub struct SyncConfig {
     pub pictures_per_pass: u32,
     /// Askers of questions looked up by `GET /users/{id}` per pass.
     pub askers_per_pass: u32,
-    /// Percent of the application's read budget the listings fetcher may bring the last
-    /// minute up to: background work never takes what chats and the seller need.
-    pub listings_budget_share: u32,
+    /// The listings fetcher's share of the application's read budget, in requests a minute
+    /// (a multiget of 20 listings or one asker each; pictures come from the image host and
+    /// do not count). See [`share`].
+    pub listings_reads_per_minute: u32,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -136,7 +137,7 @@ impl Default for SyncConfig {
             listings_stale_after: Duration::from_secs(24 * 3600),
             pictures_per_pass: 30,
             askers_per_pass: 20,
-            listings_budget_share: 75,
+            listings_reads_per_minute: 30,
         }
     }
 }
@@ -153,6 +154,8 @@ pub(crate) mod cursor {
     pub const POLL_RECENT: &str = "poll.recent";
     /// The highest lead id whose card's listing was queued for the listings fetcher.
     pub const LISTINGS_LEADS: &str = "listings.leads";
+    /// RFC 3339: when the listings fetcher last spent its share of the read budget.
+    pub const LISTINGS_SPENT: &str = "listings.spent";
     /// JSON `rotation::Position`: the last conversation the rotation read, and when.
     pub const POLL_ROTATION: &str = "poll.rotation";
 }
