@@ -179,12 +179,18 @@ async fn run(sync: Arc<AccountSync>, mut commands: mpsc::Receiver<Command>) {
                     crate::InboxError::Meli(e) => e.retry_after(),
                     _ => None,
                 };
-                let wait = after_failure(
-                    failures,
-                    sync.config.backoff_base,
-                    sync.config.backoff_max,
-                    retry_after,
-                );
+                // A pass asked for while this one ran (the seller pressed Retry, or queued a
+                // draft) goes at once rather than after the backoff; one more try, no loop.
+                let wait = if again && retry_after.is_none() {
+                    std::time::Duration::ZERO
+                } else {
+                    after_failure(
+                        failures,
+                        sync.config.backoff_base,
+                        sync.config.backoff_max,
+                        retry_after,
+                    )
+                };
                 tracing::info!(account = sync.account_id, %err, ?wait, "sync pass failed; backing off");
                 sync.report(AccountState::Offline { since });
                 sync.schedule_next(false, wait);
