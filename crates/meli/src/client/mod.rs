@@ -104,6 +104,10 @@ struct Inner {
     retry: RetryPolicy,
     /// Mercado Libre's time, from its answers' `Date` headers.
     server_clock: server_clock::ServerClock,
+    /// Order statuses this account's site refused in a search. Kept for the session: a new
+    /// session asks once more (one refused request), and a site that learns the status is
+    /// not left out of it for ever.
+    refused_statuses: std::sync::Mutex<Vec<crate::models::OrderStatus>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -179,6 +183,7 @@ impl Client {
                 budget,
                 retry: config.retry,
                 server_clock: server_clock::ServerClock::default(),
+                refused_statuses: std::sync::Mutex::new(Vec::new()),
             }),
             priority: Priority::Background,
         })
