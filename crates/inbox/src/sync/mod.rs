@@ -17,6 +17,8 @@ pub mod connect;
 mod conversations;
 pub mod engine;
 mod import;
+#[cfg(test)]
+mod import_tests;
 mod paging;
 mod poll;
 mod questions;

@@ -125,11 +125,13 @@ impl AccountSync {
             offset = offset.saturating_add(count);
             paging.take(page.results.iter().map(|o| o.id), total, ORDER_PAGE);
             let last = count == 0 || u64::from(offset) >= total || paging.exhausted();
-            let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
+            let missing = page.content_missing.clone();
+            let mut raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
             let now = self.now();
             let outcome = self
                 .store
                 .write_async(move |tx| {
+                    orders::keep_cached_fields(tx, account, &mut raws, &missing)?;
                     let outcome = orders::apply_page(tx, account, &raws, now)?;
                     if last {
                         cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
