@@ -25,6 +25,7 @@ mod questions;
 pub mod registry;
 mod send;
 mod sent_match;
+mod shipments;
 pub mod state;
 
 use std::time::Duration;
@@ -82,6 +83,12 @@ pub struct SyncConfig {
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
+    /// A paid lead's shipment that has not ended is read again this often (and at the first
+    /// pass after one of its orders changed).
+    pub shipment_every: Duration,
+    /// Shipments read per pass at most: a pass every 30 s spends at most this many of the
+    /// 500 reads a minute on them.
+    pub shipments_per_pass: u32,
 }
 
 impl Default for SyncConfig {
@@ -107,6 +114,8 @@ impl Default for SyncConfig {
             chat_retry_max: Duration::from_secs(3600),
             questions: true,
             questions_every: Duration::from_secs(60),
+            shipment_every: Duration::from_secs(6 * 3600),
+            shipments_per_pass: 10,
         }
     }
 }

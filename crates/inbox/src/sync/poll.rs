@@ -95,6 +95,7 @@ impl AccountSync {
                 })
                 .await?;
         }
+        self.refresh_shipments().await?;
         self.fill_buyer_names().await?;
         Ok(added)
     }
