@@ -287,3 +287,39 @@ async fn a_lead_with_a_claim_is_tagged_claim() {
     assert_eq!(claims, Some(format!("[{claim}]")));
     inbox.stop_sync().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_order_changes_than_a_search_pages_through_all_arrive_at_the_next_poll() {
+    let World {
+        sim,
+        inbox,
+        dir: _dir,
+    } = World::start(SimConfig::empty()).await;
+    plain_sale(&sim, OrderStatus::Paid);
+    let account = connected(&sim, &inbox).await;
+    sync_online(&inbox, account).await;
+    // A day offline: 1,200 sales, a minute apart.
+    let sales: Vec<_> = (0..1_200)
+        .map(|_| {
+            sim.control().advance_clock(Duration::from_secs(60));
+            plain_sale(&sim, OrderStatus::Paid)
+        })
+        .collect();
+    sim.control().clear_requests();
+    sync_online(&inbox, account).await;
+    let orders: i64 = inbox
+        .store()
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?))
+        .expect("a count");
+    assert_eq!(orders, 1_201, "every changed order arrived");
+    for sale in [&sales[0], &sales[600], &sales[1_199]] {
+        lead_of(&inbox, sale.conversation_id);
+    }
+    // (A day later the token is refreshed once: a 401 is expected, a 400 is not.)
+    let logged = searches(&sim);
+    let refused = logged.iter().filter(|(s, _)| *s == 400).count();
+    assert_eq!(refused, 0, "no search pages past the cap");
+    let answered = logged.iter().filter(|(s, _)| *s == 200).count();
+    assert!(answered <= 1_200 / 50 + 4, "{answered} searches");
+    inbox.stop_sync().await;
+}

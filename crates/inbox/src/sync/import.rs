@@ -70,19 +70,24 @@ impl Window {
     /// The whole history: from `from` (down to its hour) to two hours past `started`, so the
     /// hour the import started in is whole and an order created meanwhile is in.
     fn history(from: DateTime<Utc>, started: DateTime<Utc>) -> Window {
+        Window::around(from, started)
+    }
+
+    /// From `from` (down to its hour) to two hours past `now`.
+    pub(crate) fn around(from: DateTime<Utc>, now: DateTime<Utc>) -> Window {
         Window {
             from: floor_hour(from),
-            to: floor_hour(started) + Duration::hours(2),
+            to: floor_hour(now) + Duration::hours(2),
         }
     }
 
-    fn hours(self) -> i64 {
+    pub(crate) fn hours(self) -> i64 {
         (self.to - self.from).num_hours()
     }
 
     /// Splits into `parts` windows of whole hours (fewer if the window is shorter), oldest
     /// first.
-    fn split(self, parts: u32) -> Vec<Window> {
+    pub(crate) fn split(self, parts: u32) -> Vec<Window> {
         let hours = self.hours().max(1);
         let parts = i64::from(parts).clamp(1, hours);
         let step = (hours + parts - 1) / parts;
