@@ -343,9 +343,11 @@ mod tests {
         let a = order(1, Some(100), "paid");
         let mut b = order(2, Some(100), "paid");
         b.claims = vec![5208000001];
-        assert!(!snapshot(LeadKey::Pack(100), &[a.clone()], None)
-            .tags
-            .contains(&CLAIM_TAG.to_owned()));
+        assert!(
+            !snapshot(LeadKey::Pack(100), std::slice::from_ref(&a), None)
+                .tags
+                .contains(&CLAIM_TAG.to_owned())
+        );
         assert!(snapshot(LeadKey::Pack(100), &[a, b], None)
             .tags
             .contains(&CLAIM_TAG.to_owned()));

@@ -115,14 +115,17 @@ pub fn postpone(
     Ok(())
 }
 
+/// A shipment's status and substatus as last read.
+type ReadStatus = (Option<String>, Option<String>);
+
 /// Gives each order the status and substatus its shipment was last read with.
 pub(crate) fn overlay(conn: &Connection, account_id: i64, orders: &mut [Order]) -> Result<()> {
-    let mut read: BTreeMap<i64, Option<(Option<String>, Option<String>)>> = BTreeMap::new();
+    let mut read: BTreeMap<i64, Option<ReadStatus>> = BTreeMap::new();
     for order in orders.iter_mut() {
         let Some(id) = order.shipping_id else {
             continue;
         };
-        if !read.contains_key(&id) {
+        if let std::collections::btree_map::Entry::Vacant(entry) = read.entry(id) {
             let row = conn
                 .query_row_cached(
                     "SELECT status, substatus FROM shipments
@@ -131,7 +134,7 @@ pub(crate) fn overlay(conn: &Connection, account_id: i64, orders: &mut [Order]) 
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            read.insert(id, row);
+            entry.insert(row);
         }
         if let Some(Some((status, substatus))) = read.get(&id) {
             order.shipping_status.clone_from(status);
