@@ -16,10 +16,13 @@ use crate::error::Result;
 use crate::pipeline::Order;
 
 /// Statuses after which a shipment does not move any more.
-pub const TERMINAL: [&str; 3] = ["delivered", "not_delivered", "cancelled"];
+/// Leads active this recently have their shipment followed: a sale delivered long ago, or
+/// one Mercado Libre already tagged `delivered`, is not worth a read (after a first import of
+/// months of history that would be thousands).
+const RECENT: chrono::Duration = chrono::Duration::days(30);
 
-/// Shipments of the account's paid leads due for a read, the most recently active leads'
-/// first, at most `limit`.
+/// Shipments of the account's recently active paid leads due for a read, the most recently
+/// active leads' first, at most `limit`.
 pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "WITH paid AS (
@@ -27,6 +30,9 @@ pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -
                     o.last_updated, l.activity_at
              FROM orders o JOIN leads l ON l.id = o.lead_id
              WHERE o.account_id = ?1 AND l.system_stage = 'paid' AND l.archived_at IS NULL
+               AND l.activity_at >= ?4
+               AND NOT EXISTS (SELECT 1 FROM json_each(o.raw_json, '$.tags')
+                               WHERE value = 'delivered')
          )
          SELECT p.sid, MAX(p.activity_at) AS activity
          FROM paid p
@@ -41,7 +47,10 @@ pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -
          LIMIT ?3",
     )?;
     let ids = stmt
-        .query_map(params![account_id, to_millis(now), limit], |r| r.get(0))?
+        .query_map(
+            params![account_id, to_millis(now), limit, to_millis(now - RECENT)],
+            |r| r.get(0),
+        )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
@@ -227,6 +236,44 @@ mod tests {
         assert!(
             due_at(t0 + chrono::Duration::days(30)).is_empty(),
             "delivered: never again"
+        );
+    }
+
+    #[test]
+    fn old_sales_and_sales_tagged_delivered_are_not_read() {
+        let (_dir, store, lead) = store_with_a_paid_lead();
+        let account: i64 = store
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT account_id FROM leads WHERE id = ?1", [lead], |r| {
+                        r.get(0)
+                    })?,
+                )
+            })
+            .expect("account");
+        let later = now() + chrono::Duration::days(31);
+        assert!(
+            store
+                .read(|c| due(c, account, later, 10))
+                .expect("due")
+                .is_empty(),
+            "a month without activity: not followed"
+        );
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE orders SET raw_json = json_set(raw_json, '$.tags', json('[\"paid\",\"delivered\"]'))",
+                    [],
+                )?;
+                Ok(())
+            })
+            .expect("tagged");
+        assert!(
+            store
+                .read(|c| due(c, account, now(), 10))
+                .expect("due")
+                .is_empty(),
+            "Mercado Libre already said delivered"
         );
     }
 }
