@@ -28,6 +28,10 @@ pub struct SwitchState {
     /// [`crate::orders::DELIVERED_AFTER`] after that. Orders do not change with them (their
     /// tags are not updated any more): only `GET /shipments/{id}` tells.
     pub moving_shipments: bool,
+    /// Conversation pages list the oldest message first (offset 0 is the first message ever
+    /// written). The published docs never say which end a page starts from; the examples
+    /// show newest first, which is the default.
+    pub messages_oldest_first: bool,
 }
 
 impl Default for SwitchState {
@@ -38,6 +42,7 @@ impl Default for SwitchState {
             refuse_invalid_status: false,
             partial_fields: Vec::new(),
             moving_shipments: false,
+            messages_oldest_first: false,
         }
     }
 }
@@ -56,6 +61,7 @@ pub struct SwitchChange {
     pub partial_fields: Option<Vec<String>>,
     #[serde(default)]
     pub moving_shipments: Option<bool>,
+    pub messages_oldest_first: Option<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -84,6 +90,9 @@ impl Switches {
         }
         if let Some(v) = change.moving_shipments {
             state.moving_shipments = v;
+        }
+        if let Some(v) = change.messages_oldest_first {
+            state.messages_oldest_first = v;
         }
         state.clone()
     }
