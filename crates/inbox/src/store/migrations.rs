@@ -472,12 +472,32 @@ CREATE VIRTUAL TABLE questions_fts USING fts5 (
 INSERT INTO questions_fts (questions_fts) VALUES ('rebuild');
 "#;
 
+// Listings for the board's cards as well as for questions, and their pictures kept offline.
+// A row may now be a placeholder (`fetched_at` 0): a listing a lead or a question names that
+// was not read yet. The picture is a file in the cache dir under a name we generate
+// (`picture_file`), served to the webview by the asset protocol like chat attachments: kept
+// out of SQLite so the cache file stays small (its full check after a crash reads every page)
+// and the board does not carry image bytes over IPC. `picture_url` is the address
+// `picture_file` came from, or was refused from (`picture_refused` says why), so a picture is
+// downloaded once per address. `error_code`: the multiget's own code for that id (404, 403).
+const V10: &str = r#"
+ALTER TABLE listings ADD COLUMN picture_file TEXT;
+ALTER TABLE listings ADD COLUMN picture_url TEXT;
+ALTER TABLE listings ADD COLUMN picture_refused TEXT;
+ALTER TABLE listings ADD COLUMN error_code INTEGER;
+ALTER TABLE listings ADD COLUMN wanted_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX listings_by_fetch ON listings (account_id, fetched_at, wanted_at DESC);
+INSERT OR IGNORE INTO listings (account_id, item_id, fetched_at, raw_json, wanted_at)
+    SELECT account_id, item_id, 0, '{}', MAX(asked_at) FROM questions
+    WHERE item_id <> '' GROUP BY account_id, item_id;
+"#;
+
 // What orders no longer say (issue 12, §7). Real orders carry only `shipping.id`: each
 // shipment's status and substatus are read from `/shipments/{id}` on a schedule
 // (`next_check_at`; NULL: never read) and drive the lead's delivered / not delivered tags and
 // its card. `claim_ids` keeps the claims a conversation's status named (JSON list), for the
 // Claim tag and the claims work.
-const V10: &str = r#"
+const V11: &str = r#"
 CREATE TABLE shipments (
     account_id INTEGER NOT NULL REFERENCES accounts (id),
     shipment_id INTEGER NOT NULL,
@@ -502,6 +522,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V8, pack_messages),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
@@ -716,7 +737,7 @@ mod tests {
         migrations().to_version(&mut conn, 8).expect("v8");
         // Today's writes read what later versions add: lend it to the v8 cache while filling
         // it, and take it back before migrating.
-        conn.execute_batch(V10).expect("v10's objects");
+        conn.execute_batch(V11).expect("v11's objects");
         {
             let tx = conn.transaction().expect("tx");
             let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
@@ -822,7 +843,7 @@ mod tests {
             "the searches find messages (on several pages) and questions"
         );
         conn.execute_batch("DROP TABLE shipments; ALTER TABLE leads DROP COLUMN claim_ids;")
-            .expect("v10's objects go");
+            .expect("v11's objects go");
         migrations().to_latest(&mut conn).expect("v9");
         let sql: String = conn
             .query_row(
@@ -874,5 +895,47 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))
             .expect("count");
         assert_eq!(stages, 5);
+    }
+
+    /// A cache whose questions' listings were read before V10 (titles and remote picture
+    /// addresses only): V10 keeps them and queues the listings no row had yet, so their
+    /// pictures are downloaded by the next pass.
+    #[test]
+    fn v10_queues_the_questions_listings_and_keeps_the_ones_read() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 9).expect("v9");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);
+             INSERT INTO questions (id, account_id, item_id, buyer_id, status, text, asked_at,
+                                    hold, deleted_from_listing, raw_json, updated_at)
+                 VALUES (10, 1, 'MLA1', 5, 'UNANSWERED', '¿Hay?', 100, 0, 0, '{}', 100),
+                        (11, 1, 'MLA2', 5, 'ANSWERED', '¿Color?', 200, 0, 0, '{}', 200),
+                        (12, 1, 'MLA2', 6, 'ANSWERED', '¿Talle?', 300, 0, 0, '{}', 300);
+             INSERT INTO listings (account_id, item_id, title, thumbnail, fetched_at, raw_json)
+                 VALUES (1, 'MLA1', 'Termo', 'https://http2.mlstatic.com/D_1-I.jpg', 50, '{}');",
+        )
+        .expect("a v9 cache");
+        migrations().to_latest(&mut conn).expect("v10");
+        type Row = (String, Option<String>, i64, i64, Option<String>);
+        let rows: Vec<Row> = conn
+            .prepare(
+                "SELECT item_id, title, fetched_at, wanted_at, picture_file FROM listings
+                 ORDER BY item_id",
+            )
+            .expect("prepare")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                ("MLA1".into(), Some("Termo".into()), 50, 0, None),
+                ("MLA2".into(), None, 0, 300, None),
+            ]
+        );
     }
 }
