@@ -37,7 +37,27 @@ pub struct IncomingConversation {
     /// `active` or `blocked`.
     pub status: Option<String>,
     pub substatus: Option<String>,
+    /// Claims the status names (`claim_id`, or `claim_ids` in other examples), sorted;
+    /// `None` when the page had no status at all.
+    pub claims: Option<Vec<i64>>,
     pub messages: Vec<IncomingMessage>,
+}
+
+fn claims_of(status: &Value) -> Vec<i64> {
+    let mut ids: Vec<i64> = std::iter::once(status.get("claim_id"))
+        .chain(
+            status
+                .get("claim_ids")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(Some),
+        )
+        .filter_map(|v| crate::pipeline::order::id_of(v))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 fn text_at(value: &Value, path: &[&str]) -> Option<String> {
@@ -136,6 +156,10 @@ impl IncomingConversation {
         IncomingConversation {
             status: text_at(json, &["conversation_status", "status"]).map(|s| s.to_lowercase()),
             substatus: text_at(json, &["conversation_status", "substatus"]),
+            claims: json
+                .get("conversation_status")
+                .filter(|s| s.is_object())
+                .map(claims_of),
             messages,
         }
     }

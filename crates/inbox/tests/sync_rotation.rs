@@ -17,6 +17,9 @@ use meli_sim::{OrderStatus, SimConfig, SwitchChange};
 fn rotating(per_minute: u32) -> SyncConfig {
     SyncConfig {
         rotation_reads_per_minute: per_minute,
+        // Shipments keep their own schedule (tests/sync_history.rs): here only the rotation's
+        // reads and writes are counted.
+        shipments_per_pass: 0,
         ..sync_config()
     }
 }

@@ -319,6 +319,28 @@ impl Control {
         Ok(())
     }
 
+    /// The buyer opens a claim on the sale: the conversation's `claim_id` and the orders'
+    /// `mediations` name it from now on. Returns the claim id.
+    pub fn open_claim(&self, pack_or_order: u64) -> Result<u64, SimError> {
+        let key = self.key(pack_or_order)?;
+        let mut world = self.shared.world();
+        let conversation = world
+            .conversations
+            .get_mut(&key)
+            .ok_or(SimError::UnknownPack(key))?;
+        let claim = 5_208_000_000 + key % 1_000_000;
+        conversation.claim_id = Some(claim);
+        // The orders' `mediations` changed: they count as updated.
+        let now = self.shared.now();
+        let orders: Vec<u64> = world.sale_orders(key).iter().map(|o| o.id).collect();
+        for id in orders {
+            if let Some(order) = world.order_mut(id) {
+                order.last_updated = now;
+            }
+        }
+        Ok(claim)
+    }
+
     /// Marks a sale as an excepted case and/or its buyer as deactivated (`None` leaves as is).
     pub fn set_flags(
         &self,

@@ -48,6 +48,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/packs/{id}/seller_messages", post(seller_writes))
         .route("/_sim/packs/{id}/seller_read", post(seller_reads))
         .route("/_sim/packs/{id}/block", post(block).delete(unblock))
+        .route("/_sim/packs/{id}/claim", post(open_claim))
         .route("/_sim/packs/{id}/flags", post(flags))
         .route("/_sim/packs/{id}/caps", post(caps))
         .route("/_sim/packs/{id}/listing_lag", post(listing_lag))
@@ -175,6 +176,11 @@ struct BlockBody {
 
 async fn block(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<BlockBody>) -> Done {
     control(s).block_conversation(id, &body.substatus)?;
+    ok()
+}
+
+async fn open_claim(State(s): Ctl, Path(id): Path<u64>) -> Done {
+    control(s).open_claim(id)?;
     ok()
 }
 

@@ -5,20 +5,86 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde_json::{json, Value};
 
 use crate::catalog;
 use crate::error::{ApiError, ApiResult};
-use crate::model::{Order, OrderStatus, ShipmentStatus, SITES};
+use crate::model::{Order, OrderStatus, Shipment, ShipmentStatus, SITES};
 use crate::oauth::Caller;
 use crate::state::{Shared, World};
 use crate::time_fmt::{local, utc};
 
 /// The most results one search page returns (the stricter of the published numbers).
 pub const MAX_LIMIT: usize = 50;
+
+/// How deep a search may page: third-party code assumes an offset cap of 1,000 or 10,000.
+/// The stricter reading: no page may reach past the 1,000th result (`offset + limit`).
+pub const MAX_RESULTS: usize = 1_000;
+
+/// With the `moving_shipments` switch, a shipment ready to ship is shipped this long after
+/// it became ready…
+pub fn ships_after() -> TimeDelta {
+    TimeDelta::hours(24)
+}
+
+/// …and delivered this long after it shipped.
+pub fn delivered_after() -> TimeDelta {
+    TimeDelta::hours(48)
+}
+
+/// A shipment as of `now`: status, substatus and since when. Without `moving`, as stored.
+pub fn shipment_now(
+    s: &Shipment,
+    moving: bool,
+    now: DateTime<Utc>,
+) -> (ShipmentStatus, Option<&'static str>, DateTime<Utc>) {
+    let shipped_at = match s.status {
+        ShipmentStatus::ReadyToShip if moving => s.last_updated + ships_after(),
+        ShipmentStatus::Shipped if moving => s.last_updated,
+        status => return (status, None, s.last_updated),
+    };
+    let delivered_at = shipped_at + delivered_after();
+    if now >= delivered_at {
+        (ShipmentStatus::Delivered, None, delivered_at)
+    } else if now >= shipped_at {
+        let substatus = (now >= delivered_at - TimeDelta::hours(12)).then_some("out_for_delivery");
+        (ShipmentStatus::Shipped, substatus, shipped_at)
+    } else {
+        (
+            ShipmentStatus::ReadyToShip,
+            Some("ready_to_print"),
+            s.last_updated,
+        )
+    }
+}
+
+/// Drops the fields a partial answer lacks; `true` when it dropped any.
+fn make_partial(order: &mut Value, fields: &[String]) -> bool {
+    let Some(map) = order.as_object_mut() else {
+        return false;
+    };
+    let before = map.len();
+    for field in fields {
+        map.remove(field.as_str());
+    }
+    map.len() != before
+}
+
+/// `206 Partial Content` with `X-Content-Missing` naming what is missing, or a plain 200.
+fn answer(body: Value, missing: &[String], partial: bool) -> Response {
+    if !partial {
+        return Json(body).into_response();
+    }
+    let mut response = (StatusCode::PARTIAL_CONTENT, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&missing.join(", ")) {
+        response.headers_mut().insert("x-content-missing", value);
+    }
+    response
+}
 
 fn money(cents: u64) -> f64 {
     cents as f64 / 100.0
@@ -164,7 +230,10 @@ pub fn order_json(world: &World, order: &Order) -> Value {
         "buyer": { "id": order.buyer },
         "total_amount": total,
         "paid_amount": paid_amount,
-        "mediations": [],
+        "mediations": world.conversations.get(&order.pack.unwrap_or(order.id))
+            .and_then(|c| c.claim_id)
+            .map(|id| vec![json!({ "id": id })])
+            .unwrap_or_default(),
         "currency_id": site.currency_id,
         "status": order.status.as_str(),
         "context": { "channel": "marketplace", "site": site.id, "flows": [] },
@@ -200,7 +269,7 @@ pub async fn search(
     State(shared): State<Arc<Shared>>,
     Caller(caller): Caller,
     Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let Some(seller) = params.get("seller") else {
         return Err(ApiError::bad_request(
             "A filter is required: seller or buyer",
@@ -227,6 +296,12 @@ pub async fn search(
             "Invalid limit param: the limit must be between 1 and {MAX_LIMIT}"
         )));
     }
+    if offset.saturating_add(limit) > MAX_RESULTS {
+        return Err(ApiError::bad_request(format!(
+            "Invalid offset param: offset plus limit must not exceed {MAX_RESULTS}"
+        )));
+    }
+    let switches = shared.switches.get();
     let statuses: Option<Vec<OrderStatus>> = match params.get("order.status") {
         None => None,
         Some(list) => Some(
@@ -240,6 +315,13 @@ pub async fn search(
                 .collect::<ApiResult<_>>()?,
         ),
     };
+    if switches.refuse_invalid_status
+        && statuses
+            .as_ref()
+            .is_some_and(|s| s.contains(&OrderStatus::Invalid))
+    {
+        return Err(ApiError::bad_request("Invalid order.status value: invalid"));
+    }
     let updated_from = hour_param(&params, "order.date_last_updated.from")?;
     let updated_to = hour_param(&params, "order.date_last_updated.to")?;
     let created_from = hour_param(&params, "order.date_created.from")?;
@@ -314,26 +396,33 @@ pub async fn search(
         })
         .collect();
     let total = found.len();
+    let missing = &switches.partial_fields;
+    let mut partial = false;
     let results: Vec<Value> = found
         .into_iter()
         .skip(offset)
         .take(limit)
-        .map(|o| order_json(world, o))
+        .map(|o| {
+            let mut json = order_json(world, o);
+            partial |= make_partial(&mut json, missing);
+            json
+        })
         .collect();
     let (sort_name, other_id, other_name) = if sort == "date_desc" {
         ("Date descending", "date_asc", "Date ascending")
     } else {
         ("Date ascending", "date_desc", "Date descending")
     };
-    Ok(Json(json!({
+    let body = json!({
         "query": params.get("q"),
         "results": results,
         "sort": { "id": sort, "name": sort_name },
         "available_sorts": [{ "id": other_id, "name": other_name }],
         "filters": [],
         "paging": { "total": total, "offset": offset, "limit": limit },
-        "display": "complete",
-    })))
+        "display": if partial { "partial" } else { "complete" },
+    });
+    Ok(answer(body, missing, partial))
 }
 
 /// `GET /orders/{id}`
@@ -341,7 +430,7 @@ pub async fn by_id(
     State(shared): State<Arc<Shared>>,
     Caller(caller): Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = parse_order_id(&id)?;
     let world = shared.world();
     let order = world.order(id).ok_or_else(|| {
@@ -358,7 +447,10 @@ pub async fn by_id(
             format!("The caller {caller} is not the owner of the order {id}"),
         ));
     }
-    Ok(Json(order_json(&world, order)))
+    let missing = shared.switches.get().partial_fields;
+    let mut json = order_json(&world, order);
+    let partial = make_partial(&mut json, &missing);
+    Ok(answer(json, &missing, partial))
 }
 
 /// `GET /packs/{id}`
@@ -426,21 +518,27 @@ pub async fn shipment(
         .get(&shipment.seller)
         .map(|u| u.site)
         .unwrap_or(&SITES[0]);
-    let delivered = shipment.status == ShipmentStatus::Delivered;
+    let (status, substatus, since) = shipment_now(
+        shipment,
+        shared.switches.get().moving_shipments,
+        shared.now(),
+    );
+    let delivered = status == ShipmentStatus::Delivered;
+    let last_updated = since.max(shipment.last_updated);
     Ok(Json(json!({
         "id": shipment.id,
         "order_id": shipment.order,
-        "status": shipment.status.as_str(),
-        "substatus": null,
+        "status": status.as_str(),
+        "substatus": substatus,
         "mode": shipment.logistic_type.mode(),
         "logistic_type": shipment.logistic_type.as_str(),
         "site_id": site.id,
         "date_created": local(shipment.date_created, site),
-        "last_updated": local(shipment.last_updated, site),
+        "last_updated": local(last_updated, site),
         "status_history": {
-            "date_shipped": if delivered { Some(local(shipment.last_updated - TimeDelta::days(1), site)) } else { None },
-            "date_delivered": if delivered { Some(local(shipment.last_updated, site)) } else { None },
-            "date_cancelled": if shipment.status == ShipmentStatus::Cancelled { Some(local(shipment.last_updated, site)) } else { None },
+            "date_shipped": if delivered { Some(local(last_updated - TimeDelta::days(1), site)) } else { None },
+            "date_delivered": if delivered { Some(local(last_updated, site)) } else { None },
+            "date_cancelled": if status == ShipmentStatus::Cancelled { Some(local(last_updated, site)) } else { None },
         },
     })))
 }

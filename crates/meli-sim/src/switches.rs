@@ -16,6 +16,18 @@ pub struct SwitchState {
     /// Order searches and conversation pages answer the first page whatever the offset, and
     /// say `paging.total` is 10^9: a paging loop that trusts `total` never ends.
     pub endless_paging: bool,
+    /// Order searches refuse a filter that names `invalid` (absent from the local sites'
+    /// status table) with a 400 that names it.
+    pub refuse_invalid_status: bool,
+    /// Order answers (`/orders/{id}` and each result of `/orders/search`) lack these fields
+    /// and come as `206 Partial Content` with `X-Content-Missing` naming them, as Mercado
+    /// Libre answers when some part of an order could not be fetched. Empty: complete.
+    pub partial_fields: Vec<String>,
+    /// Shipments move on the simulated clock: `ready_to_ship` becomes `shipped`
+    /// [`crate::orders::SHIPS_AFTER`] after it was ready, and `delivered`
+    /// [`crate::orders::DELIVERED_AFTER`] after that. Orders do not change with them (their
+    /// tags are not updated any more): only `GET /shipments/{id}` tells.
+    pub moving_shipments: bool,
     /// Conversation pages list the oldest message first (offset 0 is the first message ever
     /// written). The published docs never say which end a page starts from; the examples
     /// show newest first, which is the default.
@@ -27,6 +39,9 @@ impl Default for SwitchState {
         SwitchState {
             messages_scope: true,
             endless_paging: false,
+            refuse_invalid_status: false,
+            partial_fields: Vec::new(),
+            moving_shipments: false,
             messages_oldest_first: false,
         }
     }
@@ -40,6 +55,12 @@ pub struct SwitchChange {
     #[serde(default)]
     pub endless_paging: Option<bool>,
     #[serde(default)]
+    pub refuse_invalid_status: Option<bool>,
+    /// An empty list makes order answers complete again.
+    #[serde(default)]
+    pub partial_fields: Option<Vec<String>>,
+    #[serde(default)]
+    pub moving_shipments: Option<bool>,
     pub messages_oldest_first: Option<bool>,
 }
 
@@ -60,6 +81,15 @@ impl Switches {
         }
         if let Some(v) = change.endless_paging {
             state.endless_paging = v;
+        }
+        if let Some(v) = change.refuse_invalid_status {
+            state.refuse_invalid_status = v;
+        }
+        if let Some(v) = &change.partial_fields {
+            state.partial_fields.clone_from(v);
+        }
+        if let Some(v) = change.moving_shipments {
+            state.moving_shipments = v;
         }
         if let Some(v) = change.messages_oldest_first {
             state.messages_oldest_first = v;

@@ -413,3 +413,157 @@ async fn searches_keep_only_the_last_12_months() {
     let (status, _) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
     assert_eq!(status, 200, "the order itself is still there");
 }
+
+#[tokio::test]
+async fn searches_page_no_further_than_the_1000th_result() {
+    let h = Harness::empty().await;
+    let base = format!("/orders/search?seller={SELLER_MLA}");
+    let (status, _) = send(h.get(&format!("{base}&offset=950&limit=50"))).await;
+    assert_eq!(status, 200, "the last page within the cap");
+    for (offset, limit) in [(951, 50), (1000, 1), (1001, 1), (5000, 50)] {
+        let (status, body) = send(h.get(&format!("{base}&offset={offset}&limit={limit}"))).await;
+        assert_eq!(status, 400, "offset {offset} limit {limit}: {body}");
+        assert_eq!(body["error"], "bad_request");
+        assert_eq!(body["status"], 400);
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Invalid offset param")),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_invalid_status_switch_refuses_searches_that_name_it() {
+    let h = Harness::empty().await;
+    h.sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    let with = format!("/orders/search?seller={SELLER_MLA}&order.status=paid,invalid");
+    let without = format!("/orders/search?seller={SELLER_MLA}&order.status=paid");
+    assert_eq!(send(h.get(&with)).await.0, 200, "off: accepted");
+    h.sim.control().set_switches(&meli_sim::SwitchChange {
+        refuse_invalid_status: Some(true),
+        ..Default::default()
+    });
+    let (status, body) = send(h.get(&with)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["message"], "Invalid order.status value: invalid");
+    assert_eq!(send(h.get(&without)).await.0, 200, "other statuses pass");
+    assert!(
+        !meli_sim::SwitchState::default().refuse_invalid_status,
+        "off by default"
+    );
+}
+
+#[tokio::test]
+async fn a_partial_order_answers_206_naming_what_it_lacks() {
+    let h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    let path = format!("/orders/{}", sale.order_ids[0]);
+    let complete = h.get(&path).send().await.expect("answer");
+    assert_eq!(complete.status(), 200);
+    assert!(complete.headers().get("x-content-missing").is_none());
+    h.sim.control().set_switches(&meli_sim::SwitchChange {
+        partial_fields: Some(vec!["buyer".into(), "shipping".into()]),
+        ..Default::default()
+    });
+    for path in [path, format!("/orders/search?seller={SELLER_MLA}")] {
+        let answer = h.get(&path).send().await.expect("answer");
+        assert_eq!(answer.status(), 206, "{path}");
+        assert_eq!(
+            answer
+                .headers()
+                .get("x-content-missing")
+                .and_then(|v| v.to_str().ok()),
+            Some("buyer, shipping")
+        );
+        let body: Value = answer.json().await.expect("json");
+        let order = body.get("results").map_or(&body, |r| &r[0]);
+        assert!(
+            order.get("buyer").is_none() && order.get("shipping").is_none(),
+            "{order}"
+        );
+        assert_eq!(order["status"], "paid", "the rest is there");
+    }
+}
+
+#[tokio::test]
+async fn with_the_switch_shipments_move_on_the_clock() {
+    /// Status and substatus now; a fresh token each time, for the clock jumps days.
+    async fn read(h: &mut Harness, path: &str) -> (Option<String>, Value) {
+        h.as_user(SELLER_MLA);
+        let (status, body) = send(h.get(path).header("x-format-new", "true")).await;
+        assert_eq!(status, 200, "{body}");
+        (
+            body["status"].as_str().map(str::to_owned),
+            body["substatus"].clone(),
+        )
+    }
+    let mut h = harness_at_start_time().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA).created_minutes_ago(0))
+        .expect("sale");
+    let path = format!("/shipments/{}", sale.shipment_id);
+    let control = h.sim.control();
+    assert_eq!(
+        read(&mut h, &path).await.0.as_deref(),
+        Some("ready_to_ship")
+    );
+    control.advance_clock(std::time::Duration::from_secs(30 * 3600));
+    assert_eq!(
+        read(&mut h, &path).await.0.as_deref(),
+        Some("ready_to_ship"),
+        "off: it stays"
+    );
+    control.set_switches(&meli_sim::SwitchChange {
+        moving_shipments: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(
+        read(&mut h, &path).await.0.as_deref(),
+        Some("shipped"),
+        "24 h after it was ready"
+    );
+    control.advance_clock(std::time::Duration::from_secs(38 * 3600));
+    let (status, substatus) = read(&mut h, &path).await;
+    assert_eq!(
+        (status.as_deref(), substatus.as_str()),
+        (Some("shipped"), Some("out_for_delivery"))
+    );
+    control.advance_clock(std::time::Duration::from_secs(5 * 3600));
+    assert_eq!(
+        read(&mut h, &path).await.0.as_deref(),
+        Some("delivered"),
+        "48 h after it shipped"
+    );
+}
+
+#[tokio::test]
+async fn a_claim_shows_in_the_order_and_the_conversation() {
+    let h = Harness::empty().await;
+    let sale = h
+        .sim
+        .control()
+        .create_sale(NewSale::new(SELLER_MLA))
+        .expect("sale");
+    let (_, order) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
+    assert_eq!(order["mediations"], serde_json::json!([]));
+    let claim = h
+        .sim
+        .control()
+        .open_claim(sale.conversation_id)
+        .expect("claim");
+    let (_, order) = send(h.get(&format!("/orders/{}", sale.order_ids[0]))).await;
+    assert_eq!(order["mediations"], serde_json::json!([{ "id": claim }]));
+    let (_, page) = send(h.get(&common::conversation(sale.conversation_id, SELLER_MLA))).await;
+    assert_eq!(page["conversation_status"]["claim_id"], claim);
+}

@@ -120,6 +120,40 @@ pub struct CardOrder {
 pub struct Shipment {
     pub id: i64,
     pub status: Option<String>,
+    #[serde(default)]
+    pub substatus: Option<String>,
+}
+
+/// The tag of a lead with a claim open on it (an order's `mediations`, or a claim its
+/// conversation's status names).
+pub const CLAIM_TAG: &str = "claim";
+
+/// Shipment statuses before delivery: the lead is "not delivered" yet.
+const UNDELIVERED: [&str; 5] = [
+    "pending",
+    "handling",
+    "ready_to_ship",
+    "shipped",
+    "not_delivered",
+];
+
+/// The delivered / not delivered tags from the shipments' statuses, where they were read:
+/// Mercado Libre no longer adds these tags to orders by itself, so the orders' own are
+/// replaced. Without a read status the orders' tags stay as they came.
+fn delivery_tags(tags: &mut Vec<String>, shipments: &[Shipment]) {
+    let known: Vec<&str> = shipments
+        .iter()
+        .filter_map(|s| s.status.as_deref())
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    tags.retain(|t| t != "delivered" && t != "not_delivered");
+    if known.iter().all(|s| *s == "delivered") {
+        tags.push("delivered".to_owned());
+    } else if known.iter().any(|s| UNDELIVERED.contains(s)) {
+        tags.push("not_delivered".to_owned());
+    }
 }
 
 /// What the lead card shows besides the conversation.
@@ -179,10 +213,6 @@ pub fn snapshot(key: LeadKey, orders: &[Order], previous: Option<SystemStage>) -
         .reduce(|acc, next| acc.filled_from(&next))
         .unwrap_or_default();
 
-    let mut tags: Vec<String> = orders.iter().flat_map(|o| o.tags.iter().cloned()).collect();
-    tags.sort();
-    tags.dedup();
-
     let mut shipments: Vec<Shipment> = Vec::new();
     for order in &orders {
         if let Some(id) = order.shipping_id {
@@ -190,10 +220,19 @@ pub fn snapshot(key: LeadKey, orders: &[Order], previous: Option<SystemStage>) -
                 shipments.push(Shipment {
                     id,
                     status: order.shipping_status.clone(),
+                    substatus: order.shipping_substatus.clone(),
                 });
             }
         }
     }
+
+    let mut tags: Vec<String> = orders.iter().flat_map(|o| o.tags.iter().cloned()).collect();
+    delivery_tags(&mut tags, &shipments);
+    if orders.iter().any(|o| !o.claims.is_empty()) {
+        tags.push(CLAIM_TAG.to_owned());
+    }
+    tags.sort();
+    tags.dedup();
 
     let card = CardData {
         orders: orders
@@ -251,7 +290,9 @@ mod tests {
             paid: None,
             shipping_id: None,
             shipping_status: None,
+            shipping_substatus: None,
             tags: vec![],
+            claims: vec![],
             date_created: None,
             date_closed: None,
             last_updated: None,
@@ -268,6 +309,48 @@ mod tests {
         let keys: Vec<_> = leads.keys().copied().collect();
         assert_eq!(keys, [LeadKey::Pack(100), LeadKey::Order(2)]);
         assert_eq!(leads[&LeadKey::Pack(100)].len(), 2);
+    }
+
+    #[test]
+    fn read_shipment_statuses_replace_the_orders_delivery_tags() {
+        let mut a = order(1, Some(100), "paid");
+        a.tags = vec!["paid".into(), "not_delivered".into()];
+        a.shipping_id = Some(900);
+        let untouched = snapshot(LeadKey::Pack(100), &[a.clone()], None);
+        assert_eq!(
+            untouched.tags,
+            ["not_delivered", "paid"],
+            "nothing read: as sent"
+        );
+        a.shipping_status = Some("delivered".into());
+        let delivered = snapshot(LeadKey::Pack(100), &[a.clone()], None);
+        assert_eq!(delivered.tags, ["delivered", "paid"]);
+        a.tags = vec!["paid".into()];
+        a.shipping_status = Some("shipped".into());
+        a.shipping_substatus = Some("out_for_delivery".into());
+        let shipped = snapshot(LeadKey::Pack(100), &[a.clone()], None);
+        assert_eq!(shipped.tags, ["not_delivered", "paid"]);
+        assert_eq!(
+            shipped.card.shipments[0].substatus.as_deref(),
+            Some("out_for_delivery")
+        );
+        a.shipping_status = Some("cancelled".into());
+        assert_eq!(snapshot(LeadKey::Pack(100), &[a], None).tags, ["paid"]);
+    }
+
+    #[test]
+    fn an_order_with_a_mediation_tags_the_lead_claim() {
+        let a = order(1, Some(100), "paid");
+        let mut b = order(2, Some(100), "paid");
+        b.claims = vec![5208000001];
+        assert!(
+            !snapshot(LeadKey::Pack(100), std::slice::from_ref(&a), None)
+                .tags
+                .contains(&CLAIM_TAG.to_owned())
+        );
+        assert!(snapshot(LeadKey::Pack(100), &[a, b], None)
+            .tags
+            .contains(&CLAIM_TAG.to_owned()));
     }
 
     #[test]
@@ -311,7 +394,8 @@ mod tests {
             lead.card.shipments,
             [Shipment {
                 id: 900,
-                status: Some("ready_to_ship".into())
+                status: Some("ready_to_ship".into()),
+                substatus: None
             }]
         );
     }

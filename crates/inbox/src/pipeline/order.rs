@@ -61,8 +61,13 @@ pub struct Order {
     pub total: Money,
     pub paid: Option<Money>,
     pub shipping_id: Option<i64>,
+    /// Real orders never carry it: the store fills it (and the substatus) from what
+    /// `/shipments/{id}` said, when it was read.
     pub shipping_status: Option<String>,
+    pub shipping_substatus: Option<String>,
     pub tags: Vec<String>,
+    /// Claims (`mediations`) opened on the order.
+    pub claims: Vec<i64>,
     pub date_created: Option<DateTime<Utc>>,
     pub date_closed: Option<DateTime<Utc>>,
     pub last_updated: Option<DateTime<Utc>>,
@@ -149,8 +154,15 @@ impl Order {
             total: Money::from_float(&currency, f64_of(json.get("total_amount")).unwrap_or(0.0)),
             paid: f64_of(json.get("paid_amount")).map(|a| Money::from_float(&currency, a)),
             shipping_id: id_of(shipping.and_then(|s| s.get("id"))),
-            shipping_status: str_of(shipping.and_then(|s| s.get("status"))),
+            shipping_status: str_of(shipping.and_then(|s| s.get("status")))
+                .map(|s| s.to_lowercase()),
+            shipping_substatus: str_of(shipping.and_then(|s| s.get("substatus"))),
             tags,
+            claims: json
+                .get("mediations")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(|m| id_of(m.get("id"))).collect())
+                .unwrap_or_default(),
             date_created: date_of(json.get("date_created")),
             date_closed: date_of(json.get("date_closed")),
             last_updated: date_of(json.get("last_updated"))

@@ -9,7 +9,7 @@ use super::stages::{column_id, system_stage_id};
 use super::{from_millis, to_millis};
 use crate::error::{InboxError, Result};
 use crate::pipeline::archive::{reopens, Activity};
-use crate::pipeline::lead::snapshot;
+use crate::pipeline::lead::{snapshot, CLAIM_TAG};
 use crate::pipeline::placement::{check_move, column_after_sync};
 use crate::pipeline::{Column, Contact, LeadKey, Order, SystemStage};
 
@@ -155,6 +155,16 @@ fn stored_orders(conn: &Connection, lead_id: i64) -> Result<Vec<Order>> {
     Ok(orders)
 }
 
+/// Whether the conversation's status named a claim when it was last read.
+fn conversation_names_a_claim(conn: &Connection, lead_id: i64) -> Result<bool> {
+    let ids: Option<String> = conn.query_row_cached(
+        "SELECT claim_ids FROM leads WHERE id = ?1",
+        [lead_id],
+        |r| r.get(0),
+    )?;
+    Ok(ids.is_some_and(|t| t != "[]"))
+}
+
 fn cached_buyer(conn: &Connection, buyer_id: i64) -> Result<Option<Contact>> {
     Ok(conn
         .query_row_cached(
@@ -183,11 +193,16 @@ fn cached_buyer(conn: &Connection, buyer_id: i64) -> Result<Option<Contact>> {
 /// which brings an archived lead back. Returns whether anything was written.
 pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> Result<bool> {
     let row = load(conn, lead_id)?;
-    let orders = stored_orders(conn, lead_id)?;
+    let mut orders = stored_orders(conn, lead_id)?;
     if orders.is_empty() {
         return remove_if_orphan(conn, &row);
     }
-    let snap = snapshot(row.key, &orders, Some(row.system_stage));
+    super::shipments::overlay(conn, row.account_id, &mut orders)?;
+    let mut snap = snapshot(row.key, &orders, Some(row.system_stage));
+    if conversation_names_a_claim(conn, lead_id)? && !snap.tags.iter().any(|t| t == CLAIM_TAG) {
+        snap.tags.push(CLAIM_TAG.to_owned());
+        snap.tags.sort();
+    }
     let mut contact = snap.contact.clone().filled_from(&row.contact);
     if let Some(cached) = cached_buyer(conn, contact.buyer_id)? {
         contact = contact.filled_from(&cached);

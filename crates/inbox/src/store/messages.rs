@@ -142,6 +142,18 @@ pub fn apply_page(
          WHERE id = ?1 AND (conversation_status IS NOT ?2 OR conversation_substatus IS NOT ?3)",
         params![lead_id, page.status, page.substatus],
     )? > 0;
+    if let Some(claims) = &page.claims {
+        let ids = serde_json::to_string(claims)?;
+        let claims_changed = conn.execute_cached(
+            "UPDATE leads SET claim_ids = ?2
+             WHERE id = ?1 AND claim_ids IS NOT ?2 AND NOT (claim_ids IS NULL AND ?2 = '[]')",
+            params![lead_id, ids],
+        )? > 0;
+        if claims_changed {
+            leads::rederive(conn, lead_id, false)?;
+            changed = true;
+        }
+    }
     if lead.contact.name.is_none() {
         if let Some(name) = page
             .messages

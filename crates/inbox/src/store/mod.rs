@@ -28,6 +28,7 @@ pub mod quick_replies;
 pub mod raw;
 pub mod recovery;
 pub mod search;
+pub mod shipments;
 pub mod stages;
 pub mod stats;
 pub mod sync_writes;

@@ -20,6 +20,44 @@ pub struct PageOutcome {
     pub skipped: usize,
 }
 
+/// A `206 Partial Content` page lacks the fields `missing` names (`X-Content-Missing`): each
+/// order takes them from the copy already cached, so a partial answer never blanks what a
+/// complete one said (the buyer, the shipping id…). A field the cache lacks too stays out.
+pub fn keep_cached_fields(
+    conn: &Connection,
+    account_id: i64,
+    page: &mut [Value],
+    missing: &[String],
+) -> Result<()> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    for raw in page.iter_mut() {
+        let Some(id) = crate::pipeline::order::id_of(raw.get("id")) else {
+            continue;
+        };
+        let cached: Option<String> = conn
+            .query_row_cached(
+                "SELECT raw_json FROM orders WHERE account_id = ?1 AND order_id = ?2",
+                params![account_id, id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(cached) = cached.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else {
+            continue;
+        };
+        let Some(map) = raw.as_object_mut() else {
+            continue;
+        };
+        for field in missing {
+            if let Some(value) = cached.get(field.as_str()) {
+                map.insert(field.clone(), value.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Upserts one page of `/orders/search` results and re-derives their leads. Call it inside
 /// the page's transaction; replaying the same page writes nothing.
 pub fn apply_page(
@@ -125,6 +163,48 @@ mod tests {
         assert_eq!(second, PageOutcome::default());
         assert_eq!(changes, 0, "not one row written");
         assert_eq!(dump(&store), before);
+    }
+
+    #[test]
+    fn a_partial_page_keeps_the_cached_fields_it_lacks() {
+        let (_dir, store) = temp_store();
+        let account = store
+            .write(|tx| accounts::connect(tx, 1, "MLA", None, now()))
+            .expect("account");
+        let mut complete = api_order(1, None, "paid", "Mate");
+        complete["shipping"] = serde_json::json!({ "id": 43700000001u64 });
+        store
+            .write(|tx| apply_page(tx, account, &[complete.clone()], now()))
+            .expect("applies");
+        let mut partial = complete.clone();
+        partial["status"] = "partially_refunded".into();
+        let map = partial.as_object_mut().expect("object");
+        map.remove("buyer");
+        map.remove("shipping");
+        let missing = vec![
+            "buyer".to_owned(),
+            "shipping".to_owned(),
+            "feedback".to_owned(),
+        ];
+        let stored: Value = store
+            .write(|tx| {
+                let mut page = vec![partial.clone()];
+                keep_cached_fields(tx, account, &mut page, &missing)?;
+                apply_page(tx, account, &page, now())?;
+                let text: String =
+                    tx.query_row("SELECT raw_json FROM orders WHERE order_id = 1", [], |r| {
+                        r.get(0)
+                    })?;
+                Ok(serde_json::from_str(&text)?)
+            })
+            .expect("applies");
+        assert_eq!(stored["status"], "partially_refunded", "what came is taken");
+        assert_eq!(stored["buyer"], complete["buyer"], "the buyer is kept");
+        assert_eq!(
+            stored["shipping"], complete["shipping"],
+            "the shipping id is kept"
+        );
+        assert!(stored.get("feedback").is_none(), "nothing is made up");
     }
 
     #[test]

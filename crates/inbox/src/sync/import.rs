@@ -19,6 +19,15 @@ use crate::store::{chat_failures, cursors, orders};
 /// Orders per page (the API's maximum).
 pub(crate) const ORDER_PAGE: u32 = 50;
 
+/// How deep an order search may page. Accounts of the real API's cap differ (an offset of
+/// 1,000 or 10,000); the simulator takes the stricter reading, no page past the 1,000th
+/// result. A creation-date window that holds more is split before it is read.
+pub(crate) const SEARCH_CAP: u32 = 1_000;
+
+/// What a window is split to hold, as a share of the cap: orders are not spread evenly
+/// over time, and a part that still holds too many costs one more request to split again.
+const WINDOW_TARGET: u32 = SEARCH_CAP * 3 / 4;
+
 /// Conversations the import stores per transaction: one commit and one full-text flush for
 /// many chats, while the board still fills in steps the seller sees.
 const STORE_BATCH: usize = 32;
@@ -35,6 +44,67 @@ pub(crate) struct ImportCursor {
     pub offset: u32,
     /// All order pages are in.
     pub orders_done: bool,
+    /// Creation-date windows still to read, the one being read first; `offset` is within
+    /// it. Empty in a cursor an older version wrote: the walk starts again (pages are
+    /// upserts, so nothing is stored twice).
+    #[serde(default)]
+    pub windows: Vec<Window>,
+    /// Order pages read so far and the pages the whole history needs (from the first
+    /// answer's `total`), for the progress bar.
+    #[serde(default)]
+    pub pages: u32,
+    #[serde(default)]
+    pub expected_pages: u32,
+}
+
+/// Orders created in `[from, to]`. Both ends are whole hours: the API's date filters drop
+/// minutes, so a window that ends within an hour would lose the rest of it. Two windows
+/// that touch share their boundary instant, never more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Window {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Window {
+    /// The whole history: from `from` (down to its hour) to two hours past `started`, so the
+    /// hour the import started in is whole and an order created meanwhile is in.
+    fn history(from: DateTime<Utc>, started: DateTime<Utc>) -> Window {
+        Window::around(from, started)
+    }
+
+    /// From `from` (down to its hour) to two hours past `now`.
+    pub(crate) fn around(from: DateTime<Utc>, now: DateTime<Utc>) -> Window {
+        Window {
+            from: floor_hour(from),
+            to: floor_hour(now) + Duration::hours(2),
+        }
+    }
+
+    pub(crate) fn hours(self) -> i64 {
+        (self.to - self.from).num_hours()
+    }
+
+    /// Splits into `parts` windows of whole hours (fewer if the window is shorter), oldest
+    /// first.
+    pub(crate) fn split(self, parts: u32) -> Vec<Window> {
+        let hours = self.hours().max(1);
+        let parts = i64::from(parts).clamp(1, hours);
+        let step = (hours + parts - 1) / parts;
+        let mut windows = Vec::new();
+        let mut from = self.from;
+        while from < self.to {
+            let to = (from + Duration::hours(step)).min(self.to);
+            windows.push(Window { from, to });
+            from = to;
+        }
+        windows
+    }
+}
+
+fn floor_hour(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    t.duration_trunc(Duration::hours(1)).unwrap_or(t)
 }
 
 impl AccountSync {
@@ -70,52 +140,13 @@ impl AccountSync {
                     from: now - Duration::days(i64::from(self.config.history_days)),
                     offset: 0,
                     orders_done: false,
+                    windows: Vec::new(),
+                    pages: 0,
+                    expected_pages: 0,
                 }
             }
         };
-        let mut order_pages_total = 0u32;
-        let mut paging = super::paging::Paging::default();
-        while !state.orders_done {
-            let mut query = OrderQuery::seller(self.seller_id);
-            query.created_from = Some(state.from);
-            query.sort = Some(OrderSort::DateAsc);
-            query.offset = state.offset;
-            query.limit = ORDER_PAGE;
-            let page = self.request(|| self.client.search_orders(&query)).await?;
-            let total = u32::try_from(page.paging.total.unwrap_or(0)).unwrap_or(u32::MAX);
-            order_pages_total = total.div_ceil(ORDER_PAGE).max(1);
-            let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
-            paging.take(
-                page.results.iter().map(|o| o.id),
-                u64::from(total),
-                ORDER_PAGE,
-            );
-            let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
-            let mut next = state.clone();
-            next.offset = state.offset.saturating_add(count);
-            next.orders_done = count == 0 || next.offset >= total || paging.exhausted();
-            let (account, now) = (self.account_id, self.now());
-            let next_text = serde_json::to_string(&next)?;
-            let started = state.started;
-            let outcome = self
-                .store
-                .write_async(move |tx| {
-                    let outcome = orders::apply_page(tx, account, &raws, now)?;
-                    cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)?;
-                    if cursors::get(tx, account, cursor::POLL_ORDERS)?.is_none() {
-                        cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
-                    }
-                    Ok(outcome)
-                })
-                .await?;
-            self.leads_changed(outcome.changed_leads);
-            state = next;
-            self.report(AccountState::Syncing {
-                done: state.offset.div_ceil(ORDER_PAGE),
-                total: order_pages_total,
-            });
-            self.flush(false);
-        }
+        let order_pages_total = self.import_orders(&mut state).await?;
         self.import_conversations(order_pages_total).await?;
         self.fill_buyer_names().await?;
         let (account, now) = (self.account_id, self.now());
@@ -134,6 +165,102 @@ impl AccountSync {
             Err(err) => tracing::warn!(%err, "the cache could not be compacted"),
         }
         Ok(())
+    }
+
+    /// The orders created in the history window, by creation-date windows the search can page
+    /// through whole: a window whose first page says it holds more than [`SEARCH_CAP`] is
+    /// split (into parts of about [`WINDOW_TARGET`] orders if they were spread evenly) before
+    /// any of it is stored, so no window is read twice. Each page is committed with the
+    /// cursor after it. Returns the pages the history took, for the progress.
+    pub(crate) async fn import_orders(&self, state: &mut ImportCursor) -> Result<u32> {
+        if !state.orders_done && state.windows.is_empty() {
+            state.windows = vec![Window::history(state.from, state.started)];
+            state.offset = 0;
+        }
+        let mut paging = super::paging::Paging::default();
+        while let Some(&window) = state.windows.first() {
+            let mut query = OrderQuery::seller(self.seller_id);
+            query.created_from = Some(window.from);
+            query.created_to = Some(window.to);
+            query.sort = Some(OrderSort::DateAsc);
+            query.offset = state.offset;
+            query.limit = ORDER_PAGE
+                .min(SEARCH_CAP.saturating_sub(state.offset))
+                .max(1);
+            let page = self.request(|| self.client.search_orders(&query)).await?;
+            let total = u32::try_from(page.paging.total.unwrap_or(0)).unwrap_or(u32::MAX);
+            let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
+            let mut next = state.clone();
+            if next.expected_pages == 0 {
+                next.expected_pages = total.div_ceil(ORDER_PAGE).max(1);
+            }
+            // A full first page of a window that says it holds more than the search can
+            // reach: split it, store nothing yet. (A short page is the whole window, whatever
+            // `total` says.)
+            let too_deep = total > SEARCH_CAP && count >= query.limit;
+            if state.offset == 0 && too_deep && window.hours() > 1 {
+                let parts = total.div_ceil(WINDOW_TARGET).max(2);
+                next.windows.splice(0..1, window.split(parts));
+                let (account, now) = (self.account_id, self.now());
+                let next_text = serde_json::to_string(&next)?;
+                self.store
+                    .write_async(move |tx| {
+                        cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)
+                    })
+                    .await?;
+                *state = next;
+                continue;
+            }
+            if state.offset == 0 && too_deep {
+                tracing::warn!(
+                    account = self.account_id,
+                    total,
+                    from = %window.from,
+                    "one hour holds more orders than a search can page through; reading the first {SEARCH_CAP}"
+                );
+            }
+            paging.take(
+                page.results.iter().map(|o| o.id),
+                u64::from(total),
+                ORDER_PAGE,
+            );
+            let missing = page.content_missing.clone();
+            let mut raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
+            next.offset = state.offset.saturating_add(count);
+            next.pages = state.pages.saturating_add(1);
+            let window_done =
+                count == 0 || next.offset >= total.min(SEARCH_CAP) || paging.exhausted();
+            if window_done {
+                next.windows.remove(0);
+                next.offset = 0;
+                paging = super::paging::Paging::default();
+            }
+            next.orders_done = next.windows.is_empty();
+            let (account, now) = (self.account_id, self.now());
+            let next_text = serde_json::to_string(&next)?;
+            let started = state.started;
+            let outcome = self
+                .store
+                .write_async(move |tx| {
+                    orders::keep_cached_fields(tx, account, &mut raws, &missing)?;
+                    let outcome = orders::apply_page(tx, account, &raws, now)?;
+                    cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)?;
+                    if cursors::get(tx, account, cursor::POLL_ORDERS)?.is_none() {
+                        cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
+                    }
+                    Ok(outcome)
+                })
+                .await?;
+            self.leads_changed(outcome.changed_leads);
+            *state = next;
+            self.report(AccountState::Syncing {
+                done: state.pages,
+                total: state.expected_pages.max(state.pages),
+            });
+            self.flush(false);
+        }
+        state.orders_done = true;
+        Ok(state.expected_pages.max(state.pages))
     }
 
     /// Fetches every conversation not imported yet, unread first, then paid, then by the

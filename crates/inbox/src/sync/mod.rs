@@ -19,6 +19,8 @@ pub mod connect;
 mod conversations;
 pub mod engine;
 mod import;
+#[cfg(test)]
+mod import_tests;
 mod listings;
 mod paging;
 mod poll;
@@ -28,6 +30,7 @@ mod rotation;
 mod send;
 mod sent_match;
 pub mod share;
+mod shipments;
 pub mod state;
 
 use std::time::Duration;
@@ -106,6 +109,12 @@ pub struct SyncConfig {
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
+    /// A paid lead's shipment that has not ended is read again this often (and at the first
+    /// pass after one of its orders changed).
+    pub shipment_every: Duration,
+    /// Shipments read per pass at most: a pass every 30 s spends at most this many of the
+    /// 500 reads a minute on them.
+    pub shipments_per_pass: u32,
 }
 
 impl Default for SyncConfig {
@@ -138,6 +147,8 @@ impl Default for SyncConfig {
             pictures_per_pass: 30,
             askers_per_pass: 20,
             listings_reads_per_minute: 30,
+            shipment_every: Duration::from_secs(6 * 3600),
+            shipments_per_pass: 10,
         }
     }
 }

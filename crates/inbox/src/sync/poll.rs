@@ -11,7 +11,7 @@ use meli::{OrderQuery, OrderSort};
 
 use super::account::AccountSync;
 use super::cursor;
-use super::import::ORDER_PAGE;
+use super::import::{Window, ORDER_PAGE, SEARCH_CAP};
 use crate::error::Result;
 use crate::store::sync_writes::{self, ConversationTarget};
 use crate::store::{chat_failures, cursors, orders};
@@ -100,6 +100,7 @@ impl AccountSync {
                 })
                 .await?;
         }
+        self.refresh_shipments().await?;
         self.fill_buyer_names().await?;
         Ok(added)
     }
@@ -116,25 +117,53 @@ impl AccountSync {
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(started);
         let mut changed = HashSet::new();
+        // Usually one window, unbounded above. After a long time offline more orders may have
+        // changed than a search pages through: then windows of whole hours by
+        // `order.date_last_updated`, split as the import splits its own.
+        let whole = Window::around(since - OVERLAP, started);
+        let mut windows: Vec<Option<Window>> = vec![None];
         let mut offset = 0u32;
         let mut paging = super::paging::Paging::default();
-        loop {
+        while let Some(&window) = windows.first() {
             let mut query = OrderQuery::seller(self.seller_id);
-            query.last_updated_from = Some(since - OVERLAP);
+            query.last_updated_from = Some(window.map_or(since - OVERLAP, |w| w.from));
+            query.last_updated_to = window.map(|w| w.to);
             query.sort = Some(OrderSort::DateAsc);
             query.offset = offset;
-            query.limit = ORDER_PAGE;
+            query.limit = ORDER_PAGE.min(SEARCH_CAP.saturating_sub(offset)).max(1);
             let page = self.request(|| self.client.search_orders(&query)).await?;
             let total = page.paging.total.unwrap_or(0);
             let count = u32::try_from(page.results.len()).unwrap_or(u32::MAX);
+            let splittable = window.unwrap_or(whole);
+            if offset == 0
+                && total > u64::from(SEARCH_CAP)
+                && count >= query.limit
+                && splittable.hours() > 1
+            {
+                let parts = u32::try_from(total.div_ceil(u64::from(SEARCH_CAP) * 3 / 4))
+                    .unwrap_or(u32::MAX)
+                    .max(2);
+                windows.splice(0..1, splittable.split(parts).into_iter().map(Some));
+                continue;
+            }
             offset = offset.saturating_add(count);
             paging.take(page.results.iter().map(|o| o.id), total, ORDER_PAGE);
-            let last = count == 0 || u64::from(offset) >= total || paging.exhausted();
-            let raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
+            let window_done = count == 0
+                || u64::from(offset) >= total.min(u64::from(SEARCH_CAP))
+                || paging.exhausted();
+            if window_done {
+                windows.remove(0);
+                offset = 0;
+                paging = super::paging::Paging::default();
+            }
+            let last = windows.is_empty();
+            let missing = page.content_missing.clone();
+            let mut raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
             let now = self.now();
             let outcome = self
                 .store
                 .write_async(move |tx| {
+                    orders::keep_cached_fields(tx, account, &mut raws, &missing)?;
                     let outcome = orders::apply_page(tx, account, &raws, now)?;
                     if last {
                         cursors::set(tx, account, cursor::POLL_ORDERS, &started.to_rfc3339(), now)?;
@@ -144,9 +173,6 @@ impl AccountSync {
                 .await?;
             changed.extend(outcome.changed_leads.iter().copied());
             self.leads_changed(outcome.changed_leads);
-            if last {
-                break;
-            }
         }
         Ok(changed)
     }

@@ -205,28 +205,45 @@ pub async fn truth(sim: &Simulator, seller: u64, from: DateTime<Utc>) -> Truth {
     let client = client(sim, seller);
     let seller = seller as i64;
     let mut by_conversation: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    let mut offset = 0;
-    loop {
-        let mut query = OrderQuery::seller(seller);
-        query.statuses = OrderStatus::ALL.to_vec();
-        query.created_from = Some(from);
-        query.offset = offset;
-        let page = client.search_orders(&query).await.expect("orders");
-        if page.results.is_empty() {
-            break;
+    // Searches page no further than the 1,000th result: 30-day windows by creation, each
+    // well under it in the tests' worlds (two touching windows share one instant).
+    let mut seen = std::collections::HashSet::new();
+    let end = sim.control().now() + chrono::Duration::hours(2);
+    let mut window_from = from;
+    while window_from < end {
+        let window_to = (window_from + chrono::Duration::days(30)).min(end);
+        let mut offset = 0;
+        loop {
+            let mut query = OrderQuery::seller(seller);
+            query.statuses = OrderStatus::ALL.to_vec();
+            query.created_from = Some(window_from);
+            query.created_to = Some(window_to);
+            query.offset = offset;
+            let page = client.search_orders(&query).await.expect("orders");
+            assert!(
+                page.paging.total.unwrap_or(0) <= 1_000,
+                "a 30-day window holds more than a search pages through"
+            );
+            if page.results.is_empty() {
+                break;
+            }
+            offset += page.results.len() as u32;
+            for order in page.results {
+                if !seen.insert(order.id) {
+                    continue;
+                }
+                let status = order
+                    .status
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default();
+                by_conversation
+                    .entry(order.conversation_id())
+                    .or_default()
+                    .push(status);
+            }
         }
-        offset += page.results.len() as u32;
-        for order in page.results {
-            let status = order
-                .status
-                .as_ref()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default();
-            by_conversation
-                .entry(order.conversation_id())
-                .or_default()
-                .push(status);
-        }
+        window_from = window_to;
     }
     let mut truth = Truth::default();
     for (conversation, statuses) in &by_conversation {

@@ -200,12 +200,81 @@ pub(crate) fn first_message(body: &[u8]) -> Option<Message> {
         Some(first) => first.clone(),
         None => value,
     };
-    serde_json::from_value(candidate).ok()
+    Message::from_any(candidate).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/../../../shared/meli-fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn message_by_id_reads_the_shape_with_header() {
+        let body = fixture("messages/message_by_id_with_header.json");
+        let m = first_message(&body).expect("the published answer parses");
+        assert_eq!(m.id, "fd1d2e37ad004ede9e0bf25d1215002d");
+        assert_eq!(m.from_user_id(), Some(123456789000));
+        assert_eq!(m.to_user_id(), Some(2332423234));
+        assert_eq!(m.text.as_deref(), Some("Mensaje de prueba"));
+        assert_eq!(
+            m.created_at().map(|d| d.to_rfc3339()),
+            Some("2020-12-05T20:01:46+00:00".to_owned())
+        );
+        assert_eq!(m.message_resources.len(), 2);
+    }
+
+    #[test]
+    fn message_by_id_reads_the_legacy_shape() {
+        // The legacy answer: the bare message, its id as `message_id`, the dates at the top,
+        // `to` as a list, `text` as `{plain}` and `moderation` with `date_moderated`.
+        let body = json!({
+            "message_id": "0b1f6a7c5e2d4f3a9c8b7a6d5e4f3a2b",
+            "date_received": "2019-03-11T14:02:05.000-04:00",
+            "date": "2019-03-11T14:02:05.000-04:00",
+            "date_available": "2019-03-11T14:02:06.000-04:00",
+            "date_notified": "2019-03-11T14:02:07.000-04:00",
+            "date_read": null,
+            "from": { "user_id": "415458330", "email": "vendedor@mail.mercadolibre.com", "name": "Vendedor" },
+            "to": [{ "user_id": "89660613", "email": "comprador@mail.mercadolibre.com" }],
+            "subject": null,
+            "text": { "plain": "Tu pedido ya fue despachado" },
+            "attachments": [],
+            "site_id": "MLA",
+            "resource": "orders",
+            "resource_id": "2032217210",
+            "status": "available",
+            "moderation": { "status": "clean", "date_moderated": "2019-03-11T14:02:05.000-04:00", "source": "online" },
+            "client_id": 1234
+        })
+        .to_string();
+        let m = first_message(body.as_bytes()).expect("the legacy answer parses");
+        assert_eq!(m.id, "0b1f6a7c5e2d4f3a9c8b7a6d5e4f3a2b");
+        assert_eq!(m.from_user_id(), Some(415458330));
+        assert_eq!(m.to_user_id(), Some(89660613));
+        assert_eq!(m.text.as_deref(), Some("Tu pedido ya fue despachado"));
+        assert_eq!(
+            m.created_at().map(|d| d.to_rfc3339()),
+            Some("2019-03-11T18:02:05+00:00".to_owned())
+        );
+        assert_eq!(
+            m.message_date.available.map(|d| d.to_rfc3339()),
+            Some("2019-03-11T18:02:06+00:00".to_owned())
+        );
+        assert_eq!(m.message_date.read, None);
+        let moderation = m.message_moderation.expect("moderation");
+        assert_eq!(
+            moderation.status,
+            Some(crate::models::ModerationStatus::Clean)
+        );
+        assert!(moderation.moderation_date.is_some());
+    }
 
     #[test]
     fn send_body_omits_empty_attachments() {

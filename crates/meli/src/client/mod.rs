@@ -165,6 +165,10 @@ struct Inner {
     /// For pictures: no token, no redirects, a short timeout.
     pictures_http: reqwest::Client,
     picture_origins: Vec<PictureOrigin>,
+    /// Order statuses this account's site refused in a search. Kept for the session: a new
+    /// session asks once more (one refused request), and a site that learns the status is
+    /// not left out of it for ever.
+    refused_statuses: std::sync::Mutex<Vec<crate::models::OrderStatus>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -250,6 +254,7 @@ impl Client {
                 server_clock: server_clock::ServerClock::default(),
                 pictures_http,
                 picture_origins: config.picture_origins,
+                refused_statuses: std::sync::Mutex::new(Vec::new()),
             }),
             priority: Priority::Background,
         })

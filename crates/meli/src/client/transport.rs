@@ -147,9 +147,28 @@ pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
 }
 
 enum Outcome {
-    Done(Bytes),
+    Done(Answer),
     Unauthorized,
     Failed(MeliError),
+}
+
+/// A successful answer: the body, and what a `206 Partial Content` said is missing from it.
+pub(crate) struct Answer {
+    pub body: Bytes,
+    /// `X-Content-Missing`, split on commas (`buyer, shipping`); empty for a complete answer.
+    pub missing: Vec<String>,
+}
+
+/// The fields `X-Content-Missing` names, trimmed and lower case.
+fn content_missing(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all("x-content-missing")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|f| f.trim().to_lowercase())
+        .filter(|f| !f.is_empty())
+        .collect()
 }
 
 impl Client {
@@ -159,6 +178,11 @@ impl Client {
     }
 
     pub(crate) async fn call(&self, call: Call) -> Result<Bytes, MeliError> {
+        Ok(self.call_answer(call).await?.body)
+    }
+
+    /// [`Client::call`], with what a partial answer lacks.
+    pub(crate) async fn call_answer(&self, call: Call) -> Result<Answer, MeliError> {
         let inner = &self.inner;
         let mut token = inner.session.access_token().await?;
         let mut refreshed = false;
@@ -166,7 +190,7 @@ impl Client {
         loop {
             inner.budget.acquire(call.kind(), self.priority).await;
             let error = match self.send_once(&call, &token).await {
-                Outcome::Done(body) => return Ok(body),
+                Outcome::Done(answer) => return Ok(answer),
                 Outcome::Unauthorized if !refreshed => {
                     // 401 means the request was not processed, so trying again is safe for sends too.
                     refreshed = true;
@@ -232,6 +256,7 @@ impl Client {
         let status = response.status().as_u16();
         inner.server_clock.observe(response.headers());
         let retry_after = retry_after_header(response.headers());
+        let missing = content_missing(response.headers());
         let limit = if call.transfer {
             TRANSFER_BODY_LIMIT
         } else {
@@ -248,7 +273,7 @@ impl Client {
             Err(e) => return Outcome::Failed(e),
         };
         if (200..300).contains(&status) {
-            return Outcome::Done(body);
+            return Outcome::Done(Answer { body, missing });
         }
         if status == 401 {
             return Outcome::Unauthorized;

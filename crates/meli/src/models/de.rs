@@ -59,6 +59,16 @@ where
 }
 
 /// A number that may arrive as a string; anything else becomes `None`.
+/// A list of ids (numbers or strings); null, a lone id or anything else unreadable is empty
+/// or skipped.
+pub fn nullable_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match &v {
+        Value::Array(items) => items.iter().filter_map(id_from_value).collect(),
+        other => id_from_value(other).into_iter().collect(),
+    })
+}
+
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(match v {

@@ -62,6 +62,64 @@ raw_record! {
 }
 
 impl Message {
+    /// One message in either published shape of `GET /messages/{id}`: the current one (as
+    /// listed in a conversation) or the legacy one, which names the id `message_id`, keeps
+    /// the dates at the top level (`date_received`, `date_available`, `date_notified`,
+    /// `date_read`, `date`), sends `to` as a list, `text` as `{plain}` and `moderation`
+    /// instead of `message_moderation`.
+    pub fn from_any(mut value: serde_json::Value) -> Result<Message, serde_json::Error> {
+        if let Some(map) = value.as_object_mut() {
+            if !map.contains_key("id") {
+                if let Some(id) = map.get("message_id").cloned() {
+                    map.insert("id".into(), id);
+                }
+            }
+            let has_dates = map.get("message_date").is_some_and(|d| d.is_object());
+            if !has_dates {
+                let date = |names: &[&str]| {
+                    names
+                        .iter()
+                        .find_map(|n| map.get(*n).filter(|v| !v.is_null()).cloned())
+                        .unwrap_or(serde_json::Value::Null)
+                };
+                let dates = serde_json::json!({
+                    "received": date(&["date_received", "date"]),
+                    "available": date(&["date_available"]),
+                    "notified": date(&["date_notified"]),
+                    "created": date(&["date_created", "date", "date_received"]),
+                    "read": date(&["date_read"]),
+                });
+                map.insert("message_date".into(), dates);
+            }
+            if let Some(first) = map
+                .get("to")
+                .and_then(|t| t.as_array())
+                .map(|list| list.first().cloned().unwrap_or(serde_json::Value::Null))
+            {
+                map.insert("to".into(), first);
+            }
+            if !map.contains_key("message_moderation") {
+                if let Some(mut moderation) = map.get("moderation").cloned() {
+                    if let Some(m) = moderation.as_object_mut() {
+                        if let Some(date) = m.remove("date_moderated") {
+                            m.entry("moderation_date").or_insert(date);
+                        }
+                    }
+                    map.insert("message_moderation".into(), moderation);
+                }
+            }
+            let no_attachments = map
+                .get("message_attachments")
+                .is_none_or(serde_json::Value::is_null);
+            if no_attachments {
+                if let Some(list) = map.get("attachments").filter(|a| a.is_array()).cloned() {
+                    map.insert("message_attachments".into(), list);
+                }
+            }
+        }
+        serde_json::from_value(value)
+    }
+
     pub fn from_user_id(&self) -> Option<UserId> {
         self.from.as_ref().and_then(|p| p.user_id)
     }
@@ -174,11 +232,30 @@ pub struct ConversationStatus {
     pub status_date: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     pub status_update_allowed: Option<bool>,
+    /// The claim open on the sale; other examples name a list, [`Self::claim_ids`].
+    #[serde(default, deserialize_with = "de::opt_id")]
+    pub claim_id: Option<i64>,
+    #[serde(default, deserialize_with = "de::nullable_ids")]
+    pub claim_ids: Vec<i64>,
+    #[serde(default, deserialize_with = "de::opt_id")]
+    pub shipping_id: Option<i64>,
 }
 
 impl ConversationStatus {
     pub fn is_blocked(&self) -> bool {
         self.status == Some(ConversationState::Blocked)
+    }
+
+    /// Every claim the status names, whichever of the two published forms it used.
+    pub fn claims(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .claim_id
+            .into_iter()
+            .chain(self.claim_ids.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 }
 
@@ -231,4 +308,29 @@ impl UnreadConversation {
 pub struct UploadedAttachment {
     #[serde(deserialize_with = "de::string")]
     pub id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn conversation_status_keeps_claims_in_either_form() {
+        let one: ConversationStatus = serde_json::from_value(json!({
+            "status": "active", "claim_id": "5208123456", "shipping_id": 43700000001u64
+        }))
+        .expect("claim_id form");
+        assert_eq!(one.claims(), [5208123456]);
+        assert_eq!(one.shipping_id, Some(43700000001));
+        let many: ConversationStatus = serde_json::from_value(json!({
+            "status": "blocked", "claim_ids": [5208000002u64, "5208000001"], "claim_id": null
+        }))
+        .expect("claim_ids form");
+        assert_eq!(many.claims(), [5208000001, 5208000002]);
+        let none: ConversationStatus =
+            serde_json::from_value(json!({ "status": "active", "claim_ids": null }))
+                .expect("no claim");
+        assert!(none.claims().is_empty());
+    }
 }

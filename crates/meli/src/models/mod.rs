@@ -29,8 +29,8 @@ pub use message::{
 };
 pub use notification::Notification;
 pub use order::{
-    CancelDetail, Item, Order, OrderContext, OrderItem, OrderParty, OrderSearch, OrderStatus,
-    Payment, ShippingRef, SortRef,
+    CancelDetail, Item, Mediation, Order, OrderContext, OrderItem, OrderParty, OrderSearch,
+    OrderStatus, Payment, ShippingRef, SortRef,
 };
 pub use pack::{IdRef, Pack, PackStatus, Shipment, ShipmentStatus};
 pub use question::{

@@ -83,7 +83,17 @@ raw_record! {
         pub cancel_detail: Option<CancelDetail>,
         #[serde(default, deserialize_with = "de::opt_datetime")]
         pub manufacturing_ending_date: Option<DateTime<Utc>>,
+        /// Claims (mediations) opened on the order; the claims work reads them by id.
+        #[serde(default, deserialize_with = "de::nullable")]
+        pub mediations: Vec<Mediation>,
     }
+}
+
+/// A claim on an order, as the order names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mediation {
+    #[serde(deserialize_with = "de::id")]
+    pub id: i64,
 }
 
 impl Order {
@@ -198,6 +208,10 @@ pub struct OrderSearch {
     pub paging: Paging,
     #[serde(default)]
     pub sort: Option<SortRef>,
+    /// What a `206 Partial Content` answer said its orders lack (`X-Content-Missing`:
+    /// `buyer`, `shipping`, …): those fields are absent or empty, not cleared.
+    #[serde(skip)]
+    pub content_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,4 +220,22 @@ pub struct SortRef {
     pub id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_order_keeps_its_mediations() {
+        let order: Order = serde_json::from_value(json!({
+            "id": 2000009047722568u64, "mediations": [{ "id": "5208000001" }]
+        }))
+        .expect("parses");
+        assert_eq!(order.mediations, [Mediation { id: 5208000001 }]);
+        let plain: Order =
+            serde_json::from_value(json!({ "id": 1, "mediations": null })).expect("null");
+        assert!(plain.mediations.is_empty());
+    }
 }

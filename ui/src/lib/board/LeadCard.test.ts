@@ -96,6 +96,17 @@ describe("LeadCard", () => {
     expect(screen.getByText("brand_new_tag")).toBeInTheDocument();
   });
 
+  it.each([
+    ["en", "Claim"],
+    ["es", "Reclamo"],
+    ["pt-BR", "Reclamação"],
+  ] as const)("marks a lead with a claim in %s", (locale, label) => {
+    i18n.locale = locale;
+    render(LeadCard, { lead: lead({ tags: ["claim", "not_delivered", "paid"] }), now });
+    const tag = screen.getByText(label);
+    expect(tag).toHaveAttribute("data-tag", "claim");
+  });
+
   it("shows unread count and waiting-for-you only when they apply", () => {
     const { unmount } = render(LeadCard, { lead: lead(), now });
     expect(screen.queryByTestId(testIds.leadUnread)).toBeNull();

@@ -86,6 +86,7 @@ export const en = {
   "tag.pack_order": "Pack",
   "tag.test_order": "Test order",
   "tag.fraud_risk_detected": "Fraud risk",
+  "tag.claim": "Claim",
   "chat.label": "Conversation",
   "chat.empty": "No messages yet in this conversation.",
   "chat.from_buyer": "Buyer",

@@ -86,6 +86,7 @@ export const es = {
   "tag.pack_order": "Paquete",
   "tag.test_order": "Pedido de prueba",
   "tag.fraud_risk_detected": "Riesgo de fraude",
+  "tag.claim": "Reclamo",
   "chat.label": "Conversación",
   "chat.empty": "Todavía no hay mensajes en esta conversación.",
   "chat.from_buyer": "Comprador",

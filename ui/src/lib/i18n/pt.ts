@@ -86,6 +86,7 @@ export const pt = {
   "tag.pack_order": "Pacote",
   "tag.test_order": "Pedido de teste",
   "tag.fraud_risk_detected": "Risco de fraude",
+  "tag.claim": "Reclamação",
   "chat.label": "Conversa",
   "chat.empty": "Nenhuma mensagem nesta conversa ainda.",
   "chat.from_buyer": "Comprador",
