@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{from_millis, leads, to_millis};
 use crate::error::Result;
-use crate::incoming::{IncomingConversation, IncomingMessage};
+use crate::incoming::IncomingConversation;
 use crate::ipc::{MARK_END, MARK_START};
 use crate::pipeline::archive::{reopens, Activity};
 
@@ -26,12 +26,6 @@ fn clean_text(text: &str) -> String {
     text.chars()
         .filter(|c| *c != MARK_START && *c != MARK_END)
         .collect()
-}
-
-/// The raw JSON packed for its row: without `text` (kept once, in its column) unless cleaning
-/// changed the text.
-fn packed_raw(message: &IncomingMessage, cleaned: &str) -> Result<Vec<u8>> {
-    super::raw::pack_message(&message.raw, cleaned == message.text)
 }
 
 /// Restores a stored message's full raw JSON.
@@ -65,27 +59,53 @@ pub fn apply_page(
     // were written: Mercado Libre lists a conversation newest first.
     let mut oldest_first: Vec<_> = page.messages.iter().rev().collect();
     oldest_first.sort_by_key(|m| m.created_at);
+    // New messages, indexed for search in one statement after the loop (see [`index_new`]).
+    let mut new_seqs: Vec<i64> = Vec::new();
     for message in oldest_first {
         let text = clean_text(&message.text);
-        let raw = packed_raw(message, &text)?;
+        let json = super::raw::message_json(&message.raw, text == message.text)?;
         let created = to_millis(message.created_at);
         let read = message.read_at.map(to_millis);
-        let existing: Option<i64> = conn
+        let existing: Option<StoredMessage> = conn
             .query_row_cached(
-                "SELECT seq FROM messages WHERE account_id = ?1 AND meli_id = ?2",
+                "SELECT seq, read_at, status, moderation_status, moderation_reason, text, raw_packed
+                 FROM messages WHERE account_id = ?1 AND meli_id = ?2",
                 params![lead.account_id, message.meli_id],
-                |r| r.get(0),
+                |r| {
+                    Ok(StoredMessage {
+                        seq: r.get(0)?,
+                        read_at: r.get(1)?,
+                        status: r.get(2)?,
+                        moderation_status: r.get(3)?,
+                        moderation_reason: r.get(4)?,
+                        text: r.get(5)?,
+                        raw_packed: r.get(6)?,
+                    })
+                },
             )
             .optional()?;
         let seq = match existing {
-            Some(seq) => {
+            // Compared here rather than by the UPDATE's condition: an unchanged message (every
+            // message of a chat read again) is then neither packed nor written.
+            Some(stored)
+                if stored.read_at == read
+                    && stored.status == message.status
+                    && stored.moderation_status == message.moderation_status
+                    && stored.moderation_reason == message.moderation_reason
+                    && stored.text == text
+                    && super::raw::holds(&stored.raw_packed, &json)? =>
+            {
+                stored.seq
+            }
+            Some(stored) => {
+                let raw = super::raw::pack_bytes(&json)?;
                 conn.execute_cached(
                     "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
                          moderation_reason = ?5, text = ?6, raw_packed = ?7
                      WHERE seq = ?1 AND (read_at IS NOT ?2 OR status IS NOT ?3 OR moderation_status IS NOT ?4
                          OR moderation_reason IS NOT ?5 OR text IS NOT ?6 OR raw_packed IS NOT ?7)",
                     params![
-                        seq,
+                        stored.seq,
                         read,
                         message.status,
                         message.moderation_status,
@@ -94,9 +114,10 @@ pub fn apply_page(
                         raw
                     ],
                 )?;
-                seq
+                stored.seq
             }
             None => {
+                let raw = super::raw::pack_bytes(&json)?;
                 let seq = super::time_key::next(conn, super::time_key::MESSAGE_SEQ, created)?;
                 conn.execute_cached(
                     "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
@@ -117,6 +138,7 @@ pub fn apply_page(
                         raw
                     ],
                 )?;
+                new_seqs.push(seq);
                 outcome.added += 1;
                 if message.from_buyer {
                     outcome.new_from_buyer += 1;
@@ -137,6 +159,7 @@ pub fn apply_page(
             )?;
         }
     }
+    index_new(conn, &new_seqs)?;
     let mut changed = conn.execute_cached(
         "UPDATE leads SET conversation_status = ?2, conversation_substatus = ?3
          WHERE id = ?1 AND (conversation_status IS NOT ?2 OR conversation_substatus IS NOT ?3)",
@@ -170,6 +193,35 @@ pub fn apply_page(
     }
     outcome.lead_changed = refresh_summary(conn, lead_id)? || changed;
     Ok(outcome)
+}
+
+/// A message's row as stored, for comparing before writing.
+struct StoredMessage {
+    seq: i64,
+    read_at: Option<i64>,
+    status: String,
+    moderation_status: Option<String>,
+    moderation_reason: Option<String>,
+    text: String,
+    raw_packed: Vec<u8>,
+}
+
+/// Adds new messages to the search index, all in one statement. A trigger per row (as before
+/// V10) cost a flush of FTS5's pending terms to disk per message: SQLite opens a savepoint for
+/// every statement with a trigger, and FTS5 writes out what it holds at each savepoint, so the
+/// index grew by one tiny segment per message and spent the import merging them.
+fn index_new(conn: &Connection, seqs: &[i64]) -> Result<()> {
+    if seqs.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(seqs)?;
+    conn.execute_cached(
+        "INSERT INTO messages_fts (rowid, text)
+         SELECT seq, text FROM messages WHERE seq IN (SELECT value FROM json_each(?1))
+         ORDER BY seq",
+        [list],
+    )?;
+    Ok(())
 }
 
 /// Recomputes the lead's last message, unread count, first buyer message and first reply,
