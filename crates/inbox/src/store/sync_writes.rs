@@ -37,16 +37,15 @@ fn row_to_target(r: &rusqlite::Row) -> rusqlite::Result<ConversationTarget> {
     })
 }
 
-/// The account's leads whose conversation was never fetched, most recent activity first.
+/// The account's leads whose conversation was never fetched, most recent activity first: no
+/// [`conversation_cursor`] yet (a flag kept with the cursor, walked by a partial index).
 pub fn unsynced_conversations(
     conn: &Connection,
     account_id: i64,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l
-         WHERE l.account_id = ?1 AND NOT EXISTS (
-             SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
-                 AND c.name = 'conv:' || l.conversation_id)
+         WHERE l.account_id = ?1 AND l.conversation_fetched = 0
          ORDER BY l.activity_at DESC, l.id DESC"
     ))?;
     let rows = stmt.query_map([account_id], row_to_target)?;
@@ -107,7 +106,13 @@ pub fn mark_conversation_synced(
         &conversation_cursor(conversation_id),
         "done",
         now,
-    )
+    )?;
+    conn.execute_cached(
+        "UPDATE leads SET conversation_fetched = 1
+         WHERE account_id = ?1 AND conversation_id = ?2 AND conversation_fetched = 0",
+        params![account_id, conversation_id],
+    )?;
+    Ok(())
 }
 
 /// Whether the message is cached already (a poll stops paging back at the first it knows).
