@@ -4,7 +4,7 @@
 
 use meli::models::PackMessages;
 use meli::{MeliError, MessagesPage};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::account::{is_app_refusal, AccountSync};
 use crate::error::{InboxError, Result};
@@ -80,15 +80,6 @@ fn store_one(
         Vec::new()
     };
     Ok((lead_id, outcome, notes))
-}
-
-/// The conversation as [`IncomingConversation::from_api`] reads it, from the typed pages
-/// (each message keeps the JSON it came in).
-fn as_json(status: Option<&meli::models::ConversationStatus>, messages: Vec<Value>) -> Value {
-    json!({
-        "conversation_status": status.map(|s| serde_json::to_value(s).unwrap_or(Value::Null)),
-        "messages": messages,
-    })
 }
 
 impl AccountSync {
@@ -335,8 +326,11 @@ impl AccountSync {
         } else {
             None
         };
+        let status_json = status
+            .as_ref()
+            .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
         let mut incoming =
-            IncomingConversation::from_api(&as_json(status.as_ref(), raw_messages), self.seller_id);
+            IncomingConversation::from_parts(status_json.as_ref(), raw_messages, self.seller_id);
         if guide
             .as_ref()
             .is_some_and(|g| seller_limited && g != &ActionGuide::NotRequired)
