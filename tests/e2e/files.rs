@@ -304,9 +304,8 @@ async fn pictures_in_a_chat_show_as_thumbnails() -> WebDriverResult<()> {
 }
 
 /// Files a buyer sent: the system opens only a kind Mercado Libre allows, judged by what the
-/// file holds; anything else is shown in its folder. Linux only: the desktop played here is
-/// `xdg-open` and the freedesktop file manager, what the opener plugin uses there.
-#[cfg(target_os = "linux")]
+/// file holds; anything else is shown in its folder. The desktop played here is `xdg-open` and
+/// the freedesktop file manager, what the opener plugin uses on Linux.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_buyers_file_opens_only_if_it_is_a_kind_mercado_libre_allows() -> WebDriverResult<()> {
     let desktop = crate::desktop::Desktop::start().await;

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::text::QuickReplyVariable;
+
 /// "To answer or ask questions, the maximum number of characters is 2,000."
 pub const ANSWER_MAX_CHARS: usize = 2_000;
 
@@ -38,7 +40,7 @@ pub enum AnswerRefusal {
     /// A quick reply's variable the composer could not fill (the asker's name, often unknown
     /// before a sale) is still in the text, which everyone on the listing would read.
     #[error("replace {{{variable}}} with its value before answering")]
-    AnswerVariableUnfilled { variable: String },
+    AnswerVariableUnfilled { variable: QuickReplyVariable },
 }
 
 impl AnswerRefusal {
@@ -84,9 +86,7 @@ pub fn may_answer(question: &QuestionState<'_>, text: &str) -> Result<(), Answer
         });
     }
     if let Some(variable) = super::text::unfilled_variable(text) {
-        return Err(AnswerRefusal::AnswerVariableUnfilled {
-            variable: variable.to_owned(),
-        });
+        return Err(AnswerRefusal::AnswerVariableUnfilled { variable });
     }
     Ok(())
 }
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(
             refused,
             AnswerRefusal::AnswerVariableUnfilled {
-                variable: "buyer_first_name".into()
+                variable: QuickReplyVariable::BuyerFirstName
             }
         );
         assert_eq!(may_answer(&open(), "Hola, sí hay stock {1 litro}"), Ok(()));

@@ -31,6 +31,7 @@ use ts_rs::TS;
 
 pub use files::{DraftFile, FileContent};
 pub use refusal::Refusal;
+pub use text::QuickReplyVariable;
 
 use crate::pipeline::SystemStage;
 
@@ -321,9 +322,7 @@ fn check_text(draft_text: &str, limit: usize, has_files: bool) -> Result<(), Ref
         });
     }
     if let Some(variable) = text::unfilled_variable(draft_text) {
-        return Err(Refusal::VariableUnfilled {
-            variable: variable.to_owned(),
-        });
+        return Err(Refusal::VariableUnfilled { variable });
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::text::QuickReplyVariable;
 use crate::pipeline::SystemStage;
 
 /// A refusal from [`super::may_send`]. Serialized as `{ "code": "...", ...details }`.
@@ -55,7 +56,7 @@ pub enum Refusal {
     TextCharset { character: String },
     /// A quick reply's variable the composer could not fill is still in the text.
     #[error("Replace {{{variable}}} with its value before sending")]
-    VariableUnfilled { variable: String },
+    VariableUnfilled { variable: QuickReplyVariable },
     #[error("The first message of a conversation cannot be only files")]
     FileOnlyFirstMessage,
     #[error("{file}: only .jpg, .png, .pdf and .txt files can be sent")]

@@ -255,7 +255,7 @@ fn a_quick_reply_variable_left_unfilled_is_refused_until_completed() {
             &text("Tu seguimiento: {tracking_number}")
         ),
         Err(Refusal::VariableUnfilled {
-            variable: "tracking_number".into()
+            variable: crate::rules::QuickReplyVariable::TrackingNumber
         })
     );
     assert_eq!(

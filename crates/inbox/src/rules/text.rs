@@ -1,6 +1,9 @@
 //! What Mercado Libre accepts as message text: at most 350 characters from sellers, written
 //! in ISO-8859-1 (latin1) plus emoji.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 /// Mercado Libre's limit for a seller's message (`seller_max_message_length`).
 pub const SELLER_MAX_CHARS: usize = 350;
 
@@ -10,30 +13,62 @@ pub fn char_count(text: &str) -> usize {
     text.chars().count()
 }
 
-/// The variables a quick reply may hold (`{buyer_first_name}`…), which the composer fills from
-/// the lead or the question. One the composer could not fill stays as written for the seller to
-/// complete.
-pub const QUICK_REPLY_VARIABLES: [&str; 6] = [
-    "buyer_first_name",
-    "order_number",
-    "item_title",
-    "total",
-    "tracking_number",
-    "seller_nickname",
-];
+/// A variable a quick reply may hold (`{buyer_first_name}`…), which the composer fills from the
+/// lead or the question. One the composer could not fill stays as written for the seller to
+/// complete. Exported to the UI, whose list of variables must name exactly these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "QuickReplyVariable.ts")]
+pub enum QuickReplyVariable {
+    BuyerFirstName,
+    OrderNumber,
+    ItemTitle,
+    Total,
+    TrackingNumber,
+    SellerNickname,
+}
+
+impl QuickReplyVariable {
+    pub const ALL: [QuickReplyVariable; 6] = [
+        Self::BuyerFirstName,
+        Self::OrderNumber,
+        Self::ItemTitle,
+        Self::Total,
+        Self::TrackingNumber,
+        Self::SellerNickname,
+    ];
+
+    /// The name between the braces.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BuyerFirstName => "buyer_first_name",
+            Self::OrderNumber => "order_number",
+            Self::ItemTitle => "item_title",
+            Self::Total => "total",
+            Self::TrackingNumber => "tracking_number",
+            Self::SellerNickname => "seller_nickname",
+        }
+    }
+}
+
+impl std::fmt::Display for QuickReplyVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The first quick-reply variable left in the text as written (`{tracking_number}`), if any:
 /// sent like that it would read as a form letter to the buyer (and, in an answer, to everyone).
-pub fn unfilled_variable(text: &str) -> Option<&'static str> {
+pub fn unfilled_variable(text: &str) -> Option<QuickReplyVariable> {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         rest = &rest[open + 1..];
         if let Some(close) = rest.find('}') {
-            if let Some(name) = QUICK_REPLY_VARIABLES
-                .iter()
-                .find(|v| v.eq_ignore_ascii_case(rest[..close].trim()))
+            if let Some(variable) = QuickReplyVariable::ALL
+                .into_iter()
+                .find(|v| v.name().eq_ignore_ascii_case(rest[..close].trim()))
             {
-                return Some(name);
+                return Some(variable);
             }
         }
     }
@@ -80,15 +115,18 @@ mod tests {
     fn a_variable_left_as_written_is_found_and_other_braces_are_not() {
         assert_eq!(
             unfilled_variable("Hola {buyer_first_name}, gracias"),
-            Some("buyer_first_name")
+            Some(QuickReplyVariable::BuyerFirstName)
         );
         assert_eq!(
             unfilled_variable("Seguimiento: { Tracking_Number }."),
-            Some("tracking_number")
+            Some(QuickReplyVariable::TrackingNumber)
         );
         assert_eq!(unfilled_variable("Hola Ana, código {ABC} y {}"), None);
         assert_eq!(unfilled_variable("{ sin cerrar"), None);
-        assert_eq!(unfilled_variable("{{total}}"), Some("total"));
+        assert_eq!(
+            unfilled_variable("{{total}}"),
+            Some(QuickReplyVariable::Total)
+        );
     }
 
     #[test]

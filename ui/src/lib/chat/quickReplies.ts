@@ -3,16 +3,20 @@
 import { formatMoney } from "../i18n/format";
 import type { LeadCard } from "../ipc/LeadCard";
 import type { QuickReplyDto } from "../ipc/QuickReplyDto";
+import type { QuickReplyVariable } from "../ipc/QuickReplyVariable";
 
-export const VARIABLES = [
-  "buyer_first_name",
-  "order_number",
-  "item_title",
-  "total",
-  "tracking_number",
-  "seller_nickname",
-] as const;
-export type Variable = (typeof VARIABLES)[number];
+// Keyed by the core's union, so a variable added to or dropped from the core fails the type
+// check here until this list follows.
+const VARIABLE_SET: Record<QuickReplyVariable, true> = {
+  buyer_first_name: true,
+  order_number: true,
+  item_title: true,
+  total: true,
+  tracking_number: true,
+  seller_nickname: true,
+};
+export const VARIABLES = Object.keys(VARIABLE_SET) as QuickReplyVariable[];
+export type Variable = QuickReplyVariable;
 export type Vars = Partial<Record<Variable, string>>;
 
 /**
