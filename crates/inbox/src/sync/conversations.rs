@@ -149,7 +149,10 @@ impl AccountSync {
             .download_conversation(target, full, opened, or_fail)
             .await?
         {
-            Some(downloaded) => self.store_conversations(vec![downloaded]).await,
+            Some(downloaded) => match self.unchanged(downloaded).await? {
+                (true, _) => Ok(Fetched::default()),
+                (false, downloaded) => self.store_conversations(vec![downloaded]).await,
+            },
             None => Ok(Fetched::default()),
         }
     }
@@ -202,6 +205,30 @@ impl AccountSync {
             return Err(err);
         }
         Ok(None)
+    }
+
+    /// Whether storing a chat read again would change nothing (checked on a reader, so the
+    /// poll's re-reads of unchanged chats take no write transaction). A chat the seller
+    /// opened is always stored: the read marked it read on Mercado Libre.
+    async fn unchanged(&self, downloaded: Downloaded) -> Result<(bool, Downloaded)> {
+        match &downloaded {
+            Downloaded::Read(read) if !read.opened => {}
+            _ => return Ok((false, downloaded)),
+        }
+        self.store
+            .read_async(move |c| {
+                let Downloaded::Read(read) = &downloaded else {
+                    return Ok((false, downloaded));
+                };
+                let same = sync_writes::conversation_unchanged(
+                    c,
+                    &read.target,
+                    &read.incoming,
+                    read.guide.as_ref(),
+                )?;
+                Ok((same, downloaded))
+            })
+            .await
     }
 
     /// Stores conversations read by [`Self::download_conversation`] in one transaction (the
