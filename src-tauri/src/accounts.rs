@@ -7,7 +7,7 @@ use std::time::Duration;
 use inbox::ipc::{ConnectForm, ConnectProgress, KnownApplication, RedirectRule, Settings};
 use inbox::sync::connect::paste_box;
 use inbox::sync::{ConnectRequest, SyncConfig};
-use meli::{Client, Language, Secret};
+use meli::{Language, Secret};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_opener::OpenerExt;
 
@@ -289,8 +289,9 @@ async fn resume_one(handle: &AppHandle, account_id: i64) -> Result<(), CommandEr
     let config = app
         .client_config()
         .map_err(|e| CommandError::new("invalid_site", e))?;
-    let client =
-        Client::new(config, tokens).map_err(|e| CommandError::from(inbox::InboxError::from(e)))?;
+    // Accounts of one application share its request budget (Mercado Libre counts per
+    // application).
+    let client = state.inbox.client_for(config, tokens)?;
     // No question to Mercado Libre first: an offline start still syncs once it is back.
     state
         .inbox

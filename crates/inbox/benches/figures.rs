@@ -14,6 +14,8 @@ mod import;
 mod queries;
 #[path = "figures/report.rs"]
 mod report;
+#[path = "figures/rotation.rs"]
+mod rotation;
 #[path = "figures/world.rs"]
 mod world;
 
@@ -103,6 +105,11 @@ fn main() {
     let import_dir = temp.path().join("import");
     import::run(&rt, &import_sizes, &import_dir, &mut figures);
     let _ = std::fs::remove_dir_all(&import_dir);
+
+    eprintln!("figures: messages read elsewhere (the rotation)");
+    let rotation_dir = temp.path().join("rotation");
+    rotation::run(&rt, &rotation_dir, &mut figures);
+    let _ = std::fs::remove_dir_all(&rotation_dir);
 
     eprintln!("figures: the big cache (board, conversation, search, size)");
     let cache_dir = temp.path().join("cache");

@@ -52,6 +52,8 @@ pub struct Inbox {
     events: EventBus,
     /// The sync engines of the connected accounts (see [`crate::sync`]).
     sync: Arc<crate::sync::Registry>,
+    /// One request budget per application, shared by every account connected through it.
+    applications: Arc<meli::Applications>,
 }
 
 impl Inbox {
@@ -69,6 +71,7 @@ impl Inbox {
             clock,
             events: EventBus::default(),
             sync: Arc::default(),
+            applications: Arc::default(),
         })
     }
 
@@ -409,6 +412,18 @@ impl Inbox {
 
 /// Accounts, sync and sending: the network side (see [`crate::sync`]).
 impl Inbox {
+    /// A client for an account of the application `config` names: every account of one
+    /// application draws from one request budget (Mercado Libre counts per application), so
+    /// two sellers connected through it stay under its limit together. Build every account's
+    /// client here.
+    pub fn client_for(
+        &self,
+        config: meli::ClientConfig,
+        tokens: Arc<dyn meli::auth::TokenStore>,
+    ) -> Result<meli::Client> {
+        Ok(self.applications.client(config, tokens)?)
+    }
+
     /// Records the account whose tokens `client` holds (asking Mercado Libre who it is) and
     /// starts its sync: the first import, then polls. Reconnecting keeps the cached data.
     pub async fn connect_with_client(
@@ -447,8 +462,7 @@ impl Inbox {
     ) -> Result<i64> {
         let client = crate::sync::connect::authorize(
             &request,
-            request.client_config(),
-            tokens,
+            self.client_for(request.client_config(), tokens)?,
             open_browser,
             pasted,
         )

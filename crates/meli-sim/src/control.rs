@@ -236,6 +236,21 @@ impl Control {
         Ok(())
     }
 
+    /// The seller opens the conversation on Mercado Libre's own site or app: the buyer's
+    /// messages become read there, so `/messages/unread` no longer lists them.
+    pub fn seller_reads_on_site(&self, pack_or_order: u64) -> Result<(), SimError> {
+        let key = self.key(pack_or_order)?;
+        let now = self.shared.now();
+        let mut world = self.shared.world();
+        let seller = world
+            .conversations
+            .get(&key)
+            .map(|c| c.seller)
+            .ok_or(SimError::UnknownPack(key))?;
+        world.mark_read(key, seller, now);
+        Ok(())
+    }
+
     /// The seller writes from Mercado Libre's own site (not through the API).
     pub fn seller_writes_on_site(
         &self,
@@ -466,6 +481,17 @@ impl Control {
     /// Requests per endpoint, keyed like `GET /orders/{id}`.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
         self.shared.log.counts()
+    }
+
+    /// Reads (GETs) logged per application (client id), whichever seller's token made them.
+    pub fn reads_per_application(&self) -> BTreeMap<u64, u64> {
+        let mut counts = BTreeMap::new();
+        for r in self.shared.log.entries() {
+            if let (true, Some(app)) = (r.is_read(), r.application) {
+                *counts.entry(app).or_insert(0) += 1;
+            }
+        }
+        counts
     }
 
     pub fn clear_requests(&self) {

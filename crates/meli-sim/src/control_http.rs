@@ -46,6 +46,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/packs/{id}/buyer_messages", post(buyer_writes))
         .route("/_sim/packs/{id}/buyer_read", post(buyer_reads))
         .route("/_sim/packs/{id}/seller_messages", post(seller_writes))
+        .route("/_sim/packs/{id}/seller_read", post(seller_reads))
         .route("/_sim/packs/{id}/block", post(block).delete(unblock))
         .route("/_sim/packs/{id}/flags", post(flags))
         .route("/_sim/packs/{id}/caps", post(caps))
@@ -67,6 +68,10 @@ pub fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/requests/counts", get(counts))
+        .route(
+            "/_sim/requests/reads_per_application",
+            get(reads_per_application),
+        )
         .route("/_sim/live", post(live))
         .merge(crate::questions::control::routes())
 }
@@ -145,6 +150,11 @@ async fn buyer_writes(State(s): Ctl, Path(id): Path<u64>, Json(body): Json<Buyer
 
 async fn buyer_reads(State(s): Ctl, Path(id): Path<u64>) -> Done {
     control(s).buyer_reads(id)?;
+    ok()
+}
+
+async fn seller_reads(State(s): Ctl, Path(id): Path<u64>) -> Done {
+    control(s).seller_reads_on_site(id)?;
     ok()
 }
 
@@ -320,6 +330,10 @@ async fn requests(State(s): Ctl) -> Json<Vec<LoggedRequest>> {
 
 async fn counts(State(s): Ctl) -> Json<BTreeMap<String, u64>> {
     Json(control(s).request_counts())
+}
+
+async fn reads_per_application(State(s): Ctl) -> Json<BTreeMap<u64, u64>> {
+    Json(control(s).reads_per_application())
 }
 
 async fn clear_requests(State(s): Ctl) -> Done {

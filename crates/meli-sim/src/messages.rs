@@ -232,9 +232,14 @@ pub async fn list(
             .filter(|(_, m)| !conversation.unlisted.iter().any(|(id, _)| *id == m.id))
             .collect();
         let total = visible.len();
-        let page: Vec<Value> = visible
-            .iter()
-            .rev()
+        // Newest first, as the published examples list them, unless the switch says otherwise.
+        let ordered: Vec<&(usize, &Message)> = if shared.switches.get().messages_oldest_first {
+            visible.iter().collect()
+        } else {
+            visible.iter().rev().collect()
+        };
+        let page: Vec<Value> = ordered
+            .into_iter()
             .skip(offset)
             .take(limit)
             .map(|(i, m)| message_json(world, key, caller, m, *i == 0))

@@ -22,6 +22,19 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The injected fault, if any (`too_many_requests`, `drop_connection`, …).
     pub fault: Option<String>,
+    /// The application (client id) and the user the bearer token was issued to, when one
+    /// came: Mercado Libre counts its limits per application, whichever seller asks.
+    #[serde(default)]
+    pub application: Option<u64>,
+    #[serde(default)]
+    pub user: Option<u64>,
+}
+
+impl LoggedRequest {
+    /// A read as Mercado Libre's limits count them (GET).
+    pub fn is_read(&self) -> bool {
+        self.method == "GET"
+    }
 }
 
 /// Entries kept; older ones drop off so a long demo session does not grow without bound.

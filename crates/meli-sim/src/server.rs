@@ -98,6 +98,7 @@ pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next:
         Some(pattern) => format!("{method} {}", pattern.as_str()),
         None => format!("{method} {path}"),
     };
+    let (application, user) = token_owner(&req);
     let mut pending = PendingEntry {
         shared: shared.clone(),
         entry: Some(LoggedRequest {
@@ -109,6 +110,8 @@ pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next:
             endpoint,
             status: CLIENT_GONE,
             fault: None,
+            application,
+            user,
         }),
     };
     let mut response = next.run(req).await;
@@ -125,6 +128,25 @@ pub async fn log_requests(State(shared): State<Arc<Shared>>, req: Request, next:
     }
     drop(pending);
     response
+}
+
+/// The application and user a bearer token names: the simulator's access tokens read
+/// `APP_USR-{client_id}-{date}-{random}-{user}`, as Mercado Libre's do.
+fn token_owner(req: &Request) -> (Option<u64>, Option<u64>) {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    let Some(token) = token else {
+        return (None, None);
+    };
+    let parts: Vec<&str> = token.split('-').collect();
+    let application = parts.get(1).and_then(|p| p.parse().ok());
+    let user = parts.last().and_then(|p| p.parse().ok());
+    (application, user)
 }
 
 /// The status logged for a request whose client closed the connection before the answer.

@@ -16,6 +16,10 @@ pub struct SwitchState {
     /// Order searches and conversation pages answer the first page whatever the offset, and
     /// say `paging.total` is 10^9: a paging loop that trusts `total` never ends.
     pub endless_paging: bool,
+    /// Conversation pages list the oldest message first (offset 0 is the first message ever
+    /// written). The published docs never say which end a page starts from; the examples
+    /// show newest first, which is the default.
+    pub messages_oldest_first: bool,
 }
 
 impl Default for SwitchState {
@@ -23,6 +27,7 @@ impl Default for SwitchState {
         SwitchState {
             messages_scope: true,
             endless_paging: false,
+            messages_oldest_first: false,
         }
     }
 }
@@ -34,6 +39,8 @@ pub struct SwitchChange {
     pub messages_scope: Option<bool>,
     #[serde(default)]
     pub endless_paging: Option<bool>,
+    #[serde(default)]
+    pub messages_oldest_first: Option<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -53,6 +60,9 @@ impl Switches {
         }
         if let Some(v) = change.endless_paging {
             state.endless_paging = v;
+        }
+        if let Some(v) = change.messages_oldest_first {
+            state.messages_oldest_first = v;
         }
         state.clone()
     }

@@ -293,3 +293,67 @@ async fn without_the_messages_permission_every_messaging_call_is_refused_for_the
     control(&h, "/_sim/switches", json!({ "messages_scope": true })).await;
     assert_eq!(send(h.get(&conversation(key, SELLER_MLA))).await.0, 200);
 }
+
+#[tokio::test]
+async fn pages_oldest_first_and_the_seller_reading_on_the_site_over_http() {
+    let h = Harness::empty().await;
+    let sale = control(
+        &h,
+        "/_sim/sales",
+        json!({ "seller_id": SELLER_MLA, "status": "paid", "logistic_type": "custom" }),
+    )
+    .await;
+    let key = sale["conversation_id"].as_u64().expect("id");
+    for text in ["primero", "segundo"] {
+        control(
+            &h,
+            &format!("/_sim/packs/{key}/buyer_messages"),
+            json!({ "text": text }),
+        )
+        .await;
+        // Distinct times, so the order is visible in the dates too.
+        control(&h, "/_sim/clock/advance", json!({ "seconds": 60 })).await;
+    }
+    let path =
+        format!("/messages/packs/{key}/sellers/{SELLER_MLA}?tag=post_sale&mark_as_read=false");
+    let texts = |body: &Value| -> Vec<String> {
+        body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let (_, switches) = send(h.http.get(h.url("/_sim/switches"))).await;
+    assert_eq!(
+        switches["messages_oldest_first"], false,
+        "off in the plain world"
+    );
+    let (_, newest_first) = send(h.get(&path)).await;
+    assert_eq!(texts(&newest_first), ["segundo", "primero"]);
+    control(
+        &h,
+        "/_sim/switches",
+        json!({ "messages_oldest_first": true }),
+    )
+    .await;
+    let (_, oldest_first) = send(h.get(&path)).await;
+    assert_eq!(texts(&oldest_first), ["primero", "segundo"]);
+    assert_eq!(oldest_first["paging"]["total"], 2);
+
+    let unread = "/messages/unread?role=seller&tag=post_sale";
+    let (_, before) = send(h.get(unread)).await;
+    assert_eq!(before["results"][0]["count"], 2);
+    control(&h, &format!("/_sim/packs/{key}/seller_read"), json!({})).await;
+    let (_, after) = send(h.get(unread)).await;
+    assert_eq!(after["results"], json!([]), "read on the site: {after}");
+    let (_, body) = send(h.get(&path)).await;
+    assert!(body["messages"][0]["message_date"]["read"].is_string());
+
+    let (_, reads) = send(h.http.get(h.url("/_sim/requests/reads_per_application"))).await;
+    let app = h.sim.app().client_id.to_string();
+    assert!(
+        reads[&app].as_u64().expect("reads of the application") >= 5,
+        "{reads}"
+    );
+}

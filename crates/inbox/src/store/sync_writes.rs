@@ -68,6 +68,27 @@ pub fn recent_conversations(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The account's imported conversations active since `since` (milliseconds) whose id is
+/// above `after`, by conversation id, at most `limit`: the poll's rotation walks them in this
+/// order, which new activity does not change, so each is reached once per round.
+pub fn active_after(
+    conn: &Connection,
+    account_id: i64,
+    since: i64,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<ConversationTarget>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TARGET_COLUMNS} FROM leads l
+         WHERE l.account_id = ?1 AND l.activity_at >= ?2 AND l.conversation_id > ?3
+             AND EXISTS (SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
+                 AND c.name = 'conv:' || l.conversation_id)
+         ORDER BY l.conversation_id, l.id LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![account_id, since, after, limit], row_to_target)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn target(conn: &Connection, lead_id: i64) -> Result<Option<ConversationTarget>> {
     Ok(conn
         .query_row(

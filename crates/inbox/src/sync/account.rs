@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,9 @@ pub struct AccountSync {
     /// When this engine last polled the unanswered questions (in memory: a start polls them
     /// at once).
     questions_polled: Mutex<Option<DateTime<Utc>>>,
+    /// Conversation pages read since the engine started: what the rotation spends its share
+    /// of the read budget on (a chat may take more than one page).
+    pages_read: AtomicU64,
 }
 
 /// When the loop last finished a pass well and when it runs the next (the sync health view).
@@ -94,6 +98,7 @@ impl AccountSync {
             messages: Mutex::new(MessagesAccess::default()),
             schedule: Mutex::new(Schedule::default()),
             questions_polled: Mutex::new(None),
+            pages_read: AtomicU64::new(0),
         }
     }
 
@@ -184,6 +189,16 @@ impl AccountSync {
             .questions_polled
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = Some(at);
+    }
+
+    /// One conversation page was read from Mercado Libre.
+    pub(crate) fn count_page_read(&self) {
+        self.pages_read.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Conversation pages read since the engine started.
+    pub(crate) fn pages_read(&self) -> u64 {
+        self.pages_read.load(Ordering::Relaxed)
     }
 
     fn with_messages<T>(&self, f: impl FnOnce(&mut MessagesAccess) -> T) -> T {

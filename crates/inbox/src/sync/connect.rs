@@ -2,12 +2,11 @@
 //! seller's browser (through the shell's `open_browser`), a loopback listener waits for the
 //! relay to bring the code back — or the seller pastes what the relay shows when the browser
 //! cannot reach this computer — and the client exchanges the code. Tokens go to the shell's
-//! [`TokenStore`] (the OS keychain), never into SQLite.
+//! [`meli::auth::TokenStore`] (the OS keychain), never into SQLite.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use meli::auth::{parse_pasted, AppCredentials, CallbackListener, TokenStore};
+use meli::auth::{parse_pasted, AppCredentials, CallbackListener};
 use meli::{Client, ClientConfig, Language, MeliError, Secret, Site};
 use tokio::sync::{mpsc, oneshot};
 
@@ -70,18 +69,17 @@ impl ConnectRequest {
     }
 }
 
-/// Runs the authorization: `open_browser` receives the URL to open. The code comes from the
-/// loopback listener or from `pasted`, whichever brings a valid one first; a paste that is not
-/// this attempt's is refused to its sender and the wait goes on. Returns the client,
-/// connected, its tokens saved in `tokens`.
+/// Runs the authorization for `client` (not connected yet; built by
+/// [`crate::Inbox::client_for`], so it shares its application's budget): `open_browser`
+/// receives the URL to open. The code comes from the loopback listener or from `pasted`,
+/// whichever brings a valid one first; a paste that is not this attempt's is refused to its
+/// sender and the wait goes on. Returns the client, connected, its tokens saved in its store.
 pub async fn authorize(
     request: &ConnectRequest,
-    config: ClientConfig,
-    tokens: Arc<dyn TokenStore>,
+    client: Client,
     open_browser: impl FnOnce(String) + Send,
     pasted: PasteReceiver,
 ) -> Result<Client> {
-    let client = Client::new(config, tokens)?;
     let listener = CallbackListener::bind(0)
         .await?
         .for_relay(&request.redirect_uri);

@@ -276,14 +276,15 @@ impl AccountSync {
         } else {
             self.client.clone()
         };
-        let mut offset = 0;
         let mut raw_messages = Vec::new();
         let mut status = None;
         let mut paging = Paging::default();
-        loop {
+        let mut walk = Walk::new(full);
+        let mut next = Some((0u32, PAGE));
+        while let Some((offset, limit)) = next {
             let page_request = MessagesPage {
                 offset,
-                limit: PAGE,
+                limit,
                 // Only the seller opening the chat marks it read, never the cache's reads.
                 mark_as_read: opened && offset == 0,
             };
@@ -307,10 +308,10 @@ impl AccountSync {
                 }
                 Err(err) => return Err(err),
             };
+            self.count_page_read();
             if status.is_none() {
                 status = page.conversation_status.clone();
             }
-            let count = u32::try_from(page.messages.len()).unwrap_or(u32::MAX);
             let mut reached_known = false;
             if !full {
                 let ids: Vec<String> = page.messages.iter().map(|m| m.id.clone()).collect();
@@ -328,6 +329,8 @@ impl AccountSync {
                     .await?;
             }
             let total = page.paging.total.unwrap_or(0);
+            let order = page_order(&page.messages);
+            let count = u32::try_from(page.messages.len()).unwrap_or(u32::MAX);
             let fresh = paging.take(page.messages.iter().map(|m| m.id.clone()), total, PAGE);
             raw_messages.extend(
                 page.messages
@@ -335,10 +338,11 @@ impl AccountSync {
                     .filter(|m| fresh.contains(&m.id))
                     .map(|m| m.raw),
             );
-            offset = offset.saturating_add(count);
-            if count == 0 || u64::from(offset) >= total || reached_known || paging.exhausted() {
-                break;
-            }
+            next = if count == 0 || paging.exhausted() {
+                None
+            } else {
+                walk.next(offset, count, total, order, reached_known)
+            };
         }
         let seller_limited = status
             .as_ref()
@@ -429,6 +433,122 @@ impl AccountSync {
     }
 }
 
+/// Which end of a conversation a page starts from, as its messages' dates show it. Mercado
+/// Libre does not document it: its examples list the newest first, but nothing promises so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageOrder {
+    NewestFirst,
+    OldestFirst,
+    /// One message, or all written in the same instant: the page cannot tell.
+    Unknown,
+}
+
+fn page_order(messages: &[meli::models::Message]) -> PageOrder {
+    let when = |m: &meli::models::Message| m.message_date.created.or(m.message_date.received);
+    let (Some(first), Some(last)) = (
+        messages.first().and_then(when),
+        messages.last().and_then(when),
+    ) else {
+        return PageOrder::Unknown;
+    };
+    match first.cmp(&last) {
+        std::cmp::Ordering::Greater => PageOrder::NewestFirst,
+        std::cmp::Ordering::Less => PageOrder::OldestFirst,
+        std::cmp::Ordering::Equal => PageOrder::Unknown,
+    }
+}
+
+/// How a conversation's pages are walked. A full read (the import) takes every page from
+/// offset 0. An incremental read wants only what is new, and new messages are at the newest
+/// end, whichever that is: it reads the first page, learns from it the order and
+/// `paging.total`, then walks from the newest end toward the older one and stops at the
+/// first page that holds a message already cached (by id, never by position: the end a
+/// page starts from is not documented). When the first page cannot tell the order, it reads
+/// the rest of the conversation.
+#[derive(Debug)]
+struct Walk {
+    full: bool,
+    direction: Option<Direction>,
+    /// Where the first page (offset 0) ended: a backward walk stops there.
+    first_end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// Toward higher offsets, to the end of the conversation or the first known message.
+    Forward { to_the_end: bool },
+    /// From the end toward offset 0 (oldest-first pages: the newest messages are last).
+    Backward,
+}
+
+impl Walk {
+    fn new(full: bool) -> Walk {
+        Walk {
+            full,
+            direction: None,
+            first_end: 0,
+        }
+    }
+
+    /// The page after the one at `offset` that brought `count` messages of `total`: its offset
+    /// and limit, or `None` when the read is done.
+    fn next(
+        &mut self,
+        offset: u32,
+        count: u32,
+        total: u64,
+        order: PageOrder,
+        reached_known: bool,
+    ) -> Option<(u32, u32)> {
+        let end = offset.saturating_add(count);
+        let forward = (u64::from(end) < total).then_some((end, PAGE));
+        let direction = match self.direction {
+            Some(direction) => direction,
+            None => {
+                self.first_end = end;
+                let direction = if self.full {
+                    Direction::Forward { to_the_end: true }
+                } else {
+                    match order {
+                        PageOrder::NewestFirst => Direction::Forward { to_the_end: false },
+                        PageOrder::OldestFirst => Direction::Backward,
+                        PageOrder::Unknown => Direction::Forward { to_the_end: true },
+                    }
+                };
+                self.direction = Some(direction);
+                if direction == Direction::Backward {
+                    // The newest page: the last `PAGE` messages, not reaching back into the
+                    // first page already read.
+                    let last = u32::try_from(total).unwrap_or(u32::MAX);
+                    if last <= end {
+                        return None;
+                    }
+                    let start = last.saturating_sub(PAGE).max(end);
+                    return Some((start, last - start));
+                }
+                direction
+            }
+        };
+        match direction {
+            Direction::Forward { to_the_end: true } => forward,
+            Direction::Forward { to_the_end: false } => {
+                if reached_known {
+                    None
+                } else {
+                    forward
+                }
+            }
+            Direction::Backward => {
+                if reached_known || offset <= self.first_end {
+                    return None;
+                }
+                let start = offset.saturating_sub(PAGE).max(self.first_end);
+                Some((start, offset - start))
+            }
+        }
+    }
+}
+
 /// The failure to record against one chat, or `None` when the error is the account's or the
 /// network's (those stop the pass: every other chat would fail the same way).
 fn chat_failure(err: &InboxError) -> Option<Failure> {
@@ -491,4 +611,83 @@ fn notes_for(
             armed,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pages a walk asks for over a conversation of `total` messages, the page at
+    /// `known_from` and beyond (toward the older end) holding cached messages.
+    fn pages(
+        full: bool,
+        order: PageOrder,
+        total: u32,
+        known: impl Fn(u32, u32) -> bool,
+    ) -> Vec<(u32, u32)> {
+        let mut walk = Walk::new(full);
+        let mut asked = vec![(0, PAGE)];
+        let mut next = Some((0, PAGE));
+        while let Some((offset, limit)) = next {
+            let count = limit.min(total.saturating_sub(offset));
+            next = walk.next(offset, count, u64::from(total), order, known(offset, count));
+            asked.extend(next);
+            assert!(asked.len() < 20, "{asked:?}");
+        }
+        asked
+    }
+
+    #[test]
+    fn newest_first_stops_at_the_first_known_message() {
+        // One new message: the first page holds it and known ones.
+        assert_eq!(
+            pages(false, PageOrder::NewestFirst, 181, |_, _| true),
+            [(0, PAGE)]
+        );
+        // 60 new: the second page reaches the known ones.
+        assert_eq!(
+            pages(false, PageOrder::NewestFirst, 240, |offset, count| offset
+                + count
+                > 60),
+            [(0, PAGE), (50, PAGE)]
+        );
+    }
+
+    #[test]
+    fn oldest_first_reads_the_newest_end_and_walks_back_to_a_known_message() {
+        // 181 messages, the last one new: the first page (all known), then the newest 50.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 181, |offset, _| offset < 180),
+            [(0, PAGE), (131, PAGE)]
+        );
+        // 80 new after 100 known: back from the end until a page reaches a known one.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 180, |offset, _| offset < 100),
+            [(0, PAGE), (130, PAGE), (80, PAGE)]
+        );
+        // Short chats: the newest page stops where the first one ended.
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 70, |_, _| false),
+            [(0, PAGE), (50, 20)]
+        );
+        assert_eq!(
+            pages(false, PageOrder::OldestFirst, 40, |_, _| true),
+            [(0, PAGE)]
+        );
+    }
+
+    #[test]
+    fn full_reads_and_unknown_orders_read_every_page() {
+        for (full, order) in [
+            (true, PageOrder::OldestFirst),
+            (true, PageOrder::NewestFirst),
+            (false, PageOrder::Unknown),
+        ] {
+            assert_eq!(
+                pages(full, order, 120, |_, _| true),
+                [(0, PAGE), (50, PAGE), (100, PAGE)],
+                "{full} {order:?}"
+            );
+        }
+    }
 }

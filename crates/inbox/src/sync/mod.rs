@@ -5,6 +5,7 @@
 //! - [`engine`]: the loop (a timer and a command channel in one `select!`), backoff, shutdown.
 //! - [`import`]: the first import (orders page by page, then conversations, most useful first).
 //! - [`poll`]: incremental polls (orders by last update, unread, recently active chats).
+//! - [`rotation`]: every active chat read again in turn, within a share of the read budget.
 //! - [`send`]: the outbox's network side (rules again, upload, post, reconcile).
 //! - [`state`]: what each account's engine reports, and the status the UI shows.
 //!
@@ -21,8 +22,10 @@ mod paging;
 mod poll;
 mod questions;
 pub mod registry;
+mod rotation;
 mod send;
 mod sent_match;
+pub mod share;
 pub mod state;
 
 use std::time::Duration;
@@ -47,6 +50,14 @@ pub struct SyncConfig {
     /// message the seller wrote on Mercado Libre's site, the buyer reading ours) can wait this
     /// long, so an idle poll costs two requests (orders, unread) rather than twenty more.
     pub recent_every: Duration,
+    /// The rotation: conversations active in the last this many days are read again in
+    /// turn, whatever else the poll reads, so a buyer's message the seller already read on
+    /// Mercado Libre's own site (no longer unread, on a lead past the most recent) shows up
+    /// within a bounded time. See [`rotation`].
+    pub rotation_days: u32,
+    /// The rotation's share of the application's read budget, in conversation pages a
+    /// minute (earned by the sync clock, spent on each pass): 60 of Mercado Libre's 500.
+    pub rotation_reads_per_minute: u32,
     /// Buyers looked up by `GET /users/{id}` per pass, when orders lack their names.
     pub names_per_pass: u32,
     /// First wait after a failed pass; doubles per failure up to `backoff_max`, with jitter.
@@ -89,6 +100,8 @@ impl Default for SyncConfig {
             interval: Duration::from_secs(30),
             recent_conversations: 20,
             recent_every: Duration::from_secs(300),
+            rotation_days: 30,
+            rotation_reads_per_minute: 60,
             names_per_pass: 50,
             backoff_base: Duration::from_secs(2),
             backoff_max: Duration::from_secs(60),
@@ -119,4 +132,6 @@ pub(crate) mod cursor {
     pub const POLL_ORDERS: &str = "poll.orders";
     /// RFC 3339: when the most recently active conversations were last read again.
     pub const POLL_RECENT: &str = "poll.recent";
+    /// JSON `rotation::Position`: the last conversation the rotation read, and when.
+    pub const POLL_ROTATION: &str = "poll.rotation";
 }

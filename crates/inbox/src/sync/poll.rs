@@ -1,7 +1,8 @@
 //! Incremental polls: orders updated since the last poll (less an hour, because the API's
 //! date filters drop the minutes), conversations with unread messages, conversations of the
-//! most recently active leads (every few minutes, not every poll), and any lead whose
-//! conversation was never fetched.
+//! most recently active leads (every few minutes, not every poll), any lead whose
+//! conversation was never fetched, and the next few of the rotation through every active
+//! conversation (see [`super::rotation`]). The crate's README has the whole schedule.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -87,6 +88,10 @@ impl AccountSync {
             added += self.fetch_conversation(target, *full).await?.added;
             self.flush(false);
         }
+        // What the lists above cannot show (a message the seller read on Mercado Libre's
+        // site, on an older lead) the rotation finds within its round.
+        let fresh: HashSet<i64> = targets.iter().map(|(t, _)| t.conversation_id).collect();
+        added += self.rotate(started, &fresh).await?.added;
         if reread_recent {
             let now = self.now();
             self.store

@@ -106,6 +106,10 @@ pub fn sync_config() -> SyncConfig {
         // The unanswered questions are polled on each pass (a test of their cadence sets the
         // app's).
         questions_every: Duration::ZERO,
+        // The rotation through every active chat reads more on each pass that finds the
+        // clock moved: off, so a test counts only what it is about (tests/sync_rotation.rs
+        // turns it on).
+        rotation_reads_per_minute: 0,
         ..SyncConfig::default()
     }
 }

@@ -8,7 +8,8 @@ mod sales;
 mod server_clock;
 mod transport;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use url::Url;
@@ -28,6 +29,7 @@ pub use questions::{
     MAX_QUESTIONS_OFFSET,
 };
 pub use sales::{OrderQuery, OrderSort};
+
 pub(crate) use transport::{read_limited, retry_after_header};
 
 /// Everything a [`Client`] needs. Every host is here: the real ones by default, a simulator's in
@@ -82,6 +84,47 @@ impl ClientConfig {
         };
         self.timeout = Duration::from_secs(5);
         self
+    }
+}
+
+/// The clients of every connected account, by application. Mercado Libre counts its limits
+/// per application, whichever seller's token a request carries, so every account connected
+/// through one application (same client id and API host) draws from one budget; the first
+/// client built for an application sets it, as with [`Client::for_another_account`]. The app
+/// keeps one of these for its whole run; background reads of any kind (sync, names,
+/// pictures) go through a client from it and so stay within the one budget.
+#[derive(Default)]
+pub struct Applications {
+    budgets: Mutex<HashMap<(String, String), Weak<Budget>>>,
+}
+
+impl std::fmt::Debug for Applications {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Applications").finish_non_exhaustive()
+    }
+}
+
+impl Applications {
+    /// A client for one account: its application's budget if another live client of the
+    /// same application has one, otherwise a new budget from `config.budget`.
+    pub fn client(
+        &self,
+        config: ClientConfig,
+        store: Arc<dyn TokenStore>,
+    ) -> Result<Client, MeliError> {
+        let key = (config.api_base.clone(), config.app.client_id.clone());
+        let budget = {
+            let mut budgets = self.budgets.lock().unwrap_or_else(|e| e.into_inner());
+            // Applications whose clients are all gone are forgotten.
+            budgets.retain(|_, b| b.strong_count() > 0);
+            let budget = budgets
+                .get(&key)
+                .and_then(Weak::upgrade)
+                .unwrap_or_else(|| Arc::new(Budget::new(config.budget)));
+            budgets.insert(key, Arc::downgrade(&budget));
+            budget
+        };
+        Client::build(config, store, budget)
     }
 }
 
@@ -241,6 +284,11 @@ impl Client {
         self.inner.session.token_times().await
     }
 
+    /// Whether `other` draws from the same request budget (the same application's).
+    pub fn shares_budget_with(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner.budget, &other.inner.budget)
+    }
+
     /// The share of the application's request budget the last minute used.
     pub fn budget_use(&self) -> crate::rate::BudgetUse {
         self.inner.budget.usage()
@@ -265,6 +313,37 @@ mod tests {
     use crate::auth::MemoryTokenStore;
 
     fn assert_send<T: Send>(_: &T) {}
+
+    fn app(client_id: &str) -> AppCredentials {
+        AppCredentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new("s"),
+            redirect_uri: "https://relay.example.test/".into(),
+        }
+    }
+
+    #[test]
+    fn accounts_of_one_application_share_one_budget() {
+        let apps = Applications::default();
+        let store = || Arc::new(MemoryTokenStore::default());
+        let first = apps
+            .client(ClientConfig::new(Site::Argentina, app("1")), store())
+            .expect("first");
+        let second = apps
+            .client(ClientConfig::new(Site::Brasil, app("1")), store())
+            .expect("second");
+        let other = apps
+            .client(ClientConfig::new(Site::Argentina, app("2")), store())
+            .expect("other application");
+        assert!(first.shares_budget_with(&second));
+        assert!(!first.shares_budget_with(&other));
+        drop((first, second));
+        // Once every client of the application is gone, a new one starts a new budget.
+        let again = apps
+            .client(ClientConfig::new(Site::Argentina, app("1")), store())
+            .expect("again");
+        assert!(!again.shares_budget_with(&other));
+    }
 
     #[test]
     fn futures_can_be_spawned() {
