@@ -177,7 +177,8 @@ mod tests {
             redirect_uri: app.redirect_uri,
         };
         let mut config = ClientConfig::new(Site::Argentina, creds)
-            .with_bases(sim.base_url(), sim.auth_base_url());
+            .with_bases(sim.base_url(), sim.auth_base_url())
+            .with_picture_origin(&sim.base_url());
         config.budget = RateBudget {
             reads_per_minute: 600_000,
             writes_per_minute: 600_000,

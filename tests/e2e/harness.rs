@@ -426,6 +426,24 @@ impl App {
         until_within(WAIT, what, check).await
     }
 
+    /// Waits until there are pictures matching `css` and every one is drawn: loaded from its
+    /// file, with a width (an `img` the webview could not or did not load has none).
+    pub async fn until_picture_shows(&self, css: &str) -> WebDriverResult<()> {
+        self.until(&format!("every picture shown at {css}"), || async {
+            let loaded = self
+                .driver
+                .execute(
+                    "const imgs = [...document.querySelectorAll(arguments[0])];
+                     return imgs.length > 0
+                         && imgs.every((img) => img.complete && img.naturalWidth > 0);",
+                    vec![json!(css)],
+                )
+                .await?;
+            Ok((loaded.json() == &json!(true)).then_some(()))
+        })
+        .await
+    }
+
     /// Waits until an element matching `css` exists; the handle finds it again for every
     /// action, so a redraw in between does no harm.
     pub async fn wait_for(&self, css: &str) -> WebDriverResult<Found<'_>> {

@@ -118,6 +118,22 @@ async fn a_buyer_asks_and_the_seller_answers_from_the_keyboard() -> WebDriverRes
             .wait_text(&test_id("questionsView"), |t| t.contains(&title))
             .await?;
         assert!(group.contains(&title), "listing title: {group}");
+        // The listing's picture, from the local cache, beside its title and in the opened
+        // question's header.
+        app.until_picture_shows(&format!(
+            "{} {}",
+            test_id("questionsGroup"),
+            test_id("listingPicture")
+        ))
+        .await?;
+        row.click().await?;
+        app.until_picture_shows(&format!(
+            "{} header {}",
+            test_id("questionsView"),
+            test_id("listingPicture")
+        ))
+        .await?;
+        app.snapshot("questions-picture").await?;
         let waiting = row
             .find(By::Css(test_id("questionWaiting")))
             .await?
@@ -235,8 +251,9 @@ async fn the_same_in_portuguese() -> WebDriverResult<()> {
             !filled.contains("/prazo"),
             "the slash words replaced: {filled}"
         );
-        // The asker's name is not known before a sale: the variable stays for the seller to
-        // complete, and a public answer with it is refused until then.
+        // The asker's first name is not known before a sale (Mercado Libre gives only a
+        // nickname): the variable stays for the seller to complete, and a public answer with
+        // it is refused until then.
         assert!(filled.contains("{buyer_first_name}"), "{filled}");
         let refusal = app
             .wait_text(&test_id("answerRefusal"), |t| {

@@ -274,6 +274,13 @@ async fn try_the_demo_connects_through_oauth_and_fills_the_board() -> WebDriverR
             .wait_text(&test_id("accountSwitcher"), |t| t.contains("2"))
             .await?;
         assert!(switcher.contains("2 accounts"), "switcher: {switcher}");
+        // The cards show what was bought with its picture, from the local cache.
+        app.until_picture_shows(&format!(
+            "{} {}",
+            test_id("leadCard"),
+            test_id("listingPicture")
+        ))
+        .await?;
         Ok(())
     })
     .await

@@ -336,6 +336,8 @@ async fn board_screenshots_at_two_sizes_light_and_dark() -> WebDriverResult<()> 
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| std::path::PathBuf::from("target/e2e"));
         std::fs::create_dir_all(&dir).expect("screenshot dir");
+        // The cards as a seller reads them: with their listings' pictures.
+        let pictures = format!("{} {}", test_id("leadCard"), test_id("listingPicture"));
         for (width, height) in [(1280u32, 800u32), (1920, 1080)] {
             app.driver.set_window_rect(0, 0, width, height).await?;
             for theme in ["light", "dark"] {
@@ -365,6 +367,7 @@ async fn board_screenshots_at_two_sizes_light_and_dark() -> WebDriverResult<()> 
                 })
                 .await?;
                 app.wait_for(&test_id("leadCard")).await?;
+                app.until_picture_shows(&pictures).await?;
                 app.driver
                     .screenshot(&dir.join(format!("board-{width}x{height}-{theme}.png")))
                     .await?;

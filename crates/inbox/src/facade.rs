@@ -146,9 +146,26 @@ impl Inbox {
         account: Option<i64>,
         filter: BoardFilter,
     ) -> Result<Vec<StageColumn>> {
-        self.store
+        let mut columns = self
+            .store
             .read_async(move |c| board::board(c, account, &filter, board::DEFAULT_PAGE))
-            .await
+            .await?;
+        for lead in columns.iter_mut().flat_map(|c| c.leads.iter_mut()) {
+            self.picture_path(&mut lead.picture);
+        }
+        Ok(columns)
+    }
+
+    /// A cached picture's file name made the path the webview shows it from (through the
+    /// asset protocol, whose scope is the cache dir).
+    pub(crate) fn picture_path(&self, picture: &mut Option<String>) {
+        *picture = picture.take().map(|name| {
+            self.paths
+                .cache_dir
+                .join(name)
+                .to_string_lossy()
+                .into_owned()
+        });
     }
 
     /// A column's next page; pass the filter its board was fetched with.
@@ -161,17 +178,25 @@ impl Inbox {
     ) -> Result<ColumnPage> {
         let column = parse_column_key(&key)?;
         let cursor = cursor.as_deref().map(ColumnCursor::decode).transpose()?;
-        self.store
+        let mut page = self
+            .store
             .read_async(move |c| {
                 board::column_page(c, column, account, &filter, cursor, board::DEFAULT_PAGE)
             })
-            .await
+            .await?;
+        for lead in &mut page.leads {
+            self.picture_path(&mut lead.picture);
+        }
+        Ok(page)
     }
 
     pub async fn lead_card(&self, lead_id: i64) -> Result<LeadCard> {
-        self.store
+        let mut card = self
+            .store
             .read_async(move |c| board::lead_card(c, lead_id))
-            .await
+            .await?;
+        self.picture_path(&mut card.summary.picture);
+        Ok(card)
     }
 
     /// The newest 50 messages, or the 50 before `older_than`.

@@ -167,6 +167,7 @@ pub use faults::{FaultKind, FaultRule};
 pub use ids::{Landmarks, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, SELLER_MLA, SELLER_MLB};
 pub use model::{App, LogisticType, OrderStatus, ShipmentStatus, SITE_CLIENT_ID};
 pub use questions::control::{AskQuestion, AskedQuestion, ListingInfo};
+pub use questions::pictures::PictureKind;
 pub use questions::{
     AnswerStatus as SimAnswerStatus, QuestionStatus as SimQuestionStatus, SimAnswer, SimQuestion,
 };

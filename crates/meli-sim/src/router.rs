@@ -92,8 +92,10 @@ pub fn api(shared: Arc<Shared>) -> Router {
             server::limit_rate,
         ));
     // The token endpoint is not part of the messaging rate limits.
+    // Nor are pictures: Mercado Libre serves them from its image host, without a token.
     let api = limited
         .route("/oauth/token", post(oauth::token))
+        .route("/pictures/{name}", get(questions::pictures::serve))
         .fallback(server::not_found)
         .layer(middleware::from_fn_with_state(
             shared.clone(),

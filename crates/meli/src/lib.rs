@@ -51,8 +51,8 @@ pub mod secret;
 pub mod site;
 
 pub use client::{
-    Applications, Client, ClientConfig, MessagesPage, OrderQuery, OrderSort, QuestionQuery,
-    SendMessage, SortDirection,
+    Applications, Client, ClientConfig, ListingAnswer, MessagesPage, OrderQuery, OrderSort,
+    QuestionQuery, SendMessage, SortDirection,
 };
 pub use error::MeliError;
 pub use rate::{BudgetUse, Priority, RateBudget, RequestKind};

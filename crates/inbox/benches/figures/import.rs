@@ -380,7 +380,7 @@ const TABLES: &[(&str, &str)] = &[
     ),
     ("orders", "SELECT * FROM orders"),
     ("messages", "SELECT * FROM messages"),
-    // The store indexes each new message itself (no trigger since V10): so does the baseline.
+    // The store indexes each new message itself (no trigger since V11): so does the baseline.
     (
         "messages_fts (rowid, text)",
         "SELECT seq, text FROM messages",

@@ -57,7 +57,9 @@ pub fn client(sim: &Simulator, seller: u64, site: Site) -> Client {
         client_secret: Secret::new(app.client_secret),
         redirect_uri: app.redirect_uri,
     };
-    let mut config = ClientConfig::new(site, creds).with_bases(sim.base_url(), sim.auth_base_url());
+    let mut config = ClientConfig::new(site, creds)
+        .with_bases(sim.base_url(), sim.auth_base_url())
+        .with_picture_origin(&sim.base_url());
     config.budget = RateBudget {
         reads_per_minute: 6_000_000,
         writes_per_minute: 6_000_000,

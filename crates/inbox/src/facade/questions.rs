@@ -24,9 +24,19 @@ impl Inbox {
 
     /// The Questions view for a filter.
     pub async fn questions(&self, filter: QuestionFilter) -> Result<QuestionsPage> {
-        self.store
+        let mut page = self
+            .store
             .read_async(move |c| questions::page(c, &filter))
-            .await
+            .await?;
+        for listing in page
+            .groups
+            .iter_mut()
+            .map(|g| &mut g.listing)
+            .chain(page.listings.iter_mut())
+        {
+            self.picture_path(&mut listing.picture);
+        }
+        Ok(page)
     }
 
     /// Unanswered questions the seller has not opened (the header's count).
@@ -44,9 +54,12 @@ impl Inbox {
         if marked {
             self.questions_changed();
         }
-        self.store
+        let mut detail = self
+            .store
             .read_async(move |c| questions::detail(c, question_id))
-            .await
+            .await?;
+        self.picture_path(&mut detail.listing.picture);
+        Ok(detail)
     }
 
     /// The questions a lead's buyer asked on the listings the lead sold.

@@ -74,6 +74,9 @@ pub struct LeadSummary {
     pub first_item: Option<String>,
     /// How many other items the sale has ("+2 more").
     pub more_items: u32,
+    /// The first item's picture in the local cache (a file path, shown through the asset
+    /// protocol); `null` until downloaded: never a remote address.
+    pub picture: Option<String>,
 }
 
 /// A chat the sync could not read from Mercado Libre, and when it tries again.

@@ -37,7 +37,9 @@ pub struct QuestionFilter {
 pub struct ListingDto {
     pub item_id: String,
     pub title: Option<String>,
-    pub thumbnail: Option<String>,
+    /// The listing's picture in the local cache (a file path, shown through the asset
+    /// protocol), `null` until downloaded or when it has none: never a remote address.
+    pub picture: Option<String>,
     pub permalink: Option<String>,
     /// `active`, `closed`, … as Mercado Libre says.
     pub status: Option<String>,
@@ -81,6 +83,9 @@ pub struct QuestionDto {
     pub buyer_id: i64,
     /// The buyer's nickname or name when the cache knows it.
     pub buyer: Option<String>,
+    /// The buyer's first name when the cache knows it (from `/users/{id}` or a sale of
+    /// theirs): what `{buyer_first_name}` fills with.
+    pub buyer_first_name: Option<String>,
     /// Mercado Libre's status in lower case: `unanswered`, `answered`, `banned`, `deleted`,
     /// `closed_unanswered`, `under_review`, `disabled`, or an unknown one as sent.
     pub status: String,

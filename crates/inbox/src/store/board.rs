@@ -49,7 +49,9 @@ pub(crate) const SUMMARY_COLUMNS: &str = "l.id, l.account_id, l.conversation_id,
     l.last_message_at, l.last_from_buyer, l.stage_id, l.system_stage, l.archived_at, l.activity_at,
     EXISTS (SELECT 1 FROM chat_failures f WHERE f.lead_id = l.id), l.armed_draft,
     json_extract(l.card_json, '$.orders[0].items[0].title'),
-    (SELECT COUNT(*) FROM json_each(l.card_json, '$.orders') o, json_each(o.value, '$.items'))";
+    (SELECT COUNT(*) FROM json_each(l.card_json, '$.orders') o, json_each(o.value, '$.items')),
+    (SELECT li.picture_file FROM listings li WHERE li.account_id = l.account_id
+        AND li.item_id = json_extract(l.card_json, '$.orders[0].items[0].item_id'))";
 
 pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary, i64)> {
     let name: Option<String> = r.get(3)?;
@@ -81,6 +83,8 @@ pub(crate) fn row_to_summary(r: &rusqlite::Row) -> rusqlite::Result<(LeadSummary
         armed_draft: r.get(17)?,
         first_item: r.get(18)?,
         more_items: u32::try_from(r.get::<_, i64>(19)?.saturating_sub(1)).unwrap_or(0),
+        // The cache's file name; the facade, which knows the cache, makes it a path.
+        picture: r.get(20)?,
     };
     Ok((summary, r.get(15)?))
 }

@@ -59,3 +59,29 @@ pub fn missing_names(conn: &Connection, account_id: i64, limit: u32) -> Result<V
     let ids = stmt.query_map(params![account_id, limit], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
+
+/// People who asked questions the cache has no user record of, those whose questions wait
+/// for an answer first, then the most recent: the sync asks the user endpoint for these.
+pub fn missing_askers(conn: &Connection, account_id: i64, limit: u32) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT q.buyer_id FROM questions q
+         WHERE q.account_id = ?1 AND q.buyer_id <> 0
+           AND NOT EXISTS (SELECT 1 FROM buyers b WHERE b.buyer_id = q.buyer_id)
+         GROUP BY q.buyer_id
+         ORDER BY MAX(q.status = 'UNANSWERED') DESC, MAX(q.asked_at) DESC
+         LIMIT ?2",
+    )?;
+    let ids = stmt.query_map(params![account_id, limit], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A user Mercado Libre does not know (404): remembered without names, so neither the
+/// questions nor the leads ask for it again.
+pub fn remember_unknown(conn: &Connection, buyer_id: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.execute_cached(
+        "INSERT INTO buyers (buyer_id, fetched_at) VALUES (?1, ?2)
+         ON CONFLICT (buyer_id) DO NOTHING",
+        params![buyer_id, to_millis(now)],
+    )?;
+    Ok(())
+}

@@ -222,7 +222,7 @@ pub(crate) fn stored_form(message: &IncomingMessage) -> Result<(String, Vec<u8>)
     Ok((text, json))
 }
 
-/// Adds a new message to the search index. A trigger did it before V10, and cost a flush of
+/// Adds a new message to the search index. A trigger did it before V11, and cost a flush of
 /// FTS5's pending terms to disk per message: a statement that fires a trigger runs inside a
 /// savepoint, and FTS5 writes out what it holds at every savepoint, so the index grew by one
 /// tiny segment per message and the import spent a sixth of its time writing and merging them.

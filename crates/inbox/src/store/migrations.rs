@@ -472,12 +472,32 @@ CREATE VIRTUAL TABLE questions_fts USING fts5 (
 INSERT INTO questions_fts (questions_fts) VALUES ('rebuild');
 "#;
 
+// Listings for the board's cards as well as for questions, and their pictures kept offline.
+// A row may now be a placeholder (`fetched_at` 0): a listing a lead or a question names that
+// was not read yet. The picture is a file in the cache dir under a name we generate
+// (`picture_file`), served to the webview by the asset protocol like chat attachments: kept
+// out of SQLite so the cache file stays small (its full check after a crash reads every page)
+// and the board does not carry image bytes over IPC. `picture_url` is the address
+// `picture_file` came from, or was refused from (`picture_refused` says why), so a picture is
+// downloaded once per address. `error_code`: the multiget's own code for that id (404, 403).
+const V10: &str = r#"
+ALTER TABLE listings ADD COLUMN picture_file TEXT;
+ALTER TABLE listings ADD COLUMN picture_url TEXT;
+ALTER TABLE listings ADD COLUMN picture_refused TEXT;
+ALTER TABLE listings ADD COLUMN error_code INTEGER;
+ALTER TABLE listings ADD COLUMN wanted_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX listings_by_fetch ON listings (account_id, fetched_at, wanted_at DESC);
+INSERT OR IGNORE INTO listings (account_id, item_id, fetched_at, raw_json, wanted_at)
+    SELECT account_id, item_id, 0, '{}', MAX(asked_at) FROM questions
+    WHERE item_id <> '' GROUP BY account_id, item_id;
+"#;
+
 /// New messages are indexed for search by the store's own insert (`store::messages`,
 /// `INDEX_NEW`) instead of by a trigger: with the trigger, FTS5 flushed its pending terms to
 /// disk once per message (SQLite opens a savepoint for every statement that fires a trigger,
 /// and FTS5 flushes at each) and the import spent a sixth of its time writing and merging
 /// one-message segments. The update and delete triggers stay: they fire rarely.
-const V10: &str = r#"
+const V11: &str = r#"
 DROP TRIGGER messages_fts_insert;
 "#;
 
@@ -485,14 +505,14 @@ DROP TRIGGER messages_fts_insert;
 /// from the text one by [`pack_orders`], which then drops the text column. The listing ids of
 /// the order's items, which questions are linked by, get a column of their own (a JSON array;
 /// SQL cannot read into a packed row), filled here by SQLite from the same JSON the link read.
-const V11: &str = r#"
+const V12: &str = r#"
 ALTER TABLE orders ADD COLUMN raw_packed BLOB NOT NULL DEFAULT x'';
 ALTER TABLE orders ADD COLUMN item_ids TEXT NOT NULL DEFAULT '[]';
 UPDATE orders SET item_ids = (SELECT json_group_array(json_extract(e.value, '$.item.id'))
                               FROM json_each(orders.raw_json, '$.order_items') e);
 "#;
 
-/// V11's step in Rust: packs every order's stored raw JSON in slices by key, then drops the old
+/// V12's step in Rust: packs every order's stored raw JSON in slices by key, then drops the old
 /// column (which rewrites the table, packed).
 fn pack_orders(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     use rusqlite_migration::HookError;
@@ -531,8 +551,8 @@ fn pack_orders(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
 /// cursor (`store::sync_writes::mark_conversation_synced`) and when it creates a lead for a
 /// conversation already fetched (`store::leads::find_or_create`); cursors are never deleted.
 /// Not triggers: a statement that fires one runs in a savepoint, which flushes the search
-/// index's pending terms (see V10).
-const V12: &str = r#"
+/// index's pending terms (see V11).
+const V13: &str = r#"
 ALTER TABLE leads ADD COLUMN conversation_fetched INTEGER NOT NULL DEFAULT 0;
 UPDATE leads SET conversation_fetched = 1 WHERE EXISTS (
     SELECT 1 FROM sync_cursors c
@@ -553,8 +573,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V8, pack_messages),
         M::up(V9),
         M::up(V10),
-        M::up_with_hook(V11, pack_orders),
-        M::up(V12),
+        M::up(V11),
+        M::up_with_hook(V12, pack_orders),
+        M::up(V13),
     ])
 }
 
@@ -926,12 +947,12 @@ mod tests {
         );
     }
 
-    /// A cache written by the V10 schema (orders' raw JSON as text) is packed in place by V11:
+    /// A cache written by the V11 schema (orders' raw JSON as text) is packed in place by V12:
     /// every order and lead ends as the sync writes them today into a new cache, each order's
     /// JSON reads back whole, a replay of the page writes nothing, and questions still find
     /// the sale of the listing they asked about.
     #[test]
-    fn v11_packs_a_v10_cache_of_orders_in_place() {
+    fn v12_packs_a_v11_cache_of_orders_in_place() {
         use crate::store::testing::{api_order, now, BUYER, SELLER};
         use crate::store::{accounts, orders, questions, raw};
 
@@ -954,17 +975,17 @@ mod tests {
             orders::apply_page(&tx, account, &page, now()).expect("orders");
             tx.commit().expect("commit");
         };
-        // The same page into a cache of today's schema: what V11 must arrive at.
+        // The same page into a cache of today's schema: what V12 must arrive at.
         let reference = dir.path().join("today.sqlite");
         let mut today = rusqlite::Connection::open(&reference).expect("open");
         migrations().to_latest(&mut today).expect("latest");
         write_today(&mut today);
 
-        let path = dir.path().join("v10.sqlite");
+        let path = dir.path().join("v11.sqlite");
         let mut conn = rusqlite::Connection::open(&path).expect("open");
-        migrations().to_version(&mut conn, 10).expect("v10");
+        migrations().to_version(&mut conn, 11).expect("v11");
         {
-            // As V10's `orders::apply_page` left them: leads (V11 does not touch them) and
+            // As V11's `orders::apply_page` left them: leads (V12 does not touch them) and
             // orders with their raw JSON as serde_json's text.
             let tx = conn.transaction().expect("tx");
             tx.execute("ATTACH ?1 AS today", [reference.to_str().expect("a path")])
@@ -975,14 +996,14 @@ mod tests {
                     [],
                     |r| r.get(0),
                 )
-                .expect("v10's lead columns");
+                .expect("v11's lead columns");
             tx.execute_batch(&format!(
                 "INSERT INTO accounts SELECT * FROM today.accounts;
                  INSERT INTO leads ({columns}) SELECT {columns} FROM today.leads;
                  INSERT INTO leads_fts (rowid, numbers, buyer, items)
                      SELECT rowid, numbers, buyer, items FROM today.leads_fts;"
             ))
-            .expect("v10 leads");
+            .expect("v11 leads");
             for raw in &page {
                 let id = raw["id"].as_i64().expect("an id");
                 tx.execute(
@@ -991,12 +1012,12 @@ mod tests {
                      FROM today.orders WHERE order_id = ?1",
                     rusqlite::params![id, raw.to_string()],
                 )
-                .expect("a v10 order");
+                .expect("a v11 order");
             }
             tx.commit().expect("commit");
             conn.execute("DETACH today", []).expect("detach");
         }
-        migrations().to_latest(&mut conn).expect("v11");
+        migrations().to_latest(&mut conn).expect("v12");
 
         let dump = |conn: &rusqlite::Connection, table: &str| {
             let mut stmt = conn
@@ -1094,11 +1115,11 @@ mod tests {
         assert_eq!(lead_of(3), lead_of_order(14));
     }
 
-    /// V12 marks the leads of a V11 cache whose conversation was fetched, and the store keeps
+    /// V13 marks the leads of a V12 cache whose conversation was fetched, and the store keeps
     /// the mark in step: the poll's list of conversations to fetch is the same as the cursors
     /// say, read through the partial index.
     #[test]
-    fn v12_keeps_the_conversations_to_fetch_in_step_with_the_cursors() {
+    fn v13_keeps_the_conversations_to_fetch_in_step_with_the_cursors() {
         use crate::store::sync_writes::{
             conversation_cursor, mark_conversation_synced, unsynced_conversations,
         };
@@ -1106,10 +1127,10 @@ mod tests {
         use crate::store::{accounts, cursors, orders};
 
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut conn = rusqlite::Connection::open(dir.path().join("v11.sqlite")).expect("open");
-        migrations().to_version(&mut conn, 11).expect("v11");
+        let mut conn = rusqlite::Connection::open(dir.path().join("v12.sqlite")).expect("open");
+        migrations().to_version(&mut conn, 12).expect("v12");
         let account = {
-            // As V11's code left them: leads, and the cursors of the conversations fetched.
+            // As V12's code left them: leads, and the cursors of the conversations fetched.
             let tx = conn.transaction().expect("tx");
             let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
             for id in 1..=4_i64 {
@@ -1119,7 +1140,7 @@ mod tests {
                          VALUES (?1, ?2, 0, 'paid', 3, ?2)",
                     [account, id],
                 )
-                .expect("a v11 lead");
+                .expect("a v12 lead");
             }
             for id in [1, 3] {
                 cursors::set(&tx, account, &conversation_cursor(id), "done", now())
@@ -1128,7 +1149,7 @@ mod tests {
             tx.commit().expect("commit");
             account
         };
-        migrations().to_latest(&mut conn).expect("v12");
+        migrations().to_latest(&mut conn).expect("v13");
         let to_fetch = |conn: &rusqlite::Connection| -> Vec<i64> {
             let mut ids: Vec<i64> = unsynced_conversations(conn, account)
                 .expect("lists")
@@ -1184,5 +1205,47 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))
             .expect("count");
         assert_eq!(stages, 5);
+    }
+
+    /// A cache whose questions' listings were read before V10 (titles and remote picture
+    /// addresses only): V10 keeps them and queues the listings no row had yet, so their
+    /// pictures are downloaded by the next pass.
+    #[test]
+    fn v10_queues_the_questions_listings_and_keeps_the_ones_read() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 9).expect("v9");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);
+             INSERT INTO questions (id, account_id, item_id, buyer_id, status, text, asked_at,
+                                    hold, deleted_from_listing, raw_json, updated_at)
+                 VALUES (10, 1, 'MLA1', 5, 'UNANSWERED', '¿Hay?', 100, 0, 0, '{}', 100),
+                        (11, 1, 'MLA2', 5, 'ANSWERED', '¿Color?', 200, 0, 0, '{}', 200),
+                        (12, 1, 'MLA2', 6, 'ANSWERED', '¿Talle?', 300, 0, 0, '{}', 300);
+             INSERT INTO listings (account_id, item_id, title, thumbnail, fetched_at, raw_json)
+                 VALUES (1, 'MLA1', 'Termo', 'https://http2.mlstatic.com/D_1-I.jpg', 50, '{}');",
+        )
+        .expect("a v9 cache");
+        migrations().to_latest(&mut conn).expect("v10");
+        type Row = (String, Option<String>, i64, i64, Option<String>);
+        let rows: Vec<Row> = conn
+            .prepare(
+                "SELECT item_id, title, fetched_at, wanted_at, picture_file FROM listings
+                 ORDER BY item_id",
+            )
+            .expect("prepare")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                ("MLA1".into(), Some("Termo".into()), 50, 0, None),
+                ("MLA2".into(), None, 0, 300, None),
+            ]
+        );
     }
 }

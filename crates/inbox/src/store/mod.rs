@@ -18,6 +18,7 @@ pub mod conversation;
 pub mod cursors;
 pub mod health;
 pub mod leads;
+pub mod listings;
 pub mod messages;
 pub mod migrations;
 pub mod orders;

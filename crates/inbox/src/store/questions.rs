@@ -3,7 +3,7 @@
 //! queries, and the answers' outbox.
 
 use chrono::{DateTime, Utc};
-use meli::models::{ListingSummary, Question};
+use meli::models::Question;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::cached::CachedStatements;
@@ -104,49 +104,6 @@ pub fn upsert(
     })
 }
 
-/// Stores a listing's title and picture.
-pub fn upsert_listing(
-    tx: &Connection,
-    account_id: i64,
-    l: &ListingSummary,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let raw = serde_json::to_string(l)?;
-    tx.execute_cached(
-        "INSERT INTO listings (account_id, item_id, title, thumbnail, permalink, status, fetched_at, raw_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (account_id, item_id) DO UPDATE SET
-             title = excluded.title, thumbnail = excluded.thumbnail,
-             permalink = excluded.permalink, status = excluded.status,
-             fetched_at = excluded.fetched_at, raw_json = excluded.raw_json
-         WHERE raw_json IS NOT excluded.raw_json",
-        params![
-            account_id,
-            l.id,
-            l.title,
-            l.picture(),
-            l.permalink,
-            l.status,
-            to_millis(now),
-            raw
-        ],
-    )?;
-    Ok(())
-}
-
-/// Listings with questions but no title yet.
-pub fn listings_missing(conn: &Connection, account_id: i64, limit: u32) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT q.item_id FROM questions q
-         WHERE q.account_id = ?1 AND q.item_id <> ''
-           AND NOT EXISTS (SELECT 1 FROM listings l
-                           WHERE l.account_id = q.account_id AND l.item_id = q.item_id)
-         LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![account_id, limit], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Ids of the account's questions the cache has as unanswered.
 pub fn unanswered_ids(conn: &Connection, account_id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
@@ -168,7 +125,7 @@ pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
 
 /// Links questions to the lead of the same buyer's purchase of the same listing. The listing
 /// ids are the orders' `item_ids`; `+e.value` compares as `json_extract` did on the raw JSON
-/// before V11 (without the column's own affinity, so a numeric id matches its text). Only leads
+/// before V12 (without the column's own affinity, so a numeric id matches its text). Only leads
 /// added since the last call (`after_lead`) and questions not linked yet are looked at, so a
 /// poll that brought no sale costs one indexed lookup. Returns the highest lead id seen.
 pub fn link_leads(tx: &Connection, account_id: i64, after_lead: i64) -> Result<(usize, i64)> {
@@ -215,7 +172,9 @@ const QUESTION_COLUMNS: &str = "q.id, q.account_id, q.item_id, q.buyer_id, q.sta
     q.lead_id, q.seen_at,
     (SELECT COALESCE(b.nickname, TRIM(COALESCE(b.first_name, '') || ' ' || COALESCE(b.last_name, '')))
        FROM buyers b WHERE b.buyer_id = q.buyer_id),
-    (SELECT a.id FROM answer_outbox a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1)";
+    (SELECT a.id FROM answer_outbox a WHERE a.question_id = q.id ORDER BY a.id DESC LIMIT 1),
+    COALESCE((SELECT b.first_name FROM buyers b WHERE b.buyer_id = q.buyer_id),
+             (SELECT l.buyer_name FROM leads l WHERE l.id = q.lead_id))";
 
 /// The columns of [`QUESTION_COLUMNS`], before the outbox row is attached.
 struct QuestionRow {
@@ -237,6 +196,10 @@ fn question_row(r: &Row<'_>) -> rusqlite::Result<QuestionRow> {
         }),
     };
     let buyer: Option<String> = r.get(14)?;
+    // A lead's name is the whole name: its first word is the first name.
+    let first_name: Option<String> = r
+        .get::<_, Option<String>>(16)?
+        .and_then(|n| n.split_whitespace().next().map(str::to_owned));
     Ok(QuestionRow {
         dto: QuestionDto {
             id: r.get(0)?,
@@ -244,6 +207,7 @@ fn question_row(r: &Row<'_>) -> rusqlite::Result<QuestionRow> {
             item_id: r.get(2)?,
             buyer_id: r.get(3)?,
             buyer: buyer.filter(|b| !b.trim().is_empty()),
+            buyer_first_name: first_name,
             answerable: status == UNANSWERED && !hold && !r.get::<_, bool>(8)?,
             status: status.to_ascii_lowercase(),
             text: r.get(5)?,
@@ -309,14 +273,14 @@ fn query_questions(
 pub fn listing(conn: &Connection, account_id: i64, item_id: &str) -> Result<ListingDto> {
     Ok(conn
         .query_row_cached(
-            "SELECT title, thumbnail, permalink, status FROM listings
+            "SELECT title, picture_file, permalink, status FROM listings
              WHERE account_id = ?1 AND item_id = ?2",
             params![account_id, item_id],
             |r| {
                 Ok(ListingDto {
                     item_id: item_id.to_owned(),
                     title: r.get(0)?,
-                    thumbnail: r.get(1)?,
+                    picture: r.get(1)?,
                     permalink: r.get(2)?,
                     status: r.get(3)?,
                 })
@@ -326,7 +290,7 @@ pub fn listing(conn: &Connection, account_id: i64, item_id: &str) -> Result<List
         .unwrap_or_else(|| ListingDto {
             item_id: item_id.to_owned(),
             title: None,
-            thumbnail: None,
+            picture: None,
             permalink: None,
             status: None,
         }))

@@ -148,7 +148,7 @@ pub(crate) fn unpack_order(packed: &[u8]) -> Result<Value> {
     Ok(serde_json::from_slice(&unpack_bytes(packed)?)?)
 }
 
-/// Packs an order's JSON text stored before the cache compressed it (V11's step).
+/// Packs an order's JSON text stored before the cache compressed it (V12's step).
 pub(crate) fn pack_stored_order(json: &str) -> Result<Vec<u8>> {
     let value: Value = serde_json::from_str(json)?;
     pack_order(&value)

@@ -58,6 +58,9 @@ impl ConnectRequest {
         let mut config = ClientConfig::new(self.site, app);
         if let Some(api) = &self.api_base {
             config.api_base = api.clone();
+            // A Mercado Libre-compatible server (the simulator) serves its listings'
+            // pictures itself.
+            config = config.with_picture_origin(api);
         }
         if let Some(auth) = &self.auth_base {
             config.auth_base = auth.clone();

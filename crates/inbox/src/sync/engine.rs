@@ -222,6 +222,7 @@ async fn pass(sync: &AccountSync) -> Result<()> {
     let sent = sync.send_outbox().await?;
     sync.poll().await?;
     sync.sync_questions().await?;
+    sync.fetch_listings().await?;
     if sent > 0 {
         // What was just sent may have changed the conversation's state on Mercado Libre.
         sync.send_outbox().await?;

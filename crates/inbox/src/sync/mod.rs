@@ -5,6 +5,7 @@
 //! - [`engine`]: the loop (a timer and a command channel in one `select!`), backoff, shutdown.
 //! - [`import`]: the first import (orders page by page, then conversations, most useful first).
 //! - [`poll`]: incremental polls (orders by last update, unread, recently active chats).
+//! - [`listings`]: listings' titles and pictures, and askers' names, within the budget.
 //! - [`rotation`]: every active chat read again in turn, within a share of the read budget.
 //! - [`send`]: the outbox's network side (rules again, upload, post, reconcile).
 //! - [`state`]: what each account's engine reports, and the status the UI shows.
@@ -18,6 +19,7 @@ pub mod connect;
 mod conversations;
 pub mod engine;
 mod import;
+mod listings;
 mod paging;
 mod poll;
 mod questions;
@@ -88,6 +90,19 @@ pub struct SyncConfig {
     /// polls them at once, and so does the first pass after a start. A new question waits at
     /// most this long (and the pass interval) before it shows.
     pub questions_every: Duration,
+    /// Listings (titles and pictures, for the cards and the Questions view) read per pass:
+    /// 20 a request. Those never read first, then those read more than `listings_stale_after`
+    /// ago; an idle pass with every listing fresh costs nothing.
+    pub listings_per_pass: u32,
+    pub listings_stale_after: Duration,
+    /// Listing pictures downloaded per pass (from the image host, not the API).
+    pub pictures_per_pass: u32,
+    /// Askers of questions looked up by `GET /users/{id}` per pass.
+    pub askers_per_pass: u32,
+    /// The listings fetcher's share of the application's read budget, in requests a minute
+    /// (a multiget of 20 listings or one asker each; pictures come from the image host and
+    /// do not count). See [`share`].
+    pub listings_reads_per_minute: u32,
     /// Tries per request for answers that did not parse (the client retries transport
     /// errors itself, but not a malformed body).
     pub decode_retries: u32,
@@ -118,6 +133,11 @@ impl Default for SyncConfig {
             chat_retry_max: Duration::from_secs(3600),
             questions: true,
             questions_every: Duration::from_secs(60),
+            listings_per_pass: 60,
+            listings_stale_after: Duration::from_secs(24 * 3600),
+            pictures_per_pass: 30,
+            askers_per_pass: 20,
+            listings_reads_per_minute: 30,
         }
     }
 }
@@ -132,6 +152,10 @@ pub(crate) mod cursor {
     pub const POLL_ORDERS: &str = "poll.orders";
     /// RFC 3339: when the most recently active conversations were last read again.
     pub const POLL_RECENT: &str = "poll.recent";
+    /// The highest lead id whose card's listing was queued for the listings fetcher.
+    pub const LISTINGS_LEADS: &str = "listings.leads";
+    /// RFC 3339: when the listings fetcher last spent its share of the read budget.
+    pub const LISTINGS_SPENT: &str = "listings.spent";
     /// JSON `rotation::Position`: the last conversation the rotation read, and when.
     pub const POLL_ROTATION: &str = "poll.rotation";
 }

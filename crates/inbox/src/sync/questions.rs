@@ -1,4 +1,4 @@
-//! Pre-sale questions: the first import, the polls, the listings' titles, the link to leads,
+//! Pre-sale questions: the first import, the polls, the link to leads,
 //! and the answers' outbox. Kept apart from the orders and chats sync so each can change
 //! without the other.
 //!
@@ -27,12 +27,10 @@ use meli::{MeliError, QuestionQuery, SortDirection};
 use super::account::AccountSync;
 use crate::error::{InboxError, Result};
 use crate::events::QuestionNote;
-use crate::store::{cursors, questions};
+use crate::store::{cursors, listings, questions};
 
 /// Questions per search page (the API's default and, in the simulator, its maximum).
 pub(crate) const QUESTION_PAGE: u32 = 50;
-/// Listings whose titles are fetched per pass (the multiget takes 20 a call).
-const LISTINGS_PER_PASS: u32 = 40;
 /// How far back the periodic sweep reads every status.
 const SWEEP_DAYS: i64 = 7;
 
@@ -55,8 +53,8 @@ enum Until {
 }
 
 impl AccountSync {
-    /// Questions' share of a pass: import once, send waiting answers, poll, fill listings,
-    /// link to leads.
+    /// Questions' share of a pass: import once, send waiting answers, poll, link to leads.
+    /// (Their listings and askers are read by [`super::listings`].)
     pub(crate) async fn sync_questions(&self) -> Result<()> {
         if !self.config.questions {
             return Ok(());
@@ -83,7 +81,6 @@ impl AccountSync {
         if sent > 0 {
             self.send_answers().await?;
         }
-        self.fill_listings().await?;
         // What changed goes out with the pass's final batch, not in batches of its own.
         self.link_questions().await
     }
@@ -160,6 +157,9 @@ impl AccountSync {
                     let done = questions::upsert(tx, account, q, now)?;
                     if done.new {
                         questions::link_question(tx, q.id)?;
+                        // Its listing's title and picture, and who asked: the fetcher's queue.
+                        let asked = q.date_created.unwrap_or(now);
+                        listings::want(tx, account, q.item_id.as_deref().unwrap_or(""), asked)?;
                     }
                     if done.new || done.changed {
                         changed.push(q.id);
@@ -282,36 +282,6 @@ impl AccountSync {
         self.store
             .write_async(move |tx| {
                 cursors::set(tx, account, cursor::SWEEP, &started.to_rfc3339(), now)
-            })
-            .await
-    }
-
-    /// Titles and pictures of listings the cache lacks, 20 a request.
-    async fn fill_listings(&self) -> Result<()> {
-        let account = self.account_id;
-        let missing = self
-            .store
-            .read_async(move |c| questions::listings_missing(c, account, LISTINGS_PER_PASS))
-            .await?;
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let found = self.request(|| self.client.listings(&missing)).await?;
-        let now = self.now();
-        self.store
-            .write_async(move |tx| {
-                for id in &missing {
-                    // A listing the API no longer has is stored bare, so it is not asked for
-                    // on every poll.
-                    let summary = found.iter().find(|l| &l.id == id).cloned().unwrap_or(
-                        meli::models::ListingSummary {
-                            id: id.clone(),
-                            ..Default::default()
-                        },
-                    );
-                    questions::upsert_listing(tx, account, &summary, now)?;
-                }
-                Ok(())
             })
             .await
     }

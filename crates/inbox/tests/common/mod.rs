@@ -73,6 +73,7 @@ pub fn client_config(sim: &Simulator) -> ClientConfig {
     };
     ClientConfig::new(Site::Argentina, creds)
         .with_bases(sim.base_url(), sim.auth_base_url())
+        .with_picture_origin(&sim.base_url())
         .for_loopback()
 }
 

@@ -148,6 +148,28 @@ impl Control {
         Ok(world.questions.close_item(&l.id, now))
     }
 
+    /// What a listing's picture URL serves from now on (a bad image, none at all…).
+    pub fn set_picture(
+        &self,
+        item_id: &str,
+        kind: super::pictures::PictureKind,
+    ) -> Result<(), SimError> {
+        let mut world = self.shared().world();
+        let l = listing(&world, item_id)
+            .ok_or_else(|| SimError::InvalidControl(format!("no listing {item_id}")))?;
+        world.questions.pictures.insert(l.id, kind);
+        Ok(())
+    }
+
+    /// The items endpoints answer this listing with 403 (hidden from the application).
+    pub fn hide_listing(&self, item_id: &str) -> Result<(), SimError> {
+        let mut world = self.shared().world();
+        let l = listing(&world, item_id)
+            .ok_or_else(|| SimError::InvalidControl(format!("no listing {item_id}")))?;
+        world.questions.hidden_items.insert(l.id);
+        Ok(())
+    }
+
     /// Moderation bans the question: `BANNED`, its text returned empty.
     pub fn ban_question(&self, id: u64) -> Result<(), SimError> {
         self.with_question(id, |q| {

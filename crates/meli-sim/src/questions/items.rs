@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::pictures::{picture_url, PictureKind};
 use crate::catalog;
 use crate::error::{ApiError, ApiResult};
 use crate::oauth::Caller;
@@ -71,7 +73,7 @@ pub fn listing(world: &World, id: &str) -> Option<Listing> {
     listings_of(world, seller).into_iter().nth(index)
 }
 
-fn item_json(world: &World, l: &Listing) -> Value {
+fn item_json(world: &World, l: &Listing, headers: &HeaderMap) -> Value {
     let closed = world.questions.closed_items.contains(&l.id);
     let host = world
         .users
@@ -83,14 +85,20 @@ fn item_json(world: &World, l: &Listing) -> Value {
                 "articulo.mercadolibre.com.ar"
             }
         });
-    let picture = format!("http2.mlstatic.com/D_{}-{}-I.jpg", 600_000 + l.index, l.id);
+    // Served by the simulator itself, over its own plain http: both fields carry the same URL
+    // (Mercado Libre's `secure_thumbnail` is the https twin of `thumbnail`).
+    let picture = match world.questions.pictures.get(&l.id) {
+        Some(PictureKind::None) => None,
+        _ => picture_url(headers, &l.id, l.index),
+    }
+    .unwrap_or_default();
     json!({
         "id": l.id,
         "title": l.title,
         "seller_id": l.seller,
         "status": if closed { "closed" } else { "active" },
-        "thumbnail": format!("http://{picture}"),
-        "secure_thumbnail": format!("https://{picture}"),
+        "thumbnail": picture,
+        "secure_thumbnail": picture,
         "permalink": format!("https://{host}/{}-{}", &l.id[..3], &l.id[3..]),
     })
 }
@@ -110,14 +118,20 @@ fn narrowed(mut v: Value, attributes: Option<&String>) -> Value {
 pub async fn by_id(
     State(shared): State<Arc<Shared>>,
     Caller(_caller): Caller,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let world = shared.world();
     let l = listing(&world, &id)
         .ok_or_else(|| ApiError::not_found(format!("Item with id {id} not found")))?;
+    if world.questions.hidden_items.contains(&l.id) {
+        return Err(ApiError::forbidden(
+            "access to the requested resource is forbidden",
+        ));
+    }
     Ok(Json(narrowed(
-        item_json(&world, &l),
+        item_json(&world, &l, &headers),
         params.get("attributes"),
     )))
 }
@@ -126,6 +140,7 @@ pub async fn by_id(
 pub async fn multiget(
     State(shared): State<Arc<Shared>>,
     Caller(_caller): Caller,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let ids: Vec<&str> = params
@@ -149,9 +164,13 @@ pub async fn multiget(
     let out: Vec<Value> = ids
         .iter()
         .map(|id| match listing(&world, id) {
+            Some(l) if world.questions.hidden_items.contains(&l.id) => json!({
+                "code": 403,
+                "body": {"message": "access to the requested resource is forbidden", "error": "access_denied", "status": 403, "cause": []},
+            }),
             Some(l) => json!({
                 "code": 200,
-                "body": narrowed(item_json(&world, &l), params.get("attributes")),
+                "body": narrowed(item_json(&world, &l, &headers), params.get("attributes")),
             }),
             None => json!({
                 "code": 404,

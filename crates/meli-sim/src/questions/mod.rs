@@ -10,6 +10,7 @@
 pub mod api;
 pub mod control;
 pub mod items;
+pub mod pictures;
 pub mod seed;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -137,6 +138,10 @@ pub struct QuestionStore {
     /// Seller → users blocked from asking.
     pub blacklist: HashMap<u64, BTreeSet<u64>>,
     pub closed_items: HashSet<String>,
+    /// Listings whose picture a test changed (the rest serve a real one).
+    pub pictures: HashMap<String, pictures::PictureKind>,
+    /// Listings the multiget answers with 403 (hidden from this application).
+    pub hidden_items: HashSet<String>,
     next_id: u64,
 }
 

@@ -2,6 +2,7 @@
 //! seller's actions.
 
 mod action_guide;
+mod listings;
 mod messages;
 mod questions;
 mod sales;
@@ -23,10 +24,13 @@ use crate::retry::RetryPolicy;
 use crate::site::DEFAULT_API_BASE;
 use crate::{MeliError, Secret, Site};
 
+pub use listings::{
+    allowed_picture_url, default_picture_origins, ListingAnswer, PictureOrigin, ITEMS_PER_MULTIGET,
+    PICTURE_BODY_LIMIT,
+};
 pub use messages::{MessagesPage, SendMessage};
 pub use questions::{
-    answer_body, QuestionQuery, SortDirection, ITEMS_PER_MULTIGET, MAX_ANSWER_CHARS,
-    MAX_QUESTIONS_OFFSET,
+    answer_body, QuestionQuery, SortDirection, MAX_ANSWER_CHARS, MAX_QUESTIONS_OFFSET,
 };
 pub use sales::{OrderQuery, OrderSort};
 
@@ -46,6 +50,9 @@ pub struct ClientConfig {
     pub budget: RateBudget,
     /// For one HTTP exchange, connect to last byte.
     pub timeout: Duration,
+    /// Where listing pictures may be downloaded from: Mercado Libre's image hosts over HTTPS
+    /// by default; a simulator adds its own origin.
+    pub picture_origins: Vec<PictureOrigin>,
 }
 
 impl ClientConfig {
@@ -58,7 +65,15 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             budget: RateBudget::default(),
             timeout: Duration::from_secs(30),
+            picture_origins: default_picture_origins(),
         }
+    }
+
+    /// Also allows pictures from `origin` (`http://127.0.0.1:4000`: a simulator serves its
+    /// listings' pictures itself). An origin that does not parse is ignored.
+    pub fn with_picture_origin(mut self, origin: &str) -> Self {
+        self.picture_origins.extend(PictureOrigin::parse(origin));
+        self
     }
 
     /// Points the client at another API and authorization host (the simulator).
@@ -147,6 +162,9 @@ struct Inner {
     retry: RetryPolicy,
     /// Mercado Libre's time, from its answers' `Date` headers.
     server_clock: server_clock::ServerClock,
+    /// For pictures: no token, no redirects, a short timeout.
+    pictures_http: reqwest::Client,
+    picture_origins: Vec<PictureOrigin>,
 }
 
 impl std::fmt::Debug for Client {
@@ -211,6 +229,14 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| MeliError::InvalidConfig(e.to_string()))?;
+        // A picture host never sees the token, and a redirect could lead anywhere.
+        let pictures_http = reqwest::Client::builder()
+            .timeout(config.timeout.min(Duration::from_secs(20)))
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("Mostrador/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| MeliError::InvalidConfig(e.to_string()))?;
         let endpoint = TokenEndpoint::new(token_http, &api_base, config.app);
         Ok(Client {
             inner: Arc::new(Inner {
@@ -222,6 +248,8 @@ impl Client {
                 budget,
                 retry: config.retry,
                 server_clock: server_clock::ServerClock::default(),
+                pictures_http,
+                picture_origins: config.picture_origins,
             }),
             priority: Priority::Background,
         })

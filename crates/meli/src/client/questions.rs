@@ -1,13 +1,12 @@
 //! Pre-sale questions: the seller's received questions, answering, the questions blacklist, the
-//! response-time metric, and the listings' titles and pictures.
+//! response-time metric.
 
 use serde_json::json;
 
 use super::transport::{Body, Call, Replay};
 use super::Client;
 use crate::models::{
-    ListingSummary, MultigetEntry, Question, QuestionId, QuestionSearch, QuestionStatus,
-    QuestionsBlacklist, ResponseTime, UserId,
+    Question, QuestionId, QuestionSearch, QuestionStatus, QuestionsBlacklist, ResponseTime, UserId,
 };
 use crate::MeliError;
 
@@ -15,8 +14,6 @@ use crate::MeliError;
 pub const MAX_QUESTIONS_OFFSET: u32 = 1000;
 /// The documented answer length.
 pub const MAX_ANSWER_CHARS: usize = 2000;
-/// Ids per `GET /items?ids=` call.
-pub const ITEMS_PER_MULTIGET: usize = 20;
 
 /// `sort_types` of a questions search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -196,31 +193,6 @@ impl Client {
             Err(MeliError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    /// Titles and pictures of listings, 20 ids a call (`GET /items?ids=…&attributes=…`). A
-    /// listing the API answers with an error (deleted, not found) is left out.
-    pub async fn listings(&self, ids: &[String]) -> Result<Vec<ListingSummary>, MeliError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(ITEMS_PER_MULTIGET) {
-            if chunk.is_empty() {
-                continue;
-            }
-            let call = Call::get("/items".into())
-                .query("ids", chunk.join(","))
-                .query(
-                    "attributes",
-                    "id,title,thumbnail,secure_thumbnail,permalink,status,seller_id",
-                );
-            let entries: Vec<MultigetEntry> = self.call_json(call).await?;
-            out.extend(entries.into_iter().filter_map(|e| {
-                (e.code == Some(200))
-                    .then_some(e.body)
-                    .flatten()
-                    .and_then(|b| serde_json::from_value(b).ok())
-            }));
-        }
-        Ok(out)
     }
 }
 

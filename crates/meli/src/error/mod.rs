@@ -99,6 +99,12 @@ pub enum MeliError {
     #[error("the answer from Mercado Libre is larger than {limit} bytes")]
     BodyTooLarge { limit: usize },
 
+    /// A listing picture was not downloaded: its host is not an allowed image host, it
+    /// redirected, or it is larger than a thumbnail (`reason`: `host_not_allowed`, `redirect`,
+    /// `too_large`).
+    #[error("the listing picture was refused: {reason}")]
+    PictureRefused { reason: String },
+
     /// A base URL or other setting the client cannot use.
     #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
@@ -153,6 +159,7 @@ impl MeliError {
             MeliError::SendOutcomeUnknown { .. } => "send_outcome_unknown",
             MeliError::Decode { .. } => "decode",
             MeliError::BodyTooLarge { .. } => "body_too_large",
+            MeliError::PictureRefused { .. } => "picture_refused",
             MeliError::InvalidConfig(_) => "invalid_config",
             MeliError::AuthorizationDenied { .. } => "authorization_denied",
             MeliError::StateMismatch => "state_mismatch",
@@ -289,6 +296,7 @@ mod tests {
                 excerpt: m(),
             },
             MeliError::BodyTooLarge { limit: 1 },
+            MeliError::PictureRefused { reason: "x".into() },
             MeliError::InvalidConfig(m()),
             MeliError::AuthorizationDenied { error: m() },
             MeliError::StateMismatch,

@@ -2,7 +2,7 @@
 //! blacklist, response time and listings, the client against the simulator.
 
 use meli::models::{AnswerStatus, QuestionStatus};
-use meli::{MeliError, QuestionQuery, SortDirection};
+use meli::{ListingAnswer, MeliError, QuestionQuery, SortDirection};
 use meli_sim::{AskQuestion, FaultKind, FaultRule, SimConfig, SELLER_MLA};
 
 use crate::support::*;
@@ -374,7 +374,7 @@ async fn response_time_is_404_until_there_are_questions_then_follows_the_rules()
 }
 
 #[tokio::test]
-async fn listings_come_in_batches_of_twenty() {
+async fn listings_come_in_batches_of_twenty_each_id_with_its_code() {
     let sim = sim().await;
     let (client, _) = connected(&sim);
     let mut ids: Vec<String> = sim
@@ -383,21 +383,84 @@ async fn listings_come_in_batches_of_twenty() {
         .into_iter()
         .map(|l| l.id)
         .collect();
+    let listed = ids.len();
+    sim.control().hide_listing(&ids[1]).expect("hides");
     ids.extend((0..15).map(|n| format!("MLA{}", 9_000_000 + n)));
     assert!(ids.len() > 20);
     sim.control().clear_requests();
-    let found = client.listings(&ids).await.expect("listings");
-    assert_eq!(found.len(), 12, "unknown ids are left out");
+    let answers = client.listings(&ids).await.expect("listings");
+    assert_eq!(answers.len(), ids.len(), "one answer per id");
+    let found: Vec<&meli::models::ListingSummary> = answers
+        .iter()
+        .filter_map(|a| match a {
+            ListingAnswer::Found(l) => Some(l),
+            ListingAnswer::Refused { .. } => None,
+        })
+        .collect();
+    assert_eq!(found.len(), listed - 1);
     assert!(found
         .iter()
         .all(|l| l.title.is_some() && l.picture().is_some()));
-    let calls = sim
+    assert_eq!(
+        answers[1],
+        ListingAnswer::Refused {
+            id: ids[1].clone(),
+            code: 403
+        }
+    );
+    assert!(answers[listed..]
+        .iter()
+        .all(|a| matches!(a, ListingAnswer::Refused { code: 404, .. })));
+    let calls: Vec<String> = sim
         .control()
         .requests()
         .iter()
         .filter(|r| r.endpoint == "GET /items")
-        .count();
-    assert_eq!(calls, 2);
+        .filter_map(|r| r.query.clone())
+        .collect();
+    assert_eq!(calls.len(), 2);
+
+    // More than twenty ids in one call is refused, as Mercado Libre does.
+    let raw = reqwest::Client::new()
+        .get(format!("{}/items", sim.base_url()))
+        .query(&[("ids", ids[..21].join(","))])
+        .bearer_auth(issued(&sim, SELLER_MLA).access_token.expose())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(raw.status().as_u16(), 400);
+
+    // The pictures are real images on the simulator's own address, fetched without a token.
+    let jpeg = client
+        .picture(found[0].picture().expect("picture"))
+        .await
+        .expect("downloads");
+    assert!(jpeg.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
+    let png = client
+        .picture(found[1].picture().expect("picture"))
+        .await
+        .expect("downloads");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(sim
+        .control()
+        .requests()
+        .iter()
+        .any(|r| r.endpoint == "GET /pictures/{name}"));
+
+    // An image host the configuration does not name is never asked.
+    let elsewhere = "https://example.test/D_1-MLA1-I.jpg";
+    assert!(matches!(
+        client.picture(elsewhere).await,
+        Err(MeliError::PictureRefused { .. })
+    ));
+    // Nor is a picture larger than a thumbnail kept.
+    sim.control()
+        .set_picture(&found[1].id, meli_sim::PictureKind::Oversized)
+        .expect("set");
+    assert!(matches!(
+        client.picture(found[1].picture().expect("picture")).await,
+        Err(MeliError::PictureRefused { .. })
+    ));
 }
 
 #[tokio::test]

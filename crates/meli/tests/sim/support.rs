@@ -33,6 +33,7 @@ pub fn app(sim: &Simulator) -> AppCredentials {
 pub fn config(sim: &Simulator) -> ClientConfig {
     ClientConfig::new(Site::Argentina, app(sim))
         .with_bases(sim.base_url(), sim.auth_base_url())
+        .with_picture_origin(&sim.base_url())
         .for_loopback()
 }
 

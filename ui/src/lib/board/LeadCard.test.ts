@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/index.svelte";
 import { testIds } from "../testids";
 import { lead } from "./fixtures";
@@ -33,6 +33,51 @@ describe("LeadCard", () => {
     i18n.locale = "es";
     render(LeadCard, { lead: lead({ firstItem: "Mate imperial de calabaza", moreItems: 2 }), now });
     expect(screen.getByTestId(testIds.leadItem)).toHaveTextContent("Mate imperial de calabaza+2 más");
+  });
+
+  describe("the first item's picture", () => {
+    // What Tauri's runtime does on Linux: a cache path becomes an asset-protocol address.
+    const internals = { convertFileSrc: (path: string, protocol: string) => `${protocol}://localhost/${encodeURIComponent(path)}` };
+    beforeEach(() => {
+      (window as unknown as { __TAURI_INTERNALS__: unknown }).__TAURI_INTERNALS__ = internals;
+    });
+    afterEach(() => {
+      delete (window as unknown as { __TAURI_INTERNALS__?: unknown }).__TAURI_INTERNALS__;
+    });
+
+    it("shows the cached picture beside the item, through the asset protocol", () => {
+      render(LeadCard, { lead: lead({ firstItem: "Termo", picture: "/data/cache/pic-ab12.jpg" }), now });
+      const img = screen.getByTestId(testIds.listingPicture);
+      expect(img).toHaveAttribute("src", "asset://localhost/%2Fdata%2Fcache%2Fpic-ab12.jpg");
+      expect(img).toHaveAttribute("alt", "");
+      expect(screen.getByTestId(testIds.leadItem)).toContainElement(img);
+      expect(screen.queryByTestId(testIds.listingPicturePlaceholder)).toBeNull();
+    });
+
+    it("shows a neutral placeholder, named in the seller's language, while there is no picture", () => {
+      i18n.locale = "pt-BR";
+      render(LeadCard, { lead: lead({ firstItem: "Garrafa térmica", picture: null }), now });
+      expect(screen.queryByTestId(testIds.listingPicture)).toBeNull();
+      const placeholder = screen.getByTestId(testIds.listingPicturePlaceholder);
+      expect(placeholder).toHaveAttribute("aria-label", "Sem foto");
+      expect(screen.getByTestId(testIds.leadItem)).toHaveTextContent("Garrafa térmica");
+    });
+
+    it("falls back to the placeholder when the file cannot be shown", async () => {
+      render(LeadCard, { lead: lead({ firstItem: "Termo", picture: "/data/cache/pic-gone.jpg" }), now });
+      await fireEvent.error(screen.getByTestId(testIds.listingPicture));
+      expect(screen.queryByTestId(testIds.listingPicture)).toBeNull();
+      expect(screen.getByTestId(testIds.listingPicturePlaceholder)).toBeInTheDocument();
+    });
+
+    it("never loads a remote address, whatever the card holds", () => {
+      for (const remote of ["https://http2.mlstatic.com/D_1-I.jpg", "http://127.0.0.1:4000/x.png", "data:image/png;base64,AA"]) {
+        const { unmount } = render(LeadCard, { lead: lead({ firstItem: "Termo", picture: remote }), now });
+        expect(screen.queryByTestId(testIds.listingPicture)).toBeNull();
+        expect(screen.getByTestId(testIds.listingPicturePlaceholder)).toBeInTheDocument();
+        unmount();
+      }
+    });
   });
 
   it("formats money and time in the chosen language", () => {

@@ -20,6 +20,7 @@ export function lead(overrides: Partial<LeadSummary> = {}): LeadSummary {
     armedDraft: null,
     firstItem: "Zapatillas Running",
     moreItems: 0,
+    picture: null,
     ...overrides,
   };
 }

@@ -41,6 +41,7 @@ const SENTENCES: Record<MeliErrorCode, MessageKey | null> = {
   send_outcome_unknown: null,
   decode: null,
   body_too_large: null,
+  picture_refused: null,
   question_not_answerable: null,
   invalid_config: null,
   listener: null,

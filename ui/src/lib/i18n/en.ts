@@ -46,6 +46,7 @@ export const en = {
   "lead.unread": "{count} unread",
   "lead.waiting": "Waiting for you",
   "lead.no_buyer": "Buyer not known yet",
+  "listing.no_picture": "No picture",
   "lead.more_items": "+{count} more",
   "lead.no_messages": "No messages yet",
   "lead.tags": "Tags",

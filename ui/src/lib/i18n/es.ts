@@ -46,6 +46,7 @@ export const es = {
   "lead.unread": "{count} sin leer",
   "lead.waiting": "Espera tu respuesta",
   "lead.no_buyer": "Comprador aún desconocido",
+  "listing.no_picture": "Sin foto",
   "lead.more_items": "+{count} más",
   "lead.no_messages": "Todavía no hay mensajes",
   "lead.tags": "Etiquetas",

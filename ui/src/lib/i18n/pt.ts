@@ -46,6 +46,7 @@ export const pt = {
   "lead.unread": "{count} não lidas",
   "lead.waiting": "Aguardando você",
   "lead.no_buyer": "Comprador ainda desconhecido",
+  "listing.no_picture": "Sem foto",
   "lead.more_items": "+{count} mais",
   "lead.no_messages": "Nenhuma mensagem ainda",
   "lead.tags": "Etiquetas",

@@ -41,4 +41,9 @@ firstItem: string | null,
 /**
  * How many other items the sale has ("+2 more").
  */
-moreItems: number, };
+moreItems: number, 
+/**
+ * The first item's picture in the local cache (a file path, shown through the asset
+ * protocol); `null` until downloaded: never a remote address.
+ */
+picture: string | null, };

@@ -3,7 +3,12 @@
 /**
  * A listing questions were asked on.
  */
-export type ListingDto = { itemId: string, title: string | null, thumbnail: string | null, permalink: string | null, 
+export type ListingDto = { itemId: string, title: string | null, 
+/**
+ * The listing's picture in the local cache (a file path, shown through the asset
+ * protocol), `null` until downloaded or when it has none: never a remote address.
+ */
+picture: string | null, permalink: string | null, 
 /**
  * `active`, `closed`, … as Mercado Libre says.
  */

@@ -8,6 +8,11 @@ export type QuestionDto = { id: number, accountId: number, itemId: string, buyer
  */
 buyer: string | null, 
 /**
+ * The buyer's first name when the cache knows it (from `/users/{id}` or a sale of
+ * theirs): what `{buyer_first_name}` fills with.
+ */
+buyerFirstName: string | null, 
+/**
  * Mercado Libre's status in lower case: `unanswered`, `answered`, `banned`, `deleted`,
  * `closed_unanswered`, `under_review`, `disabled`, or an unknown one as sent.
  */

@@ -330,6 +330,7 @@ describe("LeadPane with reasons to communicate", () => {
       itemId: "MLA1",
       buyerId: 5,
       buyer: null,
+      buyerFirstName: null,
       status: "answered",
       text: "¿Hacen factura A?",
       askedAt: null,

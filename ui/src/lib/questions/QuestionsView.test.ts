@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/index.svelte";
 import type { QuestionDto } from "../ipc/QuestionDto";
@@ -29,6 +29,7 @@ const question = (id: number, text: string): QuestionDto => ({
   itemId: "MLA1054990600",
   buyerId: 77,
   buyer: "ANAGOMEZ",
+  buyerFirstName: null,
   status: "unanswered",
   text,
   askedAt: new Date(Date.now() - 90 * 60_000).toISOString(),
@@ -40,7 +41,7 @@ const question = (id: number, text: string): QuestionDto => ({
   outbox: null,
 });
 
-const listing = { itemId: "MLA1054990600", title: "Termo acero 1 litro", thumbnail: null, permalink: null, status: "active" };
+const listing = { itemId: "MLA1054990600", title: "Termo acero 1 litro", picture: null, permalink: null, status: "active" };
 
 const page = (): QuestionsPage => ({
   groups: [{ listing, questions: [question(1, "¿Hay stock?"), question(2, "¿Hacen factura A?")] }],
@@ -74,6 +75,58 @@ describe("QuestionsView", () => {
     expect(screen.getAllByTestId(testIds.questionsGroup)[0]!.textContent).toContain("Termo acero 1 litro");
     expect(screen.getAllByTestId(testIds.questionWaiting)[0]!.textContent).toMatch(/^waiting 1 h/);
     expect(screen.getByText("2 waiting for your answer")).toBeInTheDocument();
+  });
+
+  it("shows each listing's cached picture, and a placeholder for one without", async () => {
+    (window as unknown as { __TAURI_INTERNALS__: unknown }).__TAURI_INTERNALS__ = {
+      convertFileSrc: (path: string, protocol: string) => `${protocol}://localhost/${encodeURIComponent(path)}`,
+    };
+    try {
+      const pictured = { ...listing, picture: "/data/cache/pic-77.png" };
+      const bare = { ...listing, itemId: "MLA1054990601", title: "Mate de calabaza", picture: null };
+      api.questions.mockResolvedValue({
+        ...page(),
+        groups: [
+          { listing: pictured, questions: [question(1, "¿Hay stock?")] },
+          { listing: bare, questions: [{ ...question(2, "¿Es de calabaza?"), itemId: bare.itemId }] },
+        ],
+        listings: [pictured, bare],
+      });
+      api.openQuestion.mockImplementation(async (id: number) => ({
+        question: question(id, "¿Hay stock?"),
+        listing: pictured,
+        sameBuyer: [],
+        earlierAnswered: [],
+      }));
+      render(QuestionsView, {});
+      const groups = await screen.findAllByTestId(testIds.questionsGroup);
+      const first = within(groups[0]!).getByTestId(testIds.listingPicture);
+      expect(first).toHaveAttribute("src", "asset://localhost/%2Fdata%2Fcache%2Fpic-77.png");
+      expect(within(groups[1]!).queryByTestId(testIds.listingPicture)).toBeNull();
+      expect(within(groups[1]!).getByTestId(testIds.listingPicturePlaceholder)).toHaveAttribute("aria-label", "No picture");
+      // The opened question's header shows it larger.
+      await waitFor(() => expect(screen.getAllByTestId(testIds.listingPicture)).toHaveLength(2));
+    } finally {
+      delete (window as unknown as { __TAURI_INTERNALS__?: unknown }).__TAURI_INTERNALS__;
+    }
+  });
+
+  it("names the asker by nickname and fills {buyer_first_name} with the first name when known", async () => {
+    const named = { ...question(1, "¿Hay stock?"), buyer: "ANAGOMEZ", buyerFirstName: "Ana" };
+    api.questions.mockResolvedValue({ ...page(), groups: [{ listing, questions: [named] }] });
+    api.openQuestion.mockResolvedValue({ question: named, listing, sameBuyer: [], earlierAnswered: [] });
+    const replies = [{ id: 5, title: "Stock", body: "¡Hola {buyer_first_name}!", accountId: null, language: "es" }];
+    render(QuestionsView, { loadQuickReplies: async () => replies });
+    const [item] = await screen.findAllByTestId(testIds.questionItem);
+    expect(item).toHaveTextContent("ANAGOMEZ");
+    const composer = (await screen.findByTestId(testIds.answerText)) as HTMLTextAreaElement;
+    composer.focus();
+    composer.value = "/sto";
+    composer.setSelectionRange(4, 4);
+    await fireEvent.input(composer);
+    await screen.findAllByTestId(testIds.quickReplyOption);
+    await fireEvent.keyDown(composer, { key: "Enter" });
+    await waitFor(() => expect(composer.value).toBe("¡Hola Ana!"));
   });
 
   it("walks with j/k, answers with Enter and Ctrl+Enter, and leaves with Esc", async () => {
@@ -128,7 +181,8 @@ describe("QuestionsView", () => {
     const options = await screen.findAllByTestId(testIds.quickReplyOption);
     expect(options).toHaveLength(1);
     await fireEvent.keyDown(composer, { key: "Enter" });
-    await waitFor(() => expect(composer.value).toBe("¡Hola ANAGOMEZ! Sí, hay stock de Termo acero 1 litro."));
+    // The nickname is no first name: that variable stays for the seller to complete.
+    await waitFor(() => expect(composer.value).toBe("¡Hola {buyer_first_name}! Sí, hay stock de Termo acero 1 litro."));
     expect(screen.queryByTestId(testIds.quickReplyPicker)).toBeNull();
     expect(api.answerQuestion).not.toHaveBeenCalled();
   });

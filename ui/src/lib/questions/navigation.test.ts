@@ -8,6 +8,7 @@ const q = (id: number): QuestionDto => ({
   itemId: "MLA1",
   buyerId: 2,
   buyer: null,
+  buyerFirstName: null,
   status: "unanswered",
   text: "¿Hay stock?",
   askedAt: "2026-11-20T10:00:00.000Z",
@@ -21,7 +22,7 @@ const q = (id: number): QuestionDto => ({
 
 describe("questions navigation", () => {
   it("walks the groups in the order shown and stays within the list", () => {
-    const listing = (itemId: string) => ({ itemId, title: null, thumbnail: null, permalink: null, status: null });
+    const listing = (itemId: string) => ({ itemId, title: null, picture: null, permalink: null, status: null });
     const ids = flatten([
       { listing: listing("MLA1"), questions: [q(5), q(3)] },
       { listing: listing("MLA2"), questions: [q(9)] },
