@@ -83,6 +83,20 @@ fn meaningful(value: Option<String>) -> Option<String> {
 impl IncomingMessage {
     /// `None` for a message without id or date: it cannot be placed in the conversation.
     pub fn from_api(json: &Value, seller_user_id: i64) -> Option<IncomingMessage> {
+        let mut message = Self::read(json, seller_user_id)?;
+        message.raw = json.clone();
+        Some(message)
+    }
+
+    /// The same, keeping `json` itself as the raw JSON (no copy of it).
+    pub fn from_api_owned(json: Value, seller_user_id: i64) -> Option<IncomingMessage> {
+        let mut message = Self::read(&json, seller_user_id)?;
+        message.raw = json;
+        Some(message)
+    }
+
+    /// Every field but `raw` (left null).
+    fn read(json: &Value, seller_user_id: i64) -> Option<IncomingMessage> {
         let meli_id = text_at(json, &["id"])?;
         let created_at = date_at(json, &["message_date", "created"])
             .or_else(|| date_at(json, &["message_date", "received"]))
@@ -123,7 +137,7 @@ impl IncomingMessage {
             created_at,
             read_at: date_at(json, &["message_date", "read"]),
             attachments,
-            raw: json.clone(),
+            raw: Value::Null,
         })
     }
 
@@ -141,6 +155,25 @@ impl IncomingConversation {
     pub fn treat_seller_limited_as_guide(&mut self) {
         self.status = Some("active".to_owned());
         self.substatus = None;
+    }
+
+    /// A conversation from its status and its messages' JSON, each kept as its raw JSON
+    /// without a copy (what [`Self::from_api`] reads out of a whole page).
+    pub fn from_parts(
+        status: Option<&Value>,
+        messages: Vec<Value>,
+        seller_user_id: i64,
+    ) -> IncomingConversation {
+        let status = status.unwrap_or(&Value::Null);
+        IncomingConversation {
+            status: text_at(status, &["status"]).map(|s| s.to_lowercase()),
+            substatus: text_at(status, &["substatus"]),
+            claims: status.is_object().then(|| claims_of(status)),
+            messages: messages
+                .into_iter()
+                .filter_map(|m| IncomingMessage::from_api_owned(m, seller_user_id))
+                .collect(),
+        }
     }
 
     pub fn from_api(json: &Value, seller_user_id: i64) -> IncomingConversation {
@@ -168,6 +201,23 @@ impl IncomingConversation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_parts_reads_what_from_api_reads() {
+        let json: Value = serde_json::from_str(include_str!(
+            "../fixtures/messages_by_pack_with_attachment.json"
+        ))
+        .expect("fixture parses");
+        let messages = json["messages"].as_array().expect("messages").clone();
+        assert_eq!(
+            IncomingConversation::from_parts(json.get("conversation_status"), messages, 415458330),
+            IncomingConversation::from_api(&json, 415458330)
+        );
+        assert_eq!(
+            IncomingConversation::from_parts(None, Vec::new(), 415458330),
+            IncomingConversation::from_api(&serde_json::json!({}), 415458330)
+        );
+    }
 
     #[test]
     fn parses_the_published_conversation_with_attachment() {

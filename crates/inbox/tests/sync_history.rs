@@ -149,12 +149,12 @@ async fn a_partial_order_never_blanks_what_the_cache_knew() {
     let raw: serde_json::Value = inbox
         .store()
         .read(|c| {
-            let text: String = c.query_row(
-                "SELECT raw_json FROM orders WHERE order_id = ?1",
+            let packed: Vec<u8> = c.query_row(
+                "SELECT raw_packed FROM orders WHERE order_id = ?1",
                 [sale.order_ids[0] as i64],
                 |r| r.get(0),
             )?;
-            Ok(serde_json::from_str(&text)?)
+            inbox::store::raw::unpack_order(&packed)
         })
         .expect("the order");
     assert_eq!(raw["status"], "partially_refunded", "what came is taken");
@@ -271,18 +271,18 @@ async fn a_lead_with_a_claim_is_tagged_claim() {
         .tags;
     assert!(!calm_tags.contains(&"claim".to_owned()), "{calm_tags:?}");
     // Both the order's mediations and the conversation's status are kept for the claims work.
-    let (raw, claims): (String, Option<String>) = inbox
+    let (raw, claims): (Vec<u8>, Option<String>) = inbox
         .store()
         .read(|c| {
             Ok(c.query_row(
-                "SELECT o.raw_json, l.claim_ids FROM orders o JOIN leads l ON l.id = o.lead_id
+                "SELECT o.raw_packed, l.claim_ids FROM orders o JOIN leads l ON l.id = o.lead_id
                  WHERE l.id = ?1",
                 [lead],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?)
         })
         .expect("stored");
-    let raw: serde_json::Value = serde_json::from_str(&raw).expect("json");
+    let raw = inbox::store::raw::unpack_order(&raw).expect("json");
     assert_eq!(raw["mediations"][0]["id"], claim);
     assert_eq!(claims, Some(format!("[{claim}]")));
     inbox.stop_sync().await;

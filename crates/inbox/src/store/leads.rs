@@ -2,6 +2,8 @@
 //! seller. Every write compares first, so replaying a sync page writes nothing.
 
 use super::cached::CachedStatements;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -100,8 +102,11 @@ pub(crate) fn find_or_create(
     let stage = crate::pipeline::status::lead_stage([first.status.as_str()], None);
     let activity = first.last_updated.or(first.date_created).unwrap_or(now);
     let id: i64 = conn.query_row_cached(
-        "INSERT INTO leads (account_id, conversation_id, is_pack, buyer_id, system_stage, stage_id, activity_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        "INSERT INTO leads (account_id, conversation_id, is_pack, buyer_id, system_stage, stage_id,
+             activity_at, conversation_fetched)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, EXISTS (SELECT 1 FROM sync_cursors
+             WHERE account_id = ?1 AND name = 'conv:' || ?2))
+         RETURNING id",
         params![
             account_id,
             key.conversation_id(),
@@ -137,16 +142,30 @@ pub(crate) fn reindex(conn: &Connection, lead_id: i64) -> Result<bool> {
         );
         return write_search_row(conn, key, Some(current), wanted);
     }
-    let orders = stored_orders(conn, lead_id)?;
+    let orders = stored_orders(conn, lead_id, &HashMap::new())?;
     index_for_search(conn, &row, &orders)
 }
 
-fn stored_orders(conn: &Connection, lead_id: i64) -> Result<Vec<Order>> {
-    let mut stmt = conn.prepare_cached("SELECT raw_json FROM orders WHERE lead_id = ?1")?;
-    let raws = stmt.query_map([lead_id], |r| r.get::<_, String>(0))?;
+/// The lead's orders, in the table's order. Those in `known` (a sync page's, just parsed and
+/// stored) are taken from there; only the others are unpacked and parsed again.
+fn stored_orders(
+    conn: &Connection,
+    lead_id: i64,
+    known: &HashMap<i64, Order>,
+) -> Result<Vec<Order>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT order_id, raw_packed FROM orders WHERE lead_id = ?1")?;
+    let rows = stmt.query_map([lead_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
     let mut orders = Vec::new();
-    for raw in raws {
-        let value: serde_json::Value = serde_json::from_str(&raw?)?;
+    for row in rows {
+        let (order_id, packed) = row?;
+        if let Some(order) = known.get(&order_id) {
+            orders.push(order.clone());
+            continue;
+        }
+        let value = super::raw::unpack_order(&packed)?;
         match Order::from_api(&value) {
             Ok(order) => orders.push(order),
             Err(err) => tracing::warn!(lead_id, %err, "a stored order no longer parses"),
@@ -190,10 +209,16 @@ fn cached_buyer(conn: &Connection, buyer_id: i64) -> Result<Option<Contact>> {
 
 /// Re-derives a lead from its stored orders: stage (keeping a custom stage while paid),
 /// contact, tags, totals, card. `order_changed` says an order of it changed in this sync,
-/// which brings an archived lead back. Returns whether anything was written.
-pub(crate) fn rederive(conn: &Connection, lead_id: i64, order_changed: bool) -> Result<bool> {
+/// which brings an archived lead back; `known` holds orders just parsed from a sync page (see
+/// [`stored_orders`]). Returns whether anything was written.
+pub(crate) fn rederive(
+    conn: &Connection,
+    lead_id: i64,
+    order_changed: bool,
+    known: &HashMap<i64, Order>,
+) -> Result<bool> {
     let row = load(conn, lead_id)?;
-    let mut orders = stored_orders(conn, lead_id)?;
+    let mut orders = stored_orders(conn, lead_id, known)?;
     if orders.is_empty() {
         return remove_if_orphan(conn, &row);
     }

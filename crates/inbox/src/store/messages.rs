@@ -28,12 +28,6 @@ fn clean_text(text: &str) -> String {
         .collect()
 }
 
-/// The raw JSON packed for its row: without `text` (kept once, in its column) unless cleaning
-/// changed the text.
-fn packed_raw(message: &IncomingMessage, cleaned: &str) -> Result<Vec<u8>> {
-    super::raw::pack_message(&message.raw, cleaned == message.text)
-}
-
 /// Restores a stored message's full raw JSON.
 pub fn raw_json(
     conn: &Connection,
@@ -66,26 +60,23 @@ pub fn apply_page(
     let mut oldest_first: Vec<_> = page.messages.iter().rev().collect();
     oldest_first.sort_by_key(|m| m.created_at);
     for message in oldest_first {
-        let text = clean_text(&message.text);
-        let raw = packed_raw(message, &text)?;
+        let (text, json) = stored_form(message)?;
         let created = to_millis(message.created_at);
         let read = message.read_at.map(to_millis);
-        let existing: Option<i64> = conn
-            .query_row_cached(
-                "SELECT seq FROM messages WHERE account_id = ?1 AND meli_id = ?2",
-                params![lead.account_id, message.meli_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let existing = stored_message(conn, lead.account_id, &message.meli_id)?;
         let seq = match existing {
-            Some(seq) => {
+            // Compared here rather than by the UPDATE's condition: an unchanged message (every
+            // message of a chat read again) is then neither packed nor written.
+            Some(stored) if stored.is(message, &text, &json)? => stored.seq,
+            Some(stored) => {
+                let raw = super::raw::pack_bytes(&json)?;
                 conn.execute_cached(
                     "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
                          moderation_reason = ?5, text = ?6, raw_packed = ?7
                      WHERE seq = ?1 AND (read_at IS NOT ?2 OR status IS NOT ?3 OR moderation_status IS NOT ?4
                          OR moderation_reason IS NOT ?5 OR text IS NOT ?6 OR raw_packed IS NOT ?7)",
                     params![
-                        seq,
+                        stored.seq,
                         read,
                         message.status,
                         message.moderation_status,
@@ -94,9 +85,10 @@ pub fn apply_page(
                         raw
                     ],
                 )?;
-                seq
+                stored.seq
             }
             None => {
+                let raw = super::raw::pack_bytes(&json)?;
                 let seq = super::time_key::next(conn, super::time_key::MESSAGE_SEQ, created)?;
                 conn.execute_cached(
                     "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
@@ -117,6 +109,8 @@ pub fn apply_page(
                         raw
                     ],
                 )?;
+                // Indexed here, not by a trigger (see [`INDEX_NEW`]).
+                conn.execute_cached(INDEX_NEW, params![seq, text])?;
                 outcome.added += 1;
                 if message.from_buyer {
                     outcome.new_from_buyer += 1;
@@ -150,7 +144,7 @@ pub fn apply_page(
             params![lead_id, ids],
         )? > 0;
         if claims_changed {
-            leads::rederive(conn, lead_id, false)?;
+            leads::rederive(conn, lead_id, false, &Default::default())?;
             changed = true;
         }
     }
@@ -184,9 +178,125 @@ pub fn apply_page(
     Ok(outcome)
 }
 
+/// A message's row as stored, for comparing before writing.
+pub(crate) struct StoredMessage {
+    pub seq: i64,
+    read_at: Option<i64>,
+    status: String,
+    moderation_status: Option<String>,
+    moderation_reason: Option<String>,
+    text: String,
+    raw_packed: Vec<u8>,
+}
+
+impl StoredMessage {
+    /// Whether the row holds `message` as it would be stored: its cleaned `text` and its
+    /// packed raw `json` (see [`super::raw::message_json`]).
+    pub(crate) fn is(&self, message: &IncomingMessage, text: &str, json: &[u8]) -> Result<bool> {
+        Ok(self.read_at == message.read_at.map(to_millis)
+            && self.status == message.status
+            && self.moderation_status == message.moderation_status
+            && self.moderation_reason == message.moderation_reason
+            && self.text == text
+            && super::raw::holds(&self.raw_packed, json)?)
+    }
+}
+
+pub(crate) fn stored_message(
+    conn: &Connection,
+    account_id: i64,
+    meli_id: &str,
+) -> Result<Option<StoredMessage>> {
+    Ok(conn
+        .query_row_cached(
+            "SELECT seq, read_at, status, moderation_status, moderation_reason, text, raw_packed
+             FROM messages WHERE account_id = ?1 AND meli_id = ?2",
+            params![account_id, meli_id],
+            |r| {
+                Ok(StoredMessage {
+                    seq: r.get(0)?,
+                    read_at: r.get(1)?,
+                    status: r.get(2)?,
+                    moderation_status: r.get(3)?,
+                    moderation_reason: r.get(4)?,
+                    text: r.get(5)?,
+                    raw_packed: r.get(6)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A message's text as stored (see [`clean_text`]) and its raw JSON as packed.
+pub(crate) fn stored_form(message: &IncomingMessage) -> Result<(String, Vec<u8>)> {
+    let text = clean_text(&message.text);
+    let json = super::raw::message_json(&message.raw, text == message.text)?;
+    Ok((text, json))
+}
+
+/// Adds a new message to the search index. A trigger did it before V12, and cost a flush of
+/// FTS5's pending terms to disk per message: a statement that fires a trigger runs inside a
+/// savepoint, and FTS5 writes out what it holds at every savepoint, so the index grew by one
+/// tiny segment per message and the import spent a sixth of its time writing and merging them.
+/// This plain one-row insert opens no savepoint: the terms of a whole batch of conversations
+/// stay in memory and reach the disk together, at the commit.
+const INDEX_NEW: &str = "INSERT INTO messages_fts (rowid, text) VALUES (?1, ?2)";
+
 /// Recomputes the lead's last message, unread count, first buyer message and first reply,
 /// and its activity time. Writes only when something differs.
 pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
+    let summary = summary_of(conn, lead_id)?;
+    let changed = conn.execute_cached(
+        "UPDATE leads SET last_message_at = ?2, last_from_buyer = ?3, last_message_excerpt = ?4,
+             unread_count = ?5, first_buyer_at = ?6, first_reply_at = ?7,
+             activity_at = MAX(activity_at, COALESCE(?2, activity_at))
+         WHERE id = ?1 AND (last_message_at IS NOT ?2 OR last_from_buyer IS NOT ?3
+             OR last_message_excerpt IS NOT ?4 OR unread_count IS NOT ?5 OR first_buyer_at IS NOT ?6
+             OR first_reply_at IS NOT ?7)",
+        params![
+            lead_id,
+            summary.last_message_at,
+            summary.last_from_buyer,
+            summary.excerpt,
+            summary.unread,
+            summary.first_buyer_at,
+            summary.first_reply_at
+        ],
+    )?;
+    Ok(changed > 0)
+}
+
+/// Whether the lead's stored summary is what [`refresh_summary`] would write (read-only).
+pub(crate) fn summary_is_current(conn: &Connection, lead_id: i64) -> Result<bool> {
+    let summary = summary_of(conn, lead_id)?;
+    Ok(conn.query_row_cached(
+        "SELECT last_message_at IS ?2 AND last_from_buyer IS ?3 AND last_message_excerpt IS ?4
+             AND unread_count IS ?5 AND first_buyer_at IS ?6 AND first_reply_at IS ?7
+         FROM leads WHERE id = ?1",
+        params![
+            lead_id,
+            summary.last_message_at,
+            summary.last_from_buyer,
+            summary.excerpt,
+            summary.unread,
+            summary.first_buyer_at,
+            summary.first_reply_at
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+/// The lead's summary as its messages make it.
+struct Summary {
+    last_message_at: Option<i64>,
+    last_from_buyer: bool,
+    excerpt: Option<String>,
+    unread: i64,
+    first_buyer_at: Option<i64>,
+    first_reply_at: Option<i64>,
+}
+
+fn summary_of(conn: &Connection, lead_id: i64) -> Result<Summary> {
     let last: Option<(i64, bool, String)> = conn
         .query_row_cached(
             "SELECT created_at, from_buyer, text FROM messages WHERE lead_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -207,7 +317,7 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let first_reply: Option<i64> = match first_buyer {
+    let first_reply_at: Option<i64> = match first_buyer {
         Some((seq, _)) => conn
             .query_row_cached(
                 "SELECT created_at FROM messages WHERE lead_id = ?1 AND from_buyer = 0 AND seq > ?2
@@ -218,25 +328,14 @@ pub(crate) fn refresh_summary(conn: &Connection, lead_id: i64) -> Result<bool> {
             .optional()?,
         None => None,
     };
-    let excerpt = last.as_ref().map(|(_, _, text)| excerpt_of(text));
-    let changed = conn.execute_cached(
-        "UPDATE leads SET last_message_at = ?2, last_from_buyer = ?3, last_message_excerpt = ?4,
-             unread_count = ?5, first_buyer_at = ?6, first_reply_at = ?7,
-             activity_at = MAX(activity_at, COALESCE(?2, activity_at))
-         WHERE id = ?1 AND (last_message_at IS NOT ?2 OR last_from_buyer IS NOT ?3
-             OR last_message_excerpt IS NOT ?4 OR unread_count IS NOT ?5 OR first_buyer_at IS NOT ?6
-             OR first_reply_at IS NOT ?7)",
-        params![
-            lead_id,
-            last.as_ref().map(|l| l.0),
-            last.as_ref().is_some_and(|l| l.1),
-            excerpt,
-            unread,
-            first_buyer.map(|f| f.1),
-            first_reply
-        ],
-    )?;
-    Ok(changed > 0)
+    Ok(Summary {
+        last_message_at: last.as_ref().map(|l| l.0),
+        last_from_buyer: last.as_ref().is_some_and(|l| l.1),
+        excerpt: last.as_ref().map(|(_, _, text)| excerpt_of(text)),
+        unread,
+        first_buyer_at: first_buyer.map(|f| f.1),
+        first_reply_at,
+    })
 }
 
 fn excerpt_of(text: &str) -> String {

@@ -510,6 +510,81 @@ CREATE TABLE shipments (
 ALTER TABLE leads ADD COLUMN claim_ids TEXT;
 "#;
 
+/// New messages are indexed for search by the store's own insert (`store::messages`,
+/// `INDEX_NEW`) instead of by a trigger: with the trigger, FTS5 flushed its pending terms to
+/// disk once per message (SQLite opens a savepoint for every statement that fires a trigger,
+/// and FTS5 flushes at each) and the import spent a sixth of its time writing and merging
+/// one-message segments. The update and delete triggers stay: they fire rarely.
+const V12: &str = r#"
+DROP TRIGGER messages_fts_insert;
+"#;
+
+/// An order's raw JSON compressed like a message's (see `store::raw`): a new BLOB column filled
+/// from the text one by [`pack_orders`], which then drops the text column. The listing ids of
+/// the order's items, which questions are linked by, get a column of their own (a JSON array;
+/// SQL cannot read into a packed row), filled here by SQLite from the same JSON the link read;
+/// so do the shipment's id and the order's tags, which choose the shipments to follow.
+const V13: &str = r#"
+ALTER TABLE orders ADD COLUMN raw_packed BLOB NOT NULL DEFAULT x'';
+ALTER TABLE orders ADD COLUMN item_ids TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE orders ADD COLUMN shipping_id INTEGER;
+ALTER TABLE orders ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+UPDATE orders SET item_ids = (SELECT json_group_array(json_extract(e.value, '$.item.id'))
+                              FROM json_each(orders.raw_json, '$.order_items') e),
+                  shipping_id = CAST(json_extract(raw_json, '$.shipping.id') AS INTEGER),
+                  tags = CASE json_type(raw_json, '$.tags') WHEN 'array'
+                         THEN json_extract(raw_json, '$.tags') ELSE '[]' END;
+"#;
+
+/// V13's step in Rust: packs every order's stored raw JSON in slices by key, then drops the old
+/// column (which rewrites the table, packed).
+fn pack_orders(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    use rusqlite_migration::HookError;
+    let mut after = (i64::MIN, i64::MIN);
+    loop {
+        let slice: Vec<(i64, i64, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT account_id, order_id, raw_json FROM orders
+                 WHERE (account_id, order_id) > (?1, ?2) ORDER BY account_id, order_id LIMIT 2000",
+            )?;
+            let rows = stmt.query_map([after.0, after.1], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let Some(&(account, order, _)) = slice.last() else {
+            break;
+        };
+        let mut update = tx.prepare_cached(
+            "UPDATE orders SET raw_packed = ?3 WHERE account_id = ?1 AND order_id = ?2",
+        )?;
+        for (account_id, order_id, json) in &slice {
+            let packed = super::raw::pack_stored_order(json)
+                .map_err(|e| HookError::Hook(format!("order {order_id}: {e}")))?;
+            update.execute(rusqlite::params![account_id, order_id, packed])?;
+        }
+        after = (account, order);
+    }
+    tx.execute_batch("ALTER TABLE orders DROP COLUMN raw_json;")?;
+    Ok(())
+}
+
+/// The leads whose conversation was never fetched, kept as a flag with a partial index
+/// instead of found by checking every lead against `sync_cursors` on every poll (~20,000
+/// lookups at 20,000 leads, most of an idle pass). The store sets it with the conversation's
+/// cursor (`store::sync_writes::mark_conversation_synced`) and when it creates a lead for a
+/// conversation already fetched (`store::leads::find_or_create`); cursors are never deleted.
+/// Not triggers: a statement that fires one runs in a savepoint, which flushes the search
+/// index's pending terms (see V12).
+const V14: &str = r#"
+ALTER TABLE leads ADD COLUMN conversation_fetched INTEGER NOT NULL DEFAULT 0;
+UPDATE leads SET conversation_fetched = 1 WHERE EXISTS (
+    SELECT 1 FROM sync_cursors c
+    WHERE c.account_id = leads.account_id AND c.name = 'conv:' || leads.conversation_id);
+CREATE INDEX leads_conversation_not_fetched ON leads (account_id, activity_at DESC, id DESC)
+    WHERE conversation_fetched = 0;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -523,6 +598,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
+        M::up_with_hook(V13, pack_orders),
+        M::up(V14),
     ])
 }
 
@@ -711,8 +789,8 @@ mod tests {
     fn v9_rebuilds_the_search_indexes_with_prefixes_and_finds_the_same() {
         use crate::incoming::IncomingConversation;
         use crate::ipc::SearchResults;
-        use crate::store::testing::{api_conversation, api_message, api_order, now, SELLER};
-        use crate::store::{accounts, leads, messages, orders, questions, search};
+        use crate::store::testing::{api_conversation, api_message, now, SELLER};
+        use crate::store::{accounts, leads, messages, questions, search};
 
         const WORDS: &[&str] = &[
             "factura",
@@ -741,33 +819,50 @@ mod tests {
         {
             let tx = conn.transaction().expect("tx");
             let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
+            // As V8's writers left them (the store's code of today writes a later schema):
+            // a lead and its search row per pack, messages indexed by V8's insert trigger.
             for pack in 0..12_i64 {
                 let pack_id = 2_000_000_000 + pack;
-                orders::apply_page(
-                    &tx,
-                    account,
-                    &[api_order(
-                        pack_id * 10,
-                        Some(pack_id),
-                        "paid",
-                        word(pack as usize, 9),
-                    )],
-                    now(),
+                let lead = pack + 1;
+                tx.execute(
+                    "INSERT INTO leads (id, account_id, conversation_id, is_pack, buyer_id,
+                                        system_stage, stage_id, activity_at, search_key)
+                         VALUES (?1, ?2, ?3, 1, 1944000001, 'paid', 3, 0, ?1)",
+                    rusqlite::params![lead, account, pack_id],
                 )
-                .expect("order");
-                let lead = leads::find(&tx, account, pack_id)
-                    .expect("find")
-                    .expect("lead");
-                let page: Vec<_> = (0..40_usize)
-                    .map(|i| {
-                        let n = pack as usize * 40 + i;
-                        let text =
-                            format!("Hola, {} y {} {} #{n}", word(n, 0), word(n, 1), word(n, 2));
-                        api_message(&format!("m{n}"), i % 2 == 0, &text, n as i64)
-                    })
-                    .collect();
-                let conversation = IncomingConversation::from_api(&api_conversation(page), SELLER);
-                messages::apply_page(&tx, lead, &conversation).expect("messages");
+                .expect("a v8 lead");
+                tx.execute(
+                    "INSERT INTO leads_fts (rowid, numbers, buyer, items) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![
+                        lead,
+                        format!("{pack_id} {}", pack_id * 10),
+                        "María Pérez COMPRADOR_TEST",
+                        word(pack as usize, 9)
+                    ],
+                )
+                .expect("a v8 search row");
+                for i in 0..40_usize {
+                    let n = pack as usize * 40 + i;
+                    let text = format!("Hola, {} y {} {} #{n}", word(n, 0), word(n, 1), word(n, 2));
+                    let raw = api_message(&format!("m{n}"), i % 2 == 0, &text, n as i64);
+                    let created = crate::store::testing::at_minute(n as i64).timestamp_millis();
+                    tx.execute(
+                        "INSERT INTO messages (seq, account_id, lead_id, meli_id, from_buyer,
+                             created_at, status, text, raw_packed)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'available', ?7, ?8)",
+                        rusqlite::params![
+                            created * 1024,
+                            account,
+                            lead,
+                            format!("m{n}"),
+                            i % 2 == 0,
+                            created,
+                            text,
+                            crate::store::raw::pack_message(&raw, true).expect("packs")
+                        ],
+                    )
+                    .expect("a v8 message");
+                }
             }
             for n in 0..150_usize {
                 let q: meli::models::Question = serde_json::from_value(serde_json::json!({
@@ -861,7 +956,7 @@ mod tests {
         check.expect("the rebuilt indexes match their tables");
         assert_eq!(all(&conn), before);
 
-        // The triggers feed the new tables.
+        // The sync's writes feed the new tables.
         let tx = conn.transaction().expect("tx");
         let lead = leads::find(&tx, 1, 2_000_000_000)
             .expect("find")
@@ -880,6 +975,251 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["late"]
         );
+    }
+
+    /// A cache written by the V12 schema (orders' raw JSON as text) is packed in place by V13:
+    /// every order and lead ends as the sync writes them today into a new cache, each order's
+    /// JSON reads back whole, a replay of the page writes nothing, and questions still find
+    /// the sale of the listing they asked about.
+    #[test]
+    fn v13_packs_a_v12_cache_of_orders_in_place() {
+        use crate::store::testing::{api_order, now, BUYER, SELLER};
+        use crate::store::{accounts, orders, questions, raw};
+
+        let mut page = vec![
+            api_order(11, Some(500), "paid", "Mate de calabaza"),
+            api_order(12, Some(500), "paid", "Bombilla de alpaca"),
+            api_order(13, None, "cancelled", "Yerba"),
+            api_order(14, None, "payment_required", "Termo"),
+        ];
+        // Item ids as numbers, an order without items: kept as they came.
+        page[3]["order_items"][0]["item"]["id"] = serde_json::json!(987654);
+        page.push(
+            serde_json::json!({"id": 15, "status": "paid", "buyer": {"id": BUYER},
+                                     "date_created": "2026-04-30T10:00:00.000-04:00"}),
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write_today = |conn: &mut rusqlite::Connection| {
+            let tx = conn.transaction().expect("tx");
+            let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
+            orders::apply_page(&tx, account, &page, now()).expect("orders");
+            tx.commit().expect("commit");
+        };
+        // The same page into a cache of today's schema: what V13 must arrive at.
+        let reference = dir.path().join("today.sqlite");
+        let mut today = rusqlite::Connection::open(&reference).expect("open");
+        migrations().to_latest(&mut today).expect("latest");
+        write_today(&mut today);
+
+        let path = dir.path().join("v12.sqlite");
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        migrations().to_version(&mut conn, 12).expect("v12");
+        {
+            // As V12's `orders::apply_page` left them: leads (V13 does not touch them) and
+            // orders with their raw JSON as serde_json's text.
+            let tx = conn.transaction().expect("tx");
+            tx.execute("ATTACH ?1 AS today", [reference.to_str().expect("a path")])
+                .expect("attach");
+            let columns: String = tx
+                .query_row(
+                    "SELECT group_concat(name, ', ') FROM pragma_table_info('leads', 'main')",
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("v12's lead columns");
+            tx.execute_batch(&format!(
+                "INSERT INTO accounts SELECT * FROM today.accounts;
+                 INSERT INTO leads ({columns}) SELECT {columns} FROM today.leads;
+                 INSERT INTO leads_fts (rowid, numbers, buyer, items)
+                     SELECT rowid, numbers, buyer, items FROM today.leads_fts;"
+            ))
+            .expect("v12 leads");
+            for raw in &page {
+                let id = raw["id"].as_i64().expect("an id");
+                tx.execute(
+                    "INSERT INTO orders (account_id, order_id, lead_id, status, last_updated, raw_json)
+                     SELECT account_id, order_id, lead_id, status, last_updated, ?2
+                     FROM today.orders WHERE order_id = ?1",
+                    rusqlite::params![id, raw.to_string()],
+                )
+                .expect("a v12 order");
+            }
+            tx.commit().expect("commit");
+            conn.execute("DETACH today", []).expect("detach");
+        }
+        migrations().to_latest(&mut conn).expect("v13");
+
+        let dump = |conn: &rusqlite::Connection, table: &str| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                .expect("a dump");
+            let width = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    (0..width)
+                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .expect("rows");
+            rows.collect::<rusqlite::Result<Vec<_>>>().expect("rows")
+        };
+        for table in ["orders", "leads", "leads_fts"] {
+            assert_eq!(
+                dump(&conn, table),
+                dump(&today, table),
+                "{table} as today's"
+            );
+        }
+        assert_eq!(dump(&conn, "orders").len(), 5);
+        let (mut packed_bytes, mut json_bytes) = (0, 0);
+        for raw in &page {
+            let packed: Vec<u8> = conn
+                .query_row(
+                    "SELECT raw_packed FROM orders WHERE order_id = ?1",
+                    [raw["id"].as_i64().expect("an id")],
+                    |r| r.get(0),
+                )
+                .expect("packed");
+            assert_eq!(&raw::unpack_order(&packed).expect("unpacks"), raw);
+            packed_bytes += packed.len();
+            json_bytes += raw.to_string().len();
+        }
+        assert!(
+            packed_bytes * 2 < json_bytes,
+            "{packed_bytes} bytes packed for {json_bytes} of JSON"
+        );
+        let ids: Vec<String> = {
+            let mut stmt = conn
+                .prepare("SELECT item_ids FROM orders ORDER BY order_id")
+                .expect("ids");
+            let rows = stmt.query_map([], |r| r.get(0)).expect("rows");
+            rows.collect::<rusqlite::Result<_>>().expect("rows")
+        };
+        assert_eq!(
+            ids,
+            [
+                r#"["MLA11"]"#,
+                r#"["MLA12"]"#,
+                r#"["MLA13"]"#,
+                "[987654]",
+                "[]"
+            ]
+        );
+
+        let tx = conn.transaction().expect("tx");
+        let before = tx.total_changes();
+        let replay = orders::apply_page(&tx, 1, &page, now()).expect("replays");
+        assert_eq!(replay, orders::PageOutcome::default());
+        assert_eq!(tx.total_changes(), before, "a replay writes nothing");
+        let ask = |id: i64, item: &str| {
+            let q: meli::models::Question = serde_json::from_value(serde_json::json!({
+                "id": id, "seller_id": SELLER, "item_id": item, "status": "UNANSWERED",
+                "text": "¿Tienen stock?", "date_created": now().to_rfc3339(),
+                "from": {"id": BUYER},
+            }))
+            .expect("a question");
+            questions::upsert(&tx, 1, &q, now()).expect("question");
+        };
+        ask(1, "MLA12");
+        ask(2, "MLA99");
+        ask(3, "987654");
+        questions::link_leads(&tx, 1, 0).expect("links");
+        let lead_of = |question: i64| -> Option<i64> {
+            tx.query_row(
+                "SELECT lead_id FROM questions WHERE id = ?1",
+                [question],
+                |r| r.get(0),
+            )
+            .expect("a question")
+        };
+        let lead_of_order = |order: i64| -> Option<i64> {
+            tx.query_row(
+                "SELECT lead_id FROM orders WHERE order_id = ?1",
+                [order],
+                |r| r.get(0),
+            )
+            .ok()
+        };
+        assert_eq!(lead_of(1), lead_of_order(12));
+        assert_eq!(lead_of(2), None);
+        assert_eq!(lead_of(3), lead_of_order(14));
+    }
+
+    /// V14 marks the leads of a V13 cache whose conversation was fetched, and the store keeps
+    /// the mark in step: the poll's list of conversations to fetch is the same as the cursors
+    /// say, read through the partial index.
+    #[test]
+    fn v14_keeps_the_conversations_to_fetch_in_step_with_the_cursors() {
+        use crate::store::sync_writes::{
+            conversation_cursor, mark_conversation_synced, unsynced_conversations,
+        };
+        use crate::store::testing::{api_order, now, SELLER};
+        use crate::store::{accounts, cursors, orders};
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = rusqlite::Connection::open(dir.path().join("v13.sqlite")).expect("open");
+        migrations().to_version(&mut conn, 13).expect("v13");
+        let account = {
+            // As V13's code left them: leads, and the cursors of the conversations fetched.
+            let tx = conn.transaction().expect("tx");
+            let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
+            for id in 1..=4_i64 {
+                tx.execute(
+                    "INSERT INTO leads (account_id, conversation_id, is_pack, system_stage,
+                                        stage_id, activity_at)
+                         VALUES (?1, ?2, 0, 'paid', 3, ?2)",
+                    [account, id],
+                )
+                .expect("a v13 lead");
+            }
+            for id in [1, 3] {
+                cursors::set(&tx, account, &conversation_cursor(id), "done", now())
+                    .expect("fetched");
+            }
+            tx.commit().expect("commit");
+            account
+        };
+        migrations().to_latest(&mut conn).expect("v14");
+        let to_fetch = |conn: &rusqlite::Connection| -> Vec<i64> {
+            let mut ids: Vec<i64> = unsynced_conversations(conn, account)
+                .expect("lists")
+                .into_iter()
+                .map(|t| t.conversation_id)
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(to_fetch(&conn), [2, 4]);
+
+        let tx = conn.transaction().expect("tx");
+        mark_conversation_synced(&tx, account, 2, now()).expect("fetched");
+        mark_conversation_synced(&tx, account, 2, now()).expect("again");
+        // A conversation fetched before its lead exists (or whose lead came back).
+        mark_conversation_synced(&tx, account, 9, now()).expect("fetched");
+        orders::apply_page(
+            &tx,
+            account,
+            &[
+                api_order(9, None, "paid", "Termo"),
+                api_order(10, None, "paid", "Yerba"),
+            ],
+            now(),
+        )
+        .expect("new leads");
+        assert_eq!(to_fetch(&tx), [4, 10]);
+        let plan: Vec<String> = {
+            let mut stmt = tx
+                .prepare(
+                    "EXPLAIN QUERY PLAN
+                     SELECT id FROM leads WHERE account_id = 1 AND conversation_fetched = 0
+                     ORDER BY activity_at DESC, id DESC",
+                )
+                .expect("a plan");
+            let rows = stmt.query_map([], |r| r.get(3)).expect("rows");
+            rows.collect::<rusqlite::Result<_>>().expect("rows")
+        };
+        let plan = plan.join(" ");
+        assert!(plan.contains("leads_conversation_not_fetched"), "{plan}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Orders from a sync page, folded into leads.
 
 use super::cached::CachedStatements;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -36,14 +36,14 @@ pub fn keep_cached_fields(
         let Some(id) = crate::pipeline::order::id_of(raw.get("id")) else {
             continue;
         };
-        let cached: Option<String> = conn
+        let cached: Option<Vec<u8>> = conn
             .query_row_cached(
-                "SELECT raw_json FROM orders WHERE account_id = ?1 AND order_id = ?2",
+                "SELECT raw_packed FROM orders WHERE account_id = ?1 AND order_id = ?2",
                 params![account_id, id],
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(cached) = cached.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else {
+        let Some(cached) = cached.and_then(|p| super::raw::unpack_order(&p).ok()) else {
             continue;
         };
         let Some(map) = raw.as_object_mut() else {
@@ -69,6 +69,8 @@ pub fn apply_page(
     let mut outcome = PageOutcome::default();
     // lead id → whether one of its orders changed
     let mut touched: BTreeMap<i64, bool> = BTreeMap::new();
+    // The page's orders, parsed once: re-deriving a lead reads only its other orders back.
+    let mut parsed: HashMap<i64, Order> = HashMap::new();
     for raw in page {
         let order = match Order::from_api(raw) {
             Ok(order) => order,
@@ -87,28 +89,78 @@ pub fn apply_page(
                 |r| r.get(0),
             )
             .optional()?;
-        // serde_json's maps are sorted, so the same order always serializes the same way.
-        let raw_text = raw.to_string();
+        // serde_json's maps are sorted, so the same order always packs the same way.
+        let packed = super::raw::pack_order(raw)?;
         conn.execute_cached(
-            "INSERT INTO orders (account_id, order_id, lead_id, status, last_updated, raw_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO orders (account_id, order_id, lead_id, status, last_updated, raw_packed,
+                                 item_ids, shipping_id, tags)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (account_id, order_id) DO UPDATE SET lead_id = excluded.lead_id,
-                 status = excluded.status, last_updated = excluded.last_updated, raw_json = excluded.raw_json
-             WHERE raw_json IS NOT excluded.raw_json OR lead_id IS NOT excluded.lead_id",
-            params![account_id, order.id, lead_id, order.status, order.last_updated.map(to_millis), raw_text],
+                 status = excluded.status, last_updated = excluded.last_updated,
+                 raw_packed = excluded.raw_packed, item_ids = excluded.item_ids,
+                 shipping_id = excluded.shipping_id, tags = excluded.tags
+             WHERE raw_packed IS NOT excluded.raw_packed OR lead_id IS NOT excluded.lead_id",
+            params![
+                account_id,
+                order.id,
+                lead_id,
+                order.status,
+                order.last_updated.map(to_millis),
+                packed,
+                item_ids(raw),
+                shipping_id(raw),
+                tags(raw)
+            ],
         )?;
         let order_changed = conn.changes() > 0;
         *touched.entry(lead_id).or_insert(false) |= order_changed || created;
         if let Some(previous) = previous_lead.filter(|p| *p != lead_id) {
             touched.insert(previous, true);
         }
+        parsed.insert(order.id, order);
     }
     for (lead_id, order_changed) in touched {
-        if leads::rederive(conn, lead_id, order_changed)? {
+        if leads::rederive(conn, lead_id, order_changed, &parsed)? {
             outcome.changed_leads.push(lead_id);
         }
     }
     Ok(outcome)
+}
+
+/// The listing ids of an order's items, as a JSON array: what questions are linked to sales by
+/// (`store::questions::link_leads`), kept beside the packed JSON so SQL can read them.
+/// Each is the value of `order_items[].item.id` as sent (null when missing), the same values
+/// SQLite's `json_extract` read from the raw JSON before it was packed.
+pub(crate) fn item_ids(raw: &Value) -> String {
+    let items: Vec<&Value> = match raw.get("order_items") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(Value::Object(map)) => map.values().collect(),
+        _ => Vec::new(),
+    };
+    let ids: Vec<Value> = items
+        .into_iter()
+        .map(|e| e.pointer("/item/id").cloned().unwrap_or(Value::Null))
+        .collect();
+    Value::Array(ids).to_string()
+}
+
+/// `shipping.id`, a number or a numeric string, as SQLite's `CAST(… AS INTEGER)` read it from
+/// the raw JSON before it was packed: which shipment `store::shipments` follows for the order.
+pub(crate) fn shipping_id(raw: &Value) -> Option<i64> {
+    match raw.pointer("/shipping/id")? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => Some(s.trim().parse().unwrap_or(0)),
+        _ => None,
+    }
+}
+
+/// The order's `tags` as a JSON array (`[]` when absent): whether Mercado Libre already said
+/// `delivered`, read by SQL beside the packed JSON.
+pub(crate) fn tags(raw: &Value) -> String {
+    match raw.get("tags") {
+        Some(tags @ Value::Array(_)) => tags.to_string(),
+        _ => "[]".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -191,11 +243,12 @@ mod tests {
                 let mut page = vec![partial.clone()];
                 keep_cached_fields(tx, account, &mut page, &missing)?;
                 apply_page(tx, account, &page, now())?;
-                let text: String =
-                    tx.query_row("SELECT raw_json FROM orders WHERE order_id = 1", [], |r| {
-                        r.get(0)
-                    })?;
-                Ok(serde_json::from_str(&text)?)
+                let packed: Vec<u8> = tx.query_row(
+                    "SELECT raw_packed FROM orders WHERE order_id = 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                crate::store::raw::unpack_order(&packed)
             })
             .expect("applies");
         assert_eq!(stored["status"], "partially_refunded", "what came is taken");

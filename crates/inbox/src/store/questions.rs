@@ -123,7 +123,9 @@ pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
         .is_some())
 }
 
-/// Links questions to the lead of the same buyer's purchase of the same listing. Only leads
+/// Links questions to the lead of the same buyer's purchase of the same listing. The listing
+/// ids are the orders' `item_ids`; `+e.value` compares as `json_extract` did on the raw JSON
+/// before V13 (without the column's own affinity, so a numeric id matches its text). Only leads
 /// added since the last call (`after_lead`) and questions not linked yet are looked at, so a
 /// poll that brought no sale costs one indexed lookup. Returns the highest lead id seen.
 pub fn link_leads(tx: &Connection, account_id: i64, after_lead: i64) -> Result<(usize, i64)> {
@@ -139,8 +141,8 @@ pub fn link_leads(tx: &Connection, account_id: i64, after_lead: i64) -> Result<(
         "UPDATE questions SET lead_id = (
              SELECT l.id FROM leads l JOIN orders o ON o.lead_id = l.id
              WHERE l.account_id = questions.account_id AND l.buyer_id = questions.buyer_id
-               AND EXISTS (SELECT 1 FROM json_each(o.raw_json, '$.order_items') e
-                           WHERE json_extract(e.value, '$.item.id') = questions.item_id)
+               AND EXISTS (SELECT 1 FROM json_each(o.item_ids) e
+                           WHERE +e.value = questions.item_id)
              ORDER BY l.created_at LIMIT 1)
          WHERE account_id = ?1 AND lead_id IS NULL
            AND buyer_id IN (SELECT buyer_id FROM leads WHERE account_id = ?1 AND id > ?2)",
@@ -156,8 +158,8 @@ pub fn link_question(tx: &Connection, id: i64) -> Result<()> {
         "UPDATE questions SET lead_id = (
              SELECT l.id FROM leads l JOIN orders o ON o.lead_id = l.id
              WHERE l.account_id = questions.account_id AND l.buyer_id = questions.buyer_id
-               AND EXISTS (SELECT 1 FROM json_each(o.raw_json, '$.order_items') e
-                           WHERE json_extract(e.value, '$.item.id') = questions.item_id)
+               AND EXISTS (SELECT 1 FROM json_each(o.item_ids) e
+                           WHERE +e.value = questions.item_id)
              ORDER BY l.created_at LIMIT 1)
          WHERE id = ?1 AND lead_id IS NULL AND buyer_id <> 0",
         params![id],

@@ -26,12 +26,12 @@ const RECENT: chrono::Duration = chrono::Duration::days(30);
 pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "WITH paid AS (
-             SELECT CAST(json_extract(o.raw_json, '$.shipping.id') AS INTEGER) AS sid,
+             SELECT o.shipping_id AS sid,
                     o.last_updated, l.activity_at
              FROM orders o JOIN leads l ON l.id = o.lead_id
              WHERE o.account_id = ?1 AND l.system_stage = 'paid' AND l.archived_at IS NULL
                AND l.activity_at >= ?4
-               AND NOT EXISTS (SELECT 1 FROM json_each(o.raw_json, '$.tags')
+               AND NOT EXISTS (SELECT 1 FROM json_each(o.tags)
                                WHERE value = 'delivered')
          )
          SELECT p.sid, MAX(p.activity_at) AS activity
@@ -95,14 +95,14 @@ pub fn record(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT lead_id FROM orders
-         WHERE account_id = ?1 AND CAST(json_extract(raw_json, '$.shipping.id') AS INTEGER) = ?2",
+         WHERE account_id = ?1 AND shipping_id = ?2",
     )?;
     let lead_ids = stmt
         .query_map(params![account_id, shipment_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     let mut changed = Vec::new();
     for lead_id in lead_ids {
-        if leads::rederive(conn, lead_id, false)? {
+        if leads::rederive(conn, lead_id, false, &Default::default())? {
             changed.push(lead_id);
         }
     }
@@ -261,10 +261,7 @@ mod tests {
         );
         store
             .write(|tx| {
-                tx.execute(
-                    "UPDATE orders SET raw_json = json_set(raw_json, '$.tags', json('[\"paid\",\"delivered\"]'))",
-                    [],
-                )?;
+                tx.execute("UPDATE orders SET tags = '[\"paid\",\"delivered\"]'", [])?;
                 Ok(())
             })
             .expect("tagged");

@@ -8,7 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{conversation, cursors, outbox};
 use crate::error::Result;
-use crate::rules::{Author, ConversationFacts, LeadFacts};
+use crate::incoming::IncomingConversation;
+use crate::rules::{ActionGuide, Author, ConversationFacts, LeadFacts};
 
 /// A lead's conversation, as the sync fetches it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,16 +38,15 @@ fn row_to_target(r: &rusqlite::Row) -> rusqlite::Result<ConversationTarget> {
     })
 }
 
-/// The account's leads whose conversation was never fetched, most recent activity first.
+/// The account's leads whose conversation was never fetched, most recent activity first: no
+/// [`conversation_cursor`] yet (a flag kept with the cursor, walked by a partial index).
 pub fn unsynced_conversations(
     conn: &Connection,
     account_id: i64,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TARGET_COLUMNS} FROM leads l
-         WHERE l.account_id = ?1 AND NOT EXISTS (
-             SELECT 1 FROM sync_cursors c WHERE c.account_id = l.account_id
-                 AND c.name = 'conv:' || l.conversation_id)
+         WHERE l.account_id = ?1 AND l.conversation_fetched = 0
          ORDER BY l.activity_at DESC, l.id DESC"
     ))?;
     let rows = stmt.query_map([account_id], row_to_target)?;
@@ -128,7 +128,13 @@ pub fn mark_conversation_synced(
         &conversation_cursor(conversation_id),
         "done",
         now,
-    )
+    )?;
+    conn.execute_cached(
+        "UPDATE leads SET conversation_fetched = 1
+         WHERE account_id = ?1 AND conversation_id = ?2 AND conversation_fetched = 0",
+        params![account_id, conversation_id],
+    )?;
+    Ok(())
 }
 
 /// Whether the message is cached already (a poll stops paging back at the first it knows).
@@ -319,4 +325,209 @@ pub fn outbox_updated_at(conn: &Connection, outbox_id: i64) -> Result<DateTime<U
         |r| r.get(0),
     )?;
     Ok(super::from_millis(millis).unwrap_or_default())
+}
+
+/// Whether storing a conversation read again would write nothing, checked without writing:
+/// every message stored as it is (attachments included), the conversation's status and guide
+/// as they are, the lead's summary as its messages make it, the chat marked fetched and
+/// without a failure. Most chats the poll reads again have not changed; this spares them a
+/// write transaction. `guide` is `None` when the read did not say (as for the store).
+pub fn conversation_unchanged(
+    conn: &Connection,
+    target: &ConversationTarget,
+    page: &IncomingConversation,
+    guide: Option<&ActionGuide>,
+) -> Result<bool> {
+    let lead = super::leads::load(conn, target.lead_id)?;
+    let (status, substatus, guide_json, fetched): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+    ) = conn.query_row_cached(
+        "SELECT conversation_status, conversation_substatus, action_guide_json,
+                 conversation_fetched
+             FROM leads WHERE id = ?1",
+        [target.lead_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    if (status, substatus) != (page.status.clone(), page.substatus.clone()) || !fetched {
+        return Ok(false);
+    }
+    if let Some(guide) = guide {
+        let wanted = match guide {
+            ActionGuide::NotRequired => None,
+            required => Some(serde_json::to_string(required)?),
+        };
+        if guide_json != wanted {
+            return Ok(false);
+        }
+    }
+    if lead.contact.name.is_none()
+        && page
+            .messages
+            .iter()
+            .any(|m| m.from_buyer && m.from_name.is_some())
+    {
+        return Ok(false);
+    }
+    for message in &page.messages {
+        let Some(stored) =
+            super::messages::stored_message(conn, lead.account_id, &message.meli_id)?
+        else {
+            return Ok(false);
+        };
+        let (text, json) = super::messages::stored_form(message)?;
+        if !stored.is(message, &text, &json)? {
+            return Ok(false);
+        }
+        for attachment in &message.attachments {
+            let same: Option<bool> = conn
+                .query_row_cached(
+                    "SELECT original_name IS ?3 AND mime IS ?4 AND size IS ?5 FROM attachments
+                     WHERE message_seq = ?1 AND meli_filename = ?2",
+                    params![
+                        stored.seq,
+                        attachment.filename,
+                        attachment.original_filename,
+                        attachment.mime,
+                        attachment.size
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if same != Some(true) {
+                return Ok(false);
+            }
+        }
+    }
+    let marked = cursors::get(
+        conn,
+        lead.account_id,
+        &conversation_cursor(target.conversation_id),
+    )?;
+    if marked.as_deref() != Some("done") {
+        return Ok(false);
+    }
+    let failed: bool = conn.query_row_cached(
+        "SELECT EXISTS (SELECT 1 FROM chat_failures WHERE account_id = ?1 AND conversation_id = ?2)",
+        params![lead.account_id, target.conversation_id],
+        |r| r.get(0),
+    )?;
+    Ok(!failed && super::messages::summary_is_current(conn, target.lead_id)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::{
+        api_conversation, api_message, now, store_with_a_paid_lead, SELLER,
+    };
+    use crate::store::{chat_failures, messages};
+    use serde_json::{json, Value};
+
+    fn page(messages: Vec<Value>) -> IncomingConversation {
+        IncomingConversation::from_api(&api_conversation(messages), SELLER)
+    }
+
+    fn chat() -> Vec<Value> {
+        let mut with_file = api_message("m2", true, "Mando la foto", 2);
+        with_file["message_attachments"] = json!([{"filename": "f1.jpg",
+            "original_filename": "foto.jpg", "type": "image/jpeg", "size": 1200}]);
+        vec![
+            api_message("m3", false, "Gracias", 3),
+            with_file,
+            api_message("m1", true, "Hola", 1),
+        ]
+    }
+
+    /// The read-only check says "unchanged" exactly when storing the read writes nothing.
+    #[test]
+    fn a_chat_is_unchanged_only_when_storing_it_would_write_nothing() {
+        let (_dir, store, lead) = store_with_a_paid_lead();
+        let target = store
+            .read(|c| target(c, lead))
+            .expect("reads")
+            .expect("a target");
+        let stored = page(chat());
+        store
+            .write(|tx| {
+                messages::apply_page(tx, lead, &stored)?;
+                conversation::set_action_guide(tx, lead, &ActionGuide::NotRequired)?;
+                mark_conversation_synced(tx, 1, target.conversation_id, now())
+            })
+            .expect("stores");
+        let unchanged = |incoming: &IncomingConversation, guide: Option<&ActionGuide>| {
+            store
+                .read(|c| conversation_unchanged(c, &target, incoming, guide))
+                .expect("checks")
+        };
+        assert!(unchanged(&stored, Some(&ActionGuide::NotRequired)));
+        assert!(unchanged(&stored, None));
+        // Whatever a re-read can bring makes it a change.
+        let mut read = chat();
+        read[2]["message_date"]["read"] = json!("2026-05-01T12:05:00.000Z");
+        assert!(!unchanged(&page(read), None), "read on Mercado Libre");
+        let mut moderated = chat();
+        moderated[0]["status"] = json!("moderated");
+        assert!(!unchanged(&page(moderated), None), "a status");
+        let mut extra = chat();
+        extra[0]["subject"] = json!("otro");
+        assert!(
+            !unchanged(&page(extra), None),
+            "a field only the raw JSON keeps"
+        );
+        let mut file = chat();
+        file[1]["message_attachments"][0]["size"] = json!(1300);
+        assert!(!unchanged(&page(file), None), "an attachment");
+        let mut newer = chat();
+        newer.insert(0, api_message("m4", true, "¿Y?", 4));
+        assert!(!unchanged(&page(newer), None), "a new message");
+        let mut blocked = stored.clone();
+        blocked.status = Some("blocked".into());
+        assert!(!unchanged(&blocked, None), "the conversation's status");
+        let guide = ActionGuide::Required { options: vec![] };
+        assert!(!unchanged(&stored, Some(&guide)), "the guide");
+
+        let failure = chat_failures::Failure {
+            code: "server_error".into(),
+            status: Some(500),
+            detail: "no".into(),
+        };
+        store
+            .write(|tx| {
+                chat_failures::record(
+                    tx,
+                    1,
+                    &target,
+                    &failure,
+                    now(),
+                    std::time::Duration::from_secs(60),
+                    std::time::Duration::from_secs(600),
+                )
+                .map(|_| ())
+            })
+            .expect("a failure");
+        assert!(!unchanged(&stored, None), "a failure to clear");
+        store
+            .write(|tx| chat_failures::clear(tx, 1, target.conversation_id).map(|_| ()))
+            .expect("cleared");
+        assert!(unchanged(&stored, None));
+        store
+            .write(|tx| {
+                tx.execute("UPDATE leads SET unread_count = 7 WHERE id = ?1", [lead])?;
+                Ok(())
+            })
+            .expect("a stale summary");
+        assert!(!unchanged(&stored, None), "a summary to refresh");
+        let changes = store
+            .write(|tx| {
+                let start = tx.total_changes();
+                messages::apply_page(tx, lead, &stored)?;
+                Ok(tx.total_changes() - start)
+            })
+            .expect("stores");
+        assert!(changes > 0);
+        assert!(unchanged(&stored, None));
+    }
 }

@@ -4,7 +4,7 @@
 
 use meli::models::PackMessages;
 use meli::{MeliError, MessagesPage};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::account::{is_app_refusal, AccountSync};
 use crate::error::{InboxError, Result};
@@ -82,15 +82,6 @@ fn store_one(
     Ok((lead_id, outcome, notes))
 }
 
-/// The conversation as [`IncomingConversation::from_api`] reads it, from the typed pages
-/// (each message keeps the JSON it came in).
-fn as_json(status: Option<&meli::models::ConversationStatus>, messages: Vec<Value>) -> Value {
-    json!({
-        "conversation_status": status.map(|s| serde_json::to_value(s).unwrap_or(Value::Null)),
-        "messages": messages,
-    })
-}
-
 impl AccountSync {
     /// Reads the conversation of `target` and stores it. `full` pages through all of it (the
     /// import); otherwise paging stops at the first page holding a message already cached.
@@ -158,7 +149,10 @@ impl AccountSync {
             .download_conversation(target, full, opened, or_fail)
             .await?
         {
-            Some(downloaded) => self.store_conversations(vec![downloaded]).await,
+            Some(downloaded) => match self.unchanged(downloaded).await? {
+                (true, _) => Ok(Fetched::default()),
+                (false, downloaded) => self.store_conversations(vec![downloaded]).await,
+            },
             None => Ok(Fetched::default()),
         }
     }
@@ -211,6 +205,30 @@ impl AccountSync {
             return Err(err);
         }
         Ok(None)
+    }
+
+    /// Whether storing a chat read again would change nothing (checked on a reader, so the
+    /// poll's re-reads of unchanged chats take no write transaction). A chat the seller
+    /// opened is always stored: the read marked it read on Mercado Libre.
+    async fn unchanged(&self, downloaded: Downloaded) -> Result<(bool, Downloaded)> {
+        match &downloaded {
+            Downloaded::Read(read) if !read.opened => {}
+            _ => return Ok((false, downloaded)),
+        }
+        self.store
+            .read_async(move |c| {
+                let Downloaded::Read(read) = &downloaded else {
+                    return Ok((false, downloaded));
+                };
+                let same = sync_writes::conversation_unchanged(
+                    c,
+                    &read.target,
+                    &read.incoming,
+                    read.guide.as_ref(),
+                )?;
+                Ok((same, downloaded))
+            })
+            .await
     }
 
     /// Stores conversations read by [`Self::download_conversation`] in one transaction (the
@@ -339,8 +357,11 @@ impl AccountSync {
         } else {
             None
         };
+        let status_json = status
+            .as_ref()
+            .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
         let mut incoming =
-            IncomingConversation::from_api(&as_json(status.as_ref(), raw_messages), self.seller_id);
+            IncomingConversation::from_parts(status_json.as_ref(), raw_messages, self.seller_id);
         if guide
             .as_ref()
             .is_some_and(|g| seller_limited && g != &ActionGuide::NotRequired)
