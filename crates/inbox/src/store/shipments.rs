@@ -161,9 +161,17 @@ mod tests {
     /// `api_order`'s shipment.
     const SHIPMENT: i64 = 43729529445;
 
+    fn lead_column<T: rusqlite::types::FromSql>(conn: &Connection, lead: i64, column: &str) -> T {
+        conn.query_row(
+            &format!("SELECT {column} FROM leads WHERE id = ?1"),
+            [lead],
+            |r| r.get(0),
+        )
+        .expect(column)
+    }
+
     fn tags(conn: &Connection, lead: i64) -> String {
-        conn.query_row("SELECT tags FROM leads WHERE id = ?1", [lead], |r| r.get(0))
-            .expect("tags")
+        lead_column(conn, lead, "tags")
     }
 
     #[test]
@@ -171,13 +179,7 @@ mod tests {
         let (_dir, store, lead) = store_with_a_paid_lead();
         let t0 = now();
         let account: i64 = store
-            .read(|c| {
-                Ok(
-                    c.query_row("SELECT account_id FROM leads WHERE id = ?1", [lead], |r| {
-                        r.get(0)
-                    })?,
-                )
-            })
+            .read(|c| Ok(lead_column(c, lead, "account_id")))
             .expect("account");
         let due_at = |t: DateTime<Utc>| store.read(|c| due(c, account, t, 10)).expect("due");
         assert_eq!(due_at(t0), [SHIPMENT], "never read: due");
@@ -202,13 +204,7 @@ mod tests {
         );
         assert_eq!(due_at(t0 + six), [SHIPMENT]);
         let card: String = store
-            .read(|c| {
-                Ok(
-                    c.query_row("SELECT card_json FROM leads WHERE id = ?1", [lead], |r| {
-                        r.get(0)
-                    })?,
-                )
-            })
+            .read(|c| Ok(lead_column(c, lead, "card_json")))
             .expect("card");
         assert!(card.contains("out_for_delivery"), "{card}");
         assert!(store
@@ -243,13 +239,7 @@ mod tests {
     fn old_sales_and_sales_tagged_delivered_are_not_read() {
         let (_dir, store, lead) = store_with_a_paid_lead();
         let account: i64 = store
-            .read(|c| {
-                Ok(
-                    c.query_row("SELECT account_id FROM leads WHERE id = ?1", [lead], |r| {
-                        r.get(0)
-                    })?,
-                )
-            })
+            .read(|c| Ok(lead_column(c, lead, "account_id")))
             .expect("account");
         let later = now() + chrono::Duration::days(31);
         assert!(

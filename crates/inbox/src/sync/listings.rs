@@ -74,7 +74,8 @@ impl AccountSync {
         let share = ReadShare {
             per_minute: self.config.listings_reads_per_minute,
         };
-        let credit = AtomicU64::new(u64::from(share.credit(last, started, self.config.interval)));
+        let earned = u64::from(share.credit(last, started, self.config.interval));
+        let credit = AtomicU64::new(earned);
         let outcome = async {
             self.queue_lead_listings().await?;
             self.read_listings(&credit).await?;
@@ -82,9 +83,7 @@ impl AccountSync {
             self.read_askers(&credit).await
         }
         .await;
-        let left = credit.load(Ordering::Relaxed);
-        let earned = u64::from(share.credit(last, started, self.config.interval));
-        if left < earned {
+        if credit.load(Ordering::Relaxed) < earned {
             // It spent: the time earns again from now.
             let now = self.now();
             self.store
