@@ -108,7 +108,7 @@ pub fn apply_page(
                 order.last_updated.map(to_millis),
                 packed,
                 item_ids(raw),
-                shipping_id(raw),
+                order.shipping_id,
                 tags(raw)
             ],
         )?;
@@ -142,16 +142,6 @@ pub(crate) fn item_ids(raw: &Value) -> String {
         .map(|e| e.pointer("/item/id").cloned().unwrap_or(Value::Null))
         .collect();
     Value::Array(ids).to_string()
-}
-
-/// `shipping.id`, a number or a numeric string, as SQLite's `CAST(… AS INTEGER)` read it from
-/// the raw JSON before it was packed: which shipment `store::shipments` follows for the order.
-pub(crate) fn shipping_id(raw: &Value) -> Option<i64> {
-    match raw.pointer("/shipping/id")? {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => Some(s.trim().parse().unwrap_or(0)),
-        _ => None,
-    }
 }
 
 /// The order's `tags` as a JSON array (`[]` when absent): whether Mercado Libre already said
