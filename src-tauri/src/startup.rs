@@ -13,6 +13,9 @@ use crate::error::{CommandError, CommandResult};
 use crate::launch::LaunchOptions;
 use crate::state::AppState;
 
+/// How long a start waits for an app on the same data directory that is still closing.
+const CLOSING_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Kept for the app's lifetime: the data directory's lock, and what stopped the start.
 pub struct Startup {
     options: LaunchOptions,
@@ -29,7 +32,7 @@ pub fn begin(app: &AppHandle, options: &LaunchOptions) -> Result<(), Box<dyn std
         None => (app.path().app_data_dir()?, false),
     };
     tracing::info!(data_dir = %data_dir.display(), demo = options.demo, "starting");
-    let (lock, problem) = match DataDirLock::acquire(&data_dir) {
+    let (lock, problem) = match DataDirLock::acquire_within(&data_dir, CLOSING_PATIENCE) {
         Ok(lock) => {
             if fresh_demo {
                 // The demo's cache never mixes with a seller's real one, and starts afresh

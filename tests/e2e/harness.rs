@@ -301,7 +301,9 @@ pub async fn until_app_exited(dir: &Path) {
     let mut asked = false;
     loop {
         let running = app_processes(dir);
-        if running.is_empty() {
+        // A process stops showing its command line before the kernel closes its files: the
+        // next launch needs the data directory's lock, so that is what is waited for.
+        if running.is_empty() && lock_is_free(dir) {
             return;
         }
         if Instant::now() > deadline {
@@ -316,6 +318,14 @@ pub async fn until_app_exited(dir: &Path) {
             deadline = Instant::now() + Duration::from_secs(15);
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Whether a launch on `dir` would get the data directory's lock (taken and let go at once).
+fn lock_is_free(dir: &Path) -> bool {
+    match std::fs::File::open(dir.join("mostrador.lock")) {
+        Ok(file) => file.try_lock().is_ok(),
+        Err(_) => true,
     }
 }
 

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::chat::{open_by_search, send_enabled, sync_now, until_connected};
@@ -78,22 +79,24 @@ async fn a_quick_reply_goes_once_and_a_warned_draft_only_through_send_anyway() -
         text.send_keys("Llamame al 11 2345-6789 o mirá bit.ly/manual")
             .await?;
         // The check runs on the text as typed so far: wait for the verdict on all of it.
-        // Each finding is underlined ("Llamame" too: an invitation to call).
+        // Each finding is underlined ("Llamame" too: an invitation to call). Reasons and marks
+        // are read in one script, so both come from the same render.
         let expected = ["11 2345-6789", "bit.ly/manual"];
         let (reasons, marked) = until("both warnings on the whole text", 30, || async {
-            let mut codes = Vec::new();
-            for reason in app
+            let seen = app
                 .driver
-                .find_all(By::Css(test_id("composerLintReason")))
-                .await?
-            {
-                codes.extend(reason.attr("data-code").await?);
-            }
-            codes.sort();
-            let mut marked = Vec::new();
-            for mark in app.driver.find_all(By::Css("mark[data-code]")).await? {
-                marked.push(mark.text().await?);
-            }
+                .execute(
+                    "return {
+                       codes: [...document.querySelectorAll(arguments[0])]
+                         .map((r) => r.dataset.code).sort(),
+                       marked: [...document.querySelectorAll('mark[data-code]')]
+                         .map((m) => m.textContent),
+                     };",
+                    vec![json!(test_id("composerLintReason"))],
+                )
+                .await?;
+            let codes: Vec<String> = serde_json::from_value(seen.json()["codes"].clone())?;
+            let marked: Vec<String> = serde_json::from_value(seen.json()["marked"].clone())?;
             let whole = expected.iter().all(|e| marked.iter().any(|m| m == e));
             Ok(whole.then_some((codes, marked)))
         })

@@ -8,6 +8,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 const LOCK_FILE: &str = "mostrador.lock";
 
@@ -49,6 +50,21 @@ impl DataDirLock {
         Ok(DataDirLock { _file: file, path })
     }
 
+    /// Like [`DataDirLock::acquire`], but gives a holder up to `patience` to let go: a seller
+    /// who closes the app and opens it again at once meets the old process still closing (it
+    /// flushes the cache on its way out), and should not be told the app is already open.
+    pub fn acquire_within(dir: &Path, patience: Duration) -> Result<DataDirLock, LockError> {
+        let deadline = Instant::now() + patience;
+        loop {
+            match DataDirLock::acquire(dir) {
+                Err(LockError::AlreadyOpen(_)) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -73,16 +89,31 @@ mod tests {
         drop(first);
         // A process another test spawns at this moment holds a copy of every open file
         // (from its fork to its exec), and with it this lock, for a few milliseconds.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            match DataDirLock::acquire(dir.path()) {
-                Ok(_) => break,
-                Err(LockError::AlreadyOpen(_)) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                Err(err) => panic!("free again: {err}"),
-            }
-        }
+        DataDirLock::acquire_within(dir.path(), Duration::from_secs(30)).expect("free again");
+    }
+
+    #[test]
+    fn a_patient_lock_waits_for_the_holder_to_let_go() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let held = DataDirLock::acquire(dir.path()).expect("held");
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(held);
+        });
+        DataDirLock::acquire_within(dir.path(), Duration::from_secs(30)).expect("waited");
+        release.join().expect("released");
+    }
+
+    #[test]
+    fn a_patient_lock_still_refuses_a_holder_that_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let _held = DataDirLock::acquire(dir.path()).expect("held");
+        let started = Instant::now();
+        assert!(matches!(
+            DataDirLock::acquire_within(dir.path(), Duration::from_millis(200)),
+            Err(LockError::AlreadyOpen(_))
+        ));
+        assert!(started.elapsed() >= Duration::from_millis(200));
     }
 
     #[test]

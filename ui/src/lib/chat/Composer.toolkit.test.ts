@@ -41,6 +41,16 @@ describe("Composer warnings", () => {
     expect(screen.getAllByTestId(testIds.composerLintReason)[1]).toHaveTextContent("um link encurtado");
   });
 
+  it("draws no underline on text newer than the check, and quotes what was checked", async () => {
+    // The check of "…bit.ly/xyz" arrives after the seller typed more in front of it.
+    const typed = `Hola! ${text}`;
+    const { container, rerender } = render(Composer, { verdict: warned, text: typed, checkedText: text });
+    expect(container.querySelectorAll("mark")).toHaveLength(0);
+    expect(screen.getAllByTestId(testIds.composerLintReason)[0]).toHaveTextContent("«11 2345-6789»");
+    await rerender({ verdict: { ...warned }, text, checkedText: text });
+    expect([...container.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["11 2345-6789", "bit.ly/xyz"]);
+  });
+
   it("sends only through Send anyway, one keystroke away", async () => {
     const onsend = vi.fn();
     render(Composer, { verdict: warned, text, onsend });
