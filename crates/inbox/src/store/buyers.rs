@@ -48,14 +48,17 @@ pub fn remember(conn: &Connection, user: &Value, now: DateTime<Utc>) -> Result<V
     Ok(ids)
 }
 
+/// [`missing_names`]' question, which the partial index `leads_nameless` answers without
+/// reading the leads that have a name.
+pub(crate) const MISSING_NAMES: &str =
+    "SELECT DISTINCT l.buyer_id FROM leads l
+     WHERE l.account_id = ?1 AND l.buyer_id <> 0 AND l.buyer_name IS NULL AND l.buyer_nickname IS NULL
+       AND NOT EXISTS (SELECT 1 FROM buyers b WHERE b.buyer_id = l.buyer_id)
+     LIMIT ?2";
+
 /// Buyers whose leads still lack a name: the sync asks the user endpoint for these.
 pub fn missing_names(conn: &Connection, account_id: i64, limit: u32) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT l.buyer_id FROM leads l
-         WHERE l.account_id = ?1 AND l.buyer_id <> 0 AND l.buyer_name IS NULL AND l.buyer_nickname IS NULL
-           AND NOT EXISTS (SELECT 1 FROM buyers b WHERE b.buyer_id = l.buyer_id)
-         LIMIT ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(MISSING_NAMES)?;
     let ids = stmt.query_map(params![account_id, limit], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }

@@ -15,37 +15,49 @@ use super::{leads, to_millis};
 use crate::error::Result;
 use crate::pipeline::Order;
 
-/// Statuses after which a shipment does not move any more.
+/// The statuses after which a shipment does not move any more, as an SQL list.
+macro_rules! ended {
+    () => {
+        "('delivered', 'not_delivered', 'cancelled')"
+    };
+}
+
 /// Leads active this recently have their shipment followed: a sale delivered long ago, or
 /// one Mercado Libre already tagged `delivered`, is not worth a read (after a first import of
 /// months of history that would be thousands).
 const RECENT: chrono::Duration = chrono::Duration::days(30);
 
+/// [`due`]'s question: it starts from the account's recently active leads (an index range),
+/// not from every order.
+pub(crate) const DUE: &str = concat!(
+    "WITH paid AS (
+         SELECT o.shipping_id AS sid,
+                o.last_updated, l.activity_at
+         FROM leads l JOIN orders o ON o.lead_id = l.id AND o.account_id = l.account_id
+         WHERE l.account_id = ?1 AND l.activity_at >= ?4
+           AND l.system_stage = 'paid' AND l.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM json_each(o.tags)
+                           WHERE value = 'delivered')
+     )
+     SELECT p.sid, MAX(p.activity_at) AS activity
+     FROM paid p
+     LEFT JOIN shipments s ON s.account_id = ?1 AND s.shipment_id = p.sid
+     WHERE p.sid > 0
+       AND (s.shipment_id IS NULL
+            OR (COALESCE(s.status, '') NOT IN ",
+    ended!(),
+    "
+                AND (s.next_check_at IS NULL OR s.next_check_at <= ?2
+                     OR p.last_updated > s.checked_at)))
+     GROUP BY p.sid
+     ORDER BY activity DESC, p.sid
+     LIMIT ?3"
+);
+
 /// Shipments of the account's recently active paid leads due for a read, the most recently
 /// active leads' first, at most `limit`.
 pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "WITH paid AS (
-             SELECT o.shipping_id AS sid,
-                    o.last_updated, l.activity_at
-             FROM orders o JOIN leads l ON l.id = o.lead_id
-             WHERE o.account_id = ?1 AND l.system_stage = 'paid' AND l.archived_at IS NULL
-               AND l.activity_at >= ?4
-               AND NOT EXISTS (SELECT 1 FROM json_each(o.tags)
-                               WHERE value = 'delivered')
-         )
-         SELECT p.sid, MAX(p.activity_at) AS activity
-         FROM paid p
-         LEFT JOIN shipments s ON s.account_id = ?1 AND s.shipment_id = p.sid
-         WHERE p.sid > 0
-           AND (s.shipment_id IS NULL
-                OR (COALESCE(s.status, '') NOT IN ('delivered', 'not_delivered', 'cancelled')
-                    AND (s.next_check_at IS NULL OR s.next_check_at <= ?2
-                         OR p.last_updated > s.checked_at)))
-         GROUP BY p.sid
-         ORDER BY activity DESC, p.sid
-         LIMIT ?3",
-    )?;
+    let mut stmt = conn.prepare_cached(DUE)?;
     let ids = stmt
         .query_map(
             params![account_id, to_millis(now), limit, to_millis(now - RECENT)],
@@ -53,6 +65,25 @@ pub fn due(conn: &Connection, account_id: i64, now: DateTime<Utc>, limit: u32) -
         )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
+}
+
+/// The earliest time after `now` a shipment followed comes due again, if any: until then
+/// (and unless a lead changes) [`due`] finds nothing new.
+pub fn next_check(
+    conn: &Connection,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
+    let next: Option<i64> = conn.query_row_cached(
+        concat!(
+            "SELECT MIN(next_check_at) FROM shipments
+             WHERE account_id = ?1 AND next_check_at > ?2 AND COALESCE(status, '') NOT IN ",
+            ended!()
+        ),
+        params![account_id, to_millis(now)],
+        |r| r.get(0),
+    )?;
+    Ok(next.and_then(DateTime::from_timestamp_millis))
 }
 
 /// Records what `/shipments/{id}` said and when to read it again; re-derives the leads

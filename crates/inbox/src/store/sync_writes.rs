@@ -53,6 +53,14 @@ pub fn unsynced_conversations(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// [`recent_conversations`]' question: the first entries of `leads_by_account_activity`.
+pub(crate) fn recent_sql() -> String {
+    format!(
+        "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
+         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
+    )
+}
+
 /// The `limit` leads with the latest activity: their conversations are re-read on every poll,
 /// which is how messages the seller wrote on Mercado Libre's own site show up.
 pub fn recent_conversations(
@@ -60,10 +68,7 @@ pub fn recent_conversations(
     account_id: i64,
     limit: u32,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
-         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
-    ))?;
+    let mut stmt = conn.prepare_cached(&recent_sql())?;
     let rows = stmt.query_map(params![account_id, limit], row_to_target)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

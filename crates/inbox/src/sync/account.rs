@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use meli::{Client, MeliError};
 
+use super::due::{Changes, DueCheck};
 use super::state::{AccountState, AccountStates};
 use super::SyncConfig;
 use crate::error::{InboxError, Result};
@@ -40,6 +41,12 @@ pub struct AccountSync {
     /// Conversation pages read since the engine started: what the rotation spends its share
     /// of the read budget on (a chat may take more than one page).
     pages_read: AtomicU64,
+    /// What the pass's scans of every lead or question depend on (see [`super::due`]).
+    pub(crate) lead_changes: Changes,
+    pub(crate) question_changes: Changes,
+    pub(crate) shipments_due: DueCheck,
+    pub(crate) listings_queue: DueCheck,
+    pub(crate) askers_due: DueCheck,
 }
 
 /// When the loop last finished a pass well and when it runs the next (the sync health view).
@@ -99,6 +106,11 @@ impl AccountSync {
             schedule: Mutex::new(Schedule::default()),
             questions_polled: Mutex::new(None),
             pages_read: AtomicU64::new(0),
+            lead_changes: Changes::default(),
+            question_changes: Changes::default(),
+            shipments_due: DueCheck::default(),
+            listings_queue: DueCheck::default(),
+            askers_due: DueCheck::default(),
         }
     }
 
@@ -112,10 +124,16 @@ impl AccountSync {
     }
 
     pub(crate) fn leads_changed(&self, ids: impl IntoIterator<Item = i64>) {
+        let mut ids = ids.into_iter().peekable();
+        if ids.peek().is_some() {
+            self.lead_changes.touch();
+        }
         self.with_batch(|b| b.leads_changed(ids));
     }
 
     pub(crate) fn messages_added(&self, lead_id: i64) {
+        // A message moves the lead's activity, which the shipments followed depend on.
+        self.lead_changes.touch();
         self.with_batch(|b| b.messages_added(lead_id));
     }
 
@@ -125,6 +143,7 @@ impl AccountSync {
 
     /// Questions changed: the Questions view refetches as a whole.
     pub(crate) fn questions_changed(&self) {
+        self.question_changes.touch();
         self.with_batch(|b| b.questions_changed());
     }
 

@@ -110,6 +110,9 @@ impl AccountSync {
 
     async fn queue_lead_listings(&self) -> Result<()> {
         let (account, now) = (self.account_id, self.now());
+        let Some(asking) = self.listings_queue.begin(&self.lead_changes, now) else {
+            return Ok(());
+        };
         self.store
             .write_async(move |tx| {
                 let after = cursors::get(tx, account, cursor::LISTINGS_LEADS)?
@@ -121,7 +124,9 @@ impl AccountSync {
                 }
                 Ok(())
             })
-            .await
+            .await?;
+        self.listings_queue.settled(asking, None);
+        Ok(())
     }
 
     async fn read_listings(&self, credit: &AtomicU64) -> Result<()> {
@@ -254,14 +259,19 @@ impl AccountSync {
 
     async fn read_askers(&self, credit: &AtomicU64) -> Result<()> {
         let (account, limit) = (self.account_id, self.config.askers_per_pass);
+        let Some(asking) = self.askers_due.begin(&self.question_changes, self.now()) else {
+            return Ok(());
+        };
         let missing = self
             .store
             .read_async(move |c| buyers::missing_askers(c, account, limit))
             .await?;
+        let mut all_of_them = missing.len() < limit as usize;
         let mut changed = false;
         for buyer in missing {
             if !spend(credit) {
                 tracing::debug!(account, "the askers' share of the read budget is spent");
+                all_of_them = false;
                 break;
             }
             let now = self.now();
@@ -284,6 +294,9 @@ impl AccountSync {
         }
         if changed {
             self.questions_changed();
+        }
+        if all_of_them {
+            self.askers_due.settled(asking, None);
         }
         Ok(())
     }

@@ -17,6 +17,7 @@
 pub mod account;
 pub mod connect;
 mod conversations;
+mod due;
 pub mod engine;
 mod import;
 #[cfg(test)]

@@ -15,10 +15,14 @@ impl AccountSync {
         if limit == 0 {
             return Ok(());
         }
+        let Some(asking) = self.shipments_due.begin(&self.lead_changes, now) else {
+            return Ok(());
+        };
         let due = self
             .store
             .read_async(move |c| shipments::due(c, account, now, limit))
             .await?;
+        let all_of_them = due.len() < limit as usize;
         let every = chrono::Duration::from_std(self.config.shipment_every)
             .unwrap_or(chrono::Duration::hours(6));
         for id in due {
@@ -53,6 +57,14 @@ impl AccountSync {
                 })
                 .await?;
             self.leads_changed(changed);
+        }
+        if all_of_them {
+            let now = self.now();
+            let wake_at = self
+                .store
+                .read_async(move |c| shipments::next_check(c, account, now))
+                .await?;
+            self.shipments_due.settled(asking, wake_at);
         }
         Ok(())
     }

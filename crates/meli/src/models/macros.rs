@@ -77,7 +77,8 @@ macro_rules! raw_record {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                     use serde::de::Error as _;
                     let raw = serde_json::Value::deserialize(d)?;
-                    let twin: Twin = serde_json::from_value(raw.clone()).map_err(D::Error::custom)?;
+                    // Read from the tree by reference: cloning it would build it twice.
+                    let twin = <Twin as serde::Deserialize>::deserialize(&raw).map_err(D::Error::custom)?;
                     Ok($name { $($field: twin.$field,)* raw })
                 }
             }
