@@ -1,9 +1,10 @@
 //! The benchmark figures of the inbox core (issue: "Benchmarks"), against the simulator's
 //! `bulk` scenario on loopback, with real SQLite files in a temporary directory.
 //!
-//! `cargo bench -p inbox --bench figures -- [--quick] [--idle-minutes N] [--out <dir>]` writes `report.json`,
-//! `report.md` and `app-data/inbox.sqlite` (the big cache, for the app's start-up and memory
-//! figures) into `<dir>` (default `target/bench`). `-- --merge <dir>` folds the app's figures
+//! `cargo bench -p inbox --bench figures -- [--quick] [--idle-minutes N] [--out <dir>]` writes
+//! `report.json`, `report.md` and `app-data/inbox.sqlite` (the big cache, for the app's
+//! start-up and memory figures) into `<dir>` (default `target/bench`); `--import-only` stops
+//! after the import and idle figures, and prints them (for a profile of those). `-- --merge <dir>` folds the app's figures
 //! from `<dir>/app-figures.json` into that report (`cargo xtask bench` does both).
 
 #[path = "figures/cpu.rs"]
@@ -30,6 +31,8 @@ struct Args {
     idle_minutes: Option<u64>,
     out: PathBuf,
     merge: Option<PathBuf>,
+    /// `--import-only`: the import and idle figures alone (for a profile of them).
+    import_only: bool,
 }
 
 fn args() -> Args {
@@ -38,6 +41,7 @@ fn args() -> Args {
         idle_minutes: None,
         out: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench"),
         merge: None,
+        import_only: false,
     };
     let mut it = std::env::args().skip(1);
     // `cargo bench` adds `--bench`; anything else unknown is ignored the same way.
@@ -47,6 +51,7 @@ fn args() -> Args {
             "--idle-minutes" => args.idle_minutes = it.next().and_then(|n| n.parse().ok()),
             "--out" => args.out = it.next().map(PathBuf::from).expect("--out <dir>"),
             "--merge" => args.merge = it.next().map(PathBuf::from),
+            "--import-only" => args.import_only = true,
             _ => {}
         }
     }
@@ -105,6 +110,12 @@ fn main() {
     let import_dir = temp.path().join("import");
     import::run(&rt, &import_sizes, &import_dir, &mut figures);
     let _ = std::fs::remove_dir_all(&import_dir);
+    if args.import_only {
+        for figure in &figures {
+            println!("{figure:?}");
+        }
+        return;
+    }
 
     eprintln!("figures: messages read elsewhere (the rotation)");
     let rotation_dir = temp.path().join("rotation");

@@ -56,15 +56,9 @@ impl AccountSync {
                 for t in sync_writes::unsynced_conversations(c, account)? {
                     targets.insert(t.lead_id, (t, true));
                 }
-                for (id, count) in &unread {
-                    let Some(t) = sync_writes::target_by_conversation(c, account, *id)? else {
-                        continue;
-                    };
-                    // Up to 500 chats can be unread: only those whose count moved are read.
-                    let cached = sync_writes::unread_on_meli(c, t.lead_id)?;
-                    if count.is_none_or(|n| n != cached) {
-                        targets.entry(t.lead_id).or_insert((t, false));
-                    }
+                // Up to 500 chats can be unread: only those whose count moved are read.
+                for t in sync_writes::unread_moved(c, account, &unread)? {
+                    targets.entry(t.lead_id).or_insert((t, false));
                 }
                 for lead in &changed {
                     if let Some(t) = sync_writes::target(c, *lead)? {
