@@ -16,7 +16,8 @@ use crate::world::{self, Runtimes};
 struct ImportEnd {
     at: Instant,
     cpu: Snapshot,
-    requests: u64,
+    /// Requests per endpoint.
+    requests: std::collections::BTreeMap<String, u64>,
 }
 
 /// Watches the database for the import's last write (the `import.done` cursor, committed
@@ -52,7 +53,7 @@ fn watch_import_end(db: &Path, control: meli_sim::Control) -> std::thread::JoinH
                     return ImportEnd {
                         at: Instant::now(),
                         cpu: cpu::snapshot(),
-                        requests: control.request_counts().values().sum(),
+                        requests: control.request_counts(),
                     };
                 }
             }
@@ -111,12 +112,20 @@ pub fn run(rt: &Runtimes, sizes: &ImportSizes, dir: &Path, figures: &mut Vec<Fig
         ),
     ));
     let allowed = orders as f64 / 50.0 + leads as f64 + 10.0;
+    let by_endpoint: Vec<String> = end
+        .requests
+        .iter()
+        .map(|(endpoint, n)| format!("{endpoint} ×{n}"))
+        .collect();
     figures.push(Figure::at_most(
         "import: HTTP requests",
-        end.requests as f64,
+        end.requests.values().sum::<u64>() as f64,
         "requests",
         allowed,
-        format!("orders/50 + conversations + 10 = {allowed:.0}"),
+        format!(
+            "orders/50 + conversations + 10 = {allowed:.0}; made: {}",
+            by_endpoint.join(", ")
+        ),
     ));
     figures.push(Figure::info(
         "import: local CPU per message",

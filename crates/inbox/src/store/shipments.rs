@@ -27,8 +27,8 @@ macro_rules! ended {
 /// months of history that would be thousands).
 const RECENT: chrono::Duration = chrono::Duration::days(30);
 
-/// [`due`]'s question: it starts from the account's recently active leads (an index range),
-/// not from every order.
+/// [`due`]'s question. It reads every paid lead of the account, so the sync asks it only when
+/// a lead changed or a shipment's next read came (see `sync::due`).
 pub(crate) const DUE: &str = concat!(
     "WITH paid AS (
          SELECT o.shipping_id AS sid,
