@@ -1,8 +1,8 @@
 //! The pass's "what is due" questions that read every lead or question of the account (which
 //! shipments to read, which leads' listings to queue, which askers to look up) are asked only
 //! when their answer can have changed: something they read changed since they were last
-//! answered, or a time they named has come. An idle pass asks none of them; at 20,000 leads
-//! they cost it about 20 ms.
+//! answered, or a time they named has come. An idle pass asks none of them (at 20,000 leads
+//! the shipments' question alone reads every paid lead's orders: about 25 ms).
 //!
 //! Changes are counted, not flagged: a question takes the count before it reads, so a change
 //! made while it runs still makes the next pass ask again.
