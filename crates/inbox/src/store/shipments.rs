@@ -29,7 +29,7 @@ const RECENT: chrono::Duration = chrono::Duration::days(30);
 
 /// [`due`]'s question. It reads every paid lead of the account, so the sync asks it only when
 /// a lead changed or a shipment's next read came (see `sync::due`).
-pub(crate) const DUE: &str = concat!(
+const DUE: &str = concat!(
     "WITH paid AS (
          SELECT o.shipping_id AS sid,
                 o.last_updated, l.activity_at
