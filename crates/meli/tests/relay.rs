@@ -109,7 +109,10 @@ fn is_browser_housekeeping(request_line: &str) -> bool {
 }
 
 /// A proxy that records every request sent to it (but the browser's housekeeping) and forwards
-/// none.
+/// none. A connection closed before it sent a request head is not a request and is not
+/// recorded: on a loaded machine Chromium once opened one to the proxy and closed it unused as
+/// it exited (a CI failure with the empty line as the only entry). A page that asks for another
+/// host sends its request line as soon as it connects.
 async fn spy_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind spy");
     let port = listener.local_addr().expect("addr").port();
@@ -120,7 +123,7 @@ async fn spy_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
             let log = log.clone();
             tokio::spawn(async move {
                 let line = read_request_line(&mut stream).await;
-                if !is_browser_housekeeping(&line) {
+                if !line.is_empty() && !is_browser_housekeeping(&line) {
                     log.lock().expect("spy log").push(line);
                 }
                 let _ = stream
