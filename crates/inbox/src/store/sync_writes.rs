@@ -60,17 +60,21 @@ pub fn unsynced_conversations(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The `limit` leads with the latest activity: their conversations are re-read on every poll,
-/// which is how messages the seller wrote on Mercado Libre's own site show up.
+pub(crate) fn recent_sql() -> String {
+    format!(
+        "SELECT {TARGET_COLUMNS} FROM leads l INDEXED BY leads_recent WHERE l.account_id = ?1
+         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
+    )
+}
+
+/// The `limit` leads with the latest activity: the poll re-reads their conversations every
+/// few minutes, which is how messages the seller wrote on Mercado Libre's own site show up.
 pub fn recent_conversations(
     conn: &Connection,
     account_id: i64,
     limit: u32,
 ) -> Result<Vec<ConversationTarget>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TARGET_COLUMNS} FROM leads l WHERE l.account_id = ?1
-         ORDER BY l.activity_at DESC, l.id DESC LIMIT ?2"
-    ))?;
+    let mut stmt = conn.prepare_cached(&recent_sql())?;
     let rows = stmt.query_map(params![account_id, limit], row_to_target)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -112,9 +116,9 @@ pub fn target(conn: &Connection, lead_id: i64) -> Result<Option<ConversationTarg
 pub(crate) fn unread_moved_sql() -> String {
     format!(
         "SELECT {TARGET_COLUMNS} FROM json_each(?2) j
-         CROSS JOIN leads l ON l.account_id = ?1 AND l.conversation_id = j.value ->> 0
-         WHERE j.value ->> 1 IS NULL
-            OR j.value ->> 1 <> (SELECT COUNT(*) FROM messages m
+         CROSS JOIN leads l ON l.account_id = ?1 AND l.conversation_id = CAST(j.key AS INTEGER)
+         WHERE j.value IS NULL
+            OR j.value <> (SELECT COUNT(*) FROM messages m
                                  WHERE m.lead_id = l.id AND m.from_buyer = 1
                                    AND m.read_at IS NULL)"
     )
@@ -123,13 +127,19 @@ pub(crate) fn unread_moved_sql() -> String {
 /// Of the conversations Mercado Libre lists as unread (`(id, its unread count)`), those the
 /// cache holds whose count differs from the buyer messages it has unread, or that came
 /// without a count. One statement for the whole list (up to 500): asked one conversation at
-/// a time, the list cost an idle pass about 20 ms.
+/// a time, the list cost an idle pass about 20 ms. The list goes in as one JSON object,
+/// conversation id to count: `json_each` then hands over each count as it is, where pairs
+/// were parsed again for every `->>`.
 pub fn unread_moved(
     conn: &Connection,
     account_id: i64,
     unread: &[(i64, Option<u64>)],
 ) -> Result<Vec<ConversationTarget>> {
-    let list = serde_json::to_string(unread)?;
+    let list: serde_json::Map<String, serde_json::Value> = unread
+        .iter()
+        .map(|(conversation, count)| (conversation.to_string(), (*count).into()))
+        .collect();
+    let list = serde_json::to_string(&list)?;
     let mut stmt = conn.prepare_cached(&unread_moved_sql())?;
     let rows = stmt.query_map(params![account_id, list], row_to_target)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
