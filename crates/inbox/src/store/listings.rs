@@ -38,11 +38,7 @@ pub fn want(tx: &Connection, account_id: i64, item_id: &str, at: DateTime<Utc>) 
 /// Queues the listing each lead's card shows (its first item) for leads added after
 /// `after_lead`. Returns the highest lead id of the account, the next call's `after_lead`.
 pub fn want_for_leads(tx: &Connection, account_id: i64, after_lead: i64) -> Result<i64> {
-    let max: i64 = tx.query_row_cached(
-        "SELECT COALESCE(MAX(id), 0) FROM leads WHERE account_id = ?1",
-        params![account_id],
-        |r| r.get(0),
-    )?;
+    let max = super::leads::newest_id(tx, account_id)?;
     if max <= after_lead {
         return Ok(max);
     }

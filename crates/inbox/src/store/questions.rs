@@ -129,13 +129,7 @@ pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
 /// added since the last call (`after_lead`) and questions not linked yet are looked at, so a
 /// poll that brought no sale costs one indexed lookup. Returns the highest lead id seen.
 pub fn link_leads(tx: &Connection, account_id: i64, after_lead: i64) -> Result<(usize, i64)> {
-    // From the newest lead back to the account's first (`+` keeps the account's indexes
-    // out): `MAX(id)` over the account read every one of its leads on every pass.
-    let max: i64 = tx.query_row_cached(
-        "SELECT COALESCE((SELECT id FROM leads WHERE +account_id = ?1 ORDER BY id DESC LIMIT 1), 0)",
-        params![account_id],
-        |r| r.get(0),
-    )?;
+    let max = super::leads::newest_id(tx, account_id)?;
     if max <= after_lead {
         return Ok((0, max));
     }

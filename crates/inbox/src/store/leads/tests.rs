@@ -264,3 +264,20 @@ fn leads_of_two_accounts_stay_apart() {
     assert_eq!(lead_of(&store, a, 1).system_stage, SystemStage::Paid);
     assert_eq!(lead_of(&store, b, 1).system_stage, SystemStage::Canceled);
 }
+
+#[test]
+fn the_newest_lead_is_the_accounts_own() {
+    let (_dir, store, a) = setup();
+    let b = store
+        .write(|tx| accounts::connect(tx, 2, "MLB", None, now()))
+        .expect("account");
+    let newest = |account| store.read(|c| newest_id(c, account)).expect("reads");
+    assert_eq!(newest(a), 0, "no leads yet");
+    let first = apply(&store, a, vec![api_order(1, None, "paid", "Mate")]);
+    apply(&store, b, vec![api_order(2, None, "paid", "Yerba")]);
+    apply(&store, b, vec![api_order(3, None, "paid", "Bombilla")]);
+    assert_eq!(newest(a), first[0], "leads of another account added later");
+    let second = apply(&store, a, vec![api_order(4, None, "paid", "Termo")]);
+    assert_eq!(newest(a), second[0]);
+    assert!(newest(b) < second[0]);
+}
