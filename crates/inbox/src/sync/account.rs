@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use meli::{Client, MeliError};
 
-use super::due::{Changes, DueCheck};
+use super::due::{Changes, DueCheck, QuietList};
 use super::state::{AccountState, AccountStates};
 use super::SyncConfig;
 use crate::error::{InboxError, Result};
@@ -47,6 +47,12 @@ pub struct AccountSync {
     pub(crate) shipments_due: DueCheck,
     pub(crate) listings_queue: DueCheck,
     pub(crate) askers_due: DueCheck,
+    /// What the unread comparison reads from the cache: a chat's messages, or which chat a
+    /// lead has.
+    pub(crate) chat_changes: Changes,
+    /// Mercado Libre's unread list (sorted) when the last comparison found every count as
+    /// cached.
+    pub(crate) unread_quiet: QuietList<Vec<(i64, Option<u64>)>>,
 }
 
 /// When the loop last finished a pass well and when it runs the next (the sync health view).
@@ -111,6 +117,8 @@ impl AccountSync {
             shipments_due: DueCheck::default(),
             listings_queue: DueCheck::default(),
             askers_due: DueCheck::default(),
+            chat_changes: Changes::default(),
+            unread_quiet: QuietList::default(),
         }
     }
 
@@ -127,6 +135,7 @@ impl AccountSync {
         let mut ids = ids.into_iter().peekable();
         if ids.peek().is_some() {
             self.lead_changes.touch();
+            self.chat_changes.touch();
         }
         self.with_batch(|b| b.leads_changed(ids));
     }
@@ -134,6 +143,7 @@ impl AccountSync {
     pub(crate) fn messages_added(&self, lead_id: i64) {
         // A message moves the lead's activity, which the shipments followed depend on.
         self.lead_changes.touch();
+        self.chat_changes.touch();
         self.with_batch(|b| b.messages_added(lead_id));
     }
 

@@ -249,6 +249,9 @@ impl AccountSync {
                 Ok(stored)
             })
             .await?;
+        // After the commit, so a comparison that read before it is asked again. Any stored
+        // chat counts: a read time that moved as much as a new message.
+        self.chat_changes.touch();
         let mut fetched = Fetched::default();
         for (lead_id, outcome, notes) in stored {
             fetched.added += outcome.added;

@@ -27,13 +27,15 @@ impl AccountSync {
         let changed_leads = self.poll_orders(started).await?;
         let account = self.account_id;
         // conversation id → unread count Mercado Libre reports
-        let unread: Vec<(i64, Option<u64>)> = self
+        let mut unread: Vec<(i64, Option<u64>)> = self
             .unread_or_refused()
             .await?
             .results
             .iter()
             .filter_map(|r| Some((r.pack_id()?, r.count)))
             .collect();
+        unread.sort_unstable();
+        let compare_unread = self.unread_quiet.begin(&unread, &self.chat_changes);
         let last_recent = self
             .store
             .read_async(move |c| cursors::get(c, account, cursor::POLL_RECENT))
@@ -48,7 +50,7 @@ impl AccountSync {
             0
         };
         let changed: Vec<i64> = changed_leads.into_iter().collect();
-        let targets = self
+        let (targets, unread, unread_moved) = self
             .store
             .read_async(move |c| {
                 // lead id → (target, whether to read it all)
@@ -57,8 +59,12 @@ impl AccountSync {
                     targets.insert(t.lead_id, (t, true));
                 }
                 // Up to 500 chats can be unread: only those whose count moved are read.
-                for t in sync_writes::unread_moved(c, account, &unread)? {
-                    targets.entry(t.lead_id).or_insert((t, false));
+                let mut unread_moved = false;
+                if compare_unread.is_some() {
+                    for t in sync_writes::unread_moved(c, account, &unread)? {
+                        unread_moved = true;
+                        targets.entry(t.lead_id).or_insert((t, false));
+                    }
                 }
                 for lead in &changed {
                     if let Some(t) = sync_writes::target(c, *lead)? {
@@ -74,9 +80,16 @@ impl AccountSync {
                 }
                 let waiting = chat_failures::waiting(c, account, started)?;
                 targets.retain(|_, (t, _)| !waiting.contains(&t.conversation_id));
-                Ok(targets.into_values().collect::<Vec<_>>())
+                Ok((
+                    targets.into_values().collect::<Vec<_>>(),
+                    unread,
+                    unread_moved,
+                ))
             })
             .await?;
+        if let Some(asking) = compare_unread {
+            self.unread_quiet.answered(asking, unread, unread_moved);
+        }
         let mut added = 0;
         for (target, full) in &targets {
             added += self.fetch_conversation(target, *full).await?.added;
