@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use inbox::ipc::{
     AccountDto, AppInfo, BoardFilter, ColumnPage, ConnectForm, ConversationPage, DraftDto,
-    GuideOptionDto, LeadCard, OutboxItem, QuestionDetail, QuestionDto, QuestionFilter,
+    GuideOptionDto, LeadCard, OutboxItem, PageMarks, QuestionDetail, QuestionDto, QuestionFilter,
     QuestionStats, QuestionsPage, Queued, QuickReplyDto, QuickReplyInput, SearchResults, SendCheck,
     Settings, SiteOption, StageColumn, StartupReport, Stats, SyncStatus,
 };
@@ -242,10 +242,11 @@ pub async fn save_settings(
     Ok(settings)
 }
 
-/// The window has painted its first board. Logged once with the time since the process started;
-/// with `MOSTRADOR_BENCH=1` also printed as `MOSTRADOR_READY <ms>` for `cargo xtask bench`.
+/// The window has painted its first board. Logged once with the time since the process started
+/// and the page's own steps on the way; with `MOSTRADOR_BENCH=1` also printed as
+/// `MOSTRADOR_READY <ms> page=<ms> script=<ms> data=<ms>` for `cargo xtask bench`.
 #[tauri::command]
-pub fn ui_ready(state: State<'_, AppState>) {
+pub fn ui_ready(state: State<'_, AppState>, marks: PageMarks) {
     if state
         .ui_ready
         .swap(true, std::sync::atomic::Ordering::SeqCst)
@@ -253,9 +254,11 @@ pub fn ui_ready(state: State<'_, AppState>) {
         return;
     }
     let ms = crate::launch::millis_since_start();
-    tracing::info!(ms, "board visible");
+    let at = |epoch_ms: f64| crate::launch::millis_since_start_at(epoch_ms).unwrap_or(f64::NAN);
+    let (page, script, data) = (at(marks.page_at), at(marks.script_at), at(marks.data_at));
+    tracing::info!(ms, page, script, data, "board visible");
     if std::env::var_os("MOSTRADOR_BENCH").is_some() {
-        eprintln!("MOSTRADOR_READY {ms}");
+        eprintln!("MOSTRADOR_READY {ms} page={page:.0} script={script:.0} data={data:.0}");
     }
 }
 

@@ -2,18 +2,29 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-static STARTED: OnceLock<Instant> = OnceLock::new();
+static STARTED: OnceLock<(Instant, SystemTime)> = OnceLock::new();
 
 /// Notes when the process started, for the start-up figure `cargo xtask bench` reports.
 pub fn mark_start() {
-    let _ = STARTED.set(Instant::now());
+    let _ = STARTED.set((Instant::now(), SystemTime::now()));
 }
 
 /// Milliseconds since [`mark_start`].
 pub fn millis_since_start() -> u128 {
-    STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or(0)
+    STARTED
+        .get()
+        .map(|t| t.0.elapsed().as_millis())
+        .unwrap_or(0)
+}
+
+/// A time the page read from the wall clock (milliseconds since the Unix epoch) as
+/// milliseconds since [`mark_start`]; `None` before the start was marked.
+pub fn millis_since_start_at(epoch_ms: f64) -> Option<f64> {
+    let (_, wall) = STARTED.get()?;
+    let start = wall.duration_since(UNIX_EPOCH).ok()?.as_secs_f64() * 1000.0;
+    Some(epoch_ms - start)
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

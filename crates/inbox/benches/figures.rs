@@ -166,9 +166,11 @@ fn notes(quick: bool, seconds: f64) -> Vec<String> {
 fn keep_for_the_app(cache_dir: &Path, app_dir: &Path) {
     let _ = std::fs::remove_dir_all(app_dir);
     std::fs::create_dir_all(app_dir).expect("the app's data dir");
-    let (from, to) = (cache_dir.join("inbox.sqlite"), app_dir.join("inbox.sqlite"));
-    if std::fs::rename(&from, &to).is_err() {
-        std::fs::copy(&from, &to).expect("the cache is copied for the app");
+    for name in ["inbox.sqlite", "inbox.sqlite.closed"] {
+        let (from, to) = (cache_dir.join(name), app_dir.join(name));
+        if std::fs::rename(&from, &to).is_err() {
+            std::fs::copy(&from, &to).expect("the cache is copied for the app");
+        }
     }
 }
 

@@ -262,6 +262,9 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
             raw as f64 / 1e6
         ),
     ));
+    // Closed as the app closes it at quit, so the app's figures start it as a seller's next
+    // start does: with a quick look, not the full check that follows a crash.
+    inbox.close_cleanly().expect("the cache is closed cleanly");
 }
 
 /// Filters of the kind a seller sets on the board bar, from narrow to broad.

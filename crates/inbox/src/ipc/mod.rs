@@ -56,6 +56,21 @@ pub struct ErrorPayload {
     pub details: Option<serde_json::Value>,
 }
 
+/// When the page reached each step of its first paint, in milliseconds since the Unix epoch by
+/// the page's clock (`performance.timeOrigin + performance.now()`): the shell logs them
+/// against its own start, so a slow start shows where it went.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "PageMarks.ts")]
+pub struct PageMarks {
+    /// The page began to load (the web process was up).
+    pub page_at: f64,
+    /// The UI's script began to run (the bundle loaded and parsed).
+    pub script_at: f64,
+    /// The board's data and the app's state had arrived.
+    pub data_at: f64,
+}
+
 /// What the app tells the UI about itself at start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -13,6 +13,7 @@ import type { ErrorPayload } from "../ipc/ErrorPayload";
 import type { GuideOptionDto } from "../ipc/GuideOptionDto";
 import type { LeadCard } from "../ipc/LeadCard";
 import type { OutboxItem } from "../ipc/OutboxItem";
+import type { PageMarks } from "../ipc/PageMarks";
 import type { QuestionDetail } from "../ipc/QuestionDetail";
 import type { QuestionDto } from "../ipc/QuestionDto";
 import type { QuestionFilter } from "../ipc/QuestionFilter";
@@ -101,7 +102,7 @@ export const commands = {
   /** Opens the folder of the app's log files in the system's file manager. */
   openLogsFolder: () => call<void>("open_logs_folder"),
   /** The first board is on screen (start-up figure). */
-  uiReady: () => call<void>("ui_ready"),
+  uiReady: (marks: PageMarks) => call<void>("ui_ready", { marks }),
   sites: () => call<SiteOption[]>("sites"),
   accounts: () => call<AccountDto[]>("accounts"),
   /** Resolves once the account is connected; `connect-progress` events report the wait. */
