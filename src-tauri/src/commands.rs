@@ -256,7 +256,13 @@ pub fn ui_ready(state: State<'_, AppState>, marks: PageMarks) {
     let ms = crate::launch::millis_since_start();
     let at = |epoch_ms: f64| crate::launch::millis_since_start_at(epoch_ms).unwrap_or(f64::NAN);
     let (page, script, data) = (at(marks.page_at), at(marks.script_at), at(marks.data_at));
-    tracing::info!(ms, page, script, data, "board visible");
+    tracing::info!(
+        ms,
+        page = page.round(),
+        script = script.round(),
+        data = data.round(),
+        "board visible"
+    );
     if std::env::var_os("MOSTRADOR_BENCH").is_some() {
         eprintln!("MOSTRADOR_READY {ms} page={page:.0} script={script:.0} data={data:.0}");
     }
