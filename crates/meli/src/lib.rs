@@ -52,7 +52,7 @@ pub mod site;
 
 pub use client::{
     Applications, Client, ClientConfig, ListingAnswer, MessagesPage, OrderQuery, OrderSort,
-    QuestionQuery, SendMessage, SortDirection,
+    QuestionQuery, RawPage, SendMessage, SortDirection,
 };
 pub use error::MeliError;
 pub use rate::{BudgetUse, Priority, RateBudget, RequestKind};

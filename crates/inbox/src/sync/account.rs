@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use meli::{Client, MeliError};
 
 use super::due::{Changes, DueCheck, QuietList};
+use super::page_digests::PageDigests;
 use super::state::{AccountState, AccountStates};
 use super::SyncConfig;
 use crate::error::{InboxError, Result};
@@ -53,6 +54,8 @@ pub struct AccountSync {
     /// Mercado Libre's unread list (sorted) when the last comparison found every count as
     /// cached.
     pub(crate) unread_quiet: QuietList<Vec<(i64, Option<u64>)>>,
+    /// Each chat's page as the cache last took it in (see [`super::page_digests`]).
+    pub(crate) page_digests: PageDigests,
 }
 
 /// When the loop last finished a pass well and when it runs the next (the sync health view).
@@ -119,6 +122,7 @@ impl AccountSync {
             askers_due: DueCheck::default(),
             chat_changes: Changes::default(),
             unread_quiet: QuietList::default(),
+            page_digests: PageDigests::default(),
         }
     }
 

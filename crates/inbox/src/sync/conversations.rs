@@ -32,6 +32,8 @@ pub(crate) struct Fetched {
 pub(crate) enum Downloaded {
     /// Mercado Libre will not show it (not found, not this seller's): marked done, skipped.
     Unreadable(ConversationTarget),
+    /// Read again byte for byte as when the cache last took it in: nothing to compare or store.
+    Same(ConversationTarget),
     Read(ReadConversation),
 }
 
@@ -42,6 +44,9 @@ pub(crate) struct ReadConversation {
     guide: Option<ActionGuide>,
     /// The seller opened it (the read marked it read on Mercado Libre).
     opened: bool,
+    /// The digest of its one page, when the page alone says all the cache holds of the chat:
+    /// read in one page, not opened, no reasons to communicate to ask for apart.
+    digest: Option<u64>,
 }
 
 /// Writes one downloaded conversation inside the caller's transaction: its messages, guide,
@@ -57,6 +62,7 @@ fn store_one(
             sync_writes::mark_conversation_synced(tx, account_id, target.conversation_id, now)?;
             return Ok((target.lead_id, Default::default(), Vec::new()));
         }
+        Downloaded::Same(target) => return Ok((target.lead_id, Default::default(), Vec::new())),
         Downloaded::Read(read) => read,
     };
     let (lead_id, conversation_id) = (read.target.lead_id, read.target.conversation_id);
@@ -145,16 +151,26 @@ impl AccountSync {
         opened: bool,
         or_fail: bool,
     ) -> Result<Fetched> {
-        match self
+        let downloaded = match self
             .download_conversation(target, full, opened, or_fail)
             .await?
         {
-            Some(downloaded) => match self.unchanged(downloaded).await? {
-                (true, _) => Ok(Fetched::default()),
-                (false, downloaded) => self.store_conversations(vec![downloaded]).await,
-            },
-            None => Ok(Fetched::default()),
+            Some(Downloaded::Same(_)) | None => return Ok(Fetched::default()),
+            Some(downloaded) => downloaded,
+        };
+        let digest = match &downloaded {
+            Downloaded::Read(read) => read.digest,
+            _ => None,
+        };
+        let fetched = match self.unchanged(downloaded).await? {
+            (true, _) => Fetched::default(),
+            (false, downloaded) => self.store_conversations(vec![downloaded]).await?,
+        };
+        if let Some(digest) = digest {
+            // The cache now holds what these bytes say: the same bytes next time need no look.
+            self.page_digests.remember(target.conversation_id, digest);
         }
+        Ok(fetched)
     }
 
     /// The network half of [`Self::read_conversation`]: the conversation as read, to store
@@ -185,6 +201,8 @@ impl AccountSync {
         let Some(failure) = chat_failure(&err) else {
             return Err(err);
         };
+        // The read that clears this record must store the chat, not skip it as seen.
+        self.page_digests.forget(target.conversation_id);
         let (account, now, target_owned) = (self.account_id, self.now(), target.clone());
         let (base, max) = (self.config.chat_retry_base, self.config.chat_retry_max);
         let next = self
@@ -239,6 +257,12 @@ impl AccountSync {
             return Ok(Fetched::default());
         }
         let (account_id, now) = (self.account_id, self.now());
+        for downloaded in &batch {
+            if let Downloaded::Read(read) = downloaded {
+                // What vouched for the chat before may not after this write.
+                self.page_digests.forget(read.target.conversation_id);
+            }
+        }
         let stored = self
             .store
             .write_async(move |tx| {
@@ -284,6 +308,15 @@ impl AccountSync {
         let mut paging = Paging::default();
         let mut walk = Walk::new(full);
         let mut next = Some((0u32, PAGE));
+        // The first page's digest, and whether the chat was read in that page alone.
+        let mut first_digest = None;
+        let mut pages = 0u32;
+        // Bytes the cache took in before, for a chat the seller did not open.
+        let known_digest = if full || opened {
+            None
+        } else {
+            self.page_digests.get(target.conversation_id)
+        };
         while let Some((offset, limit)) = next {
             let page_request = MessagesPage {
                 offset,
@@ -291,11 +324,30 @@ impl AccountSync {
                 // Only the seller opening the chat marks it read, never the cache's reads.
                 mark_as_read: opened && offset == 0,
             };
-            let page: PackMessages = match self
-                .request(|| client.messages(target.conversation_id, self.seller_id, page_request))
-                .await
-            {
-                Ok(page) => page,
+            let read = self
+                .request(|| async {
+                    let raw = client
+                        .messages_raw(target.conversation_id, self.seller_id, page_request)
+                        .await?;
+                    let digest = raw.digest();
+                    if offset == 0 && known_digest == Some(digest) {
+                        return Ok((digest, None));
+                    }
+                    Ok((digest, Some(raw.decode()?)))
+                })
+                .await;
+            let page: PackMessages = match read {
+                Ok((_, None)) => {
+                    self.count_page_read();
+                    return Ok(Downloaded::Same(target.clone()));
+                }
+                Ok((digest, Some(page))) => {
+                    if offset == 0 {
+                        first_digest = Some(digest);
+                    }
+                    pages += 1;
+                    page
+                }
                 // Not found, or not this seller's: nothing to read, ever. A 403 that refuses
                 // the application or the seller as a whole is another matter (the caller
                 // records it; the pass decides whether it is the application's).
@@ -373,11 +425,13 @@ impl AccountSync {
             // nothing.
             incoming.treat_seller_limited_as_guide();
         }
+        let vouches = !full && !opened && pages == 1 && !seller_limited;
         Ok(Downloaded::Read(ReadConversation {
             target: target.clone(),
             incoming,
             guide,
             opened,
+            digest: first_digest.filter(|_| vouches),
         }))
     }
 

@@ -23,6 +23,7 @@ mod import;
 #[cfg(test)]
 mod import_tests;
 mod listings;
+mod page_digests;
 mod paging;
 mod poll;
 mod questions;

@@ -54,6 +54,26 @@ impl SendMessage {
     }
 }
 
+/// A conversation page as Mercado Libre sent it (see [`Client::messages_raw`]).
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    body: Bytes,
+}
+
+impl RawPage {
+    /// A digest of the page's bytes, the same for the same bytes within and across runs.
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.body.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    pub fn decode(&self) -> Result<PackMessages, MeliError> {
+        serde_json::from_slice(&self.body).map_err(|e| MeliError::decode(e, &self.body))
+    }
+}
+
 fn conversation_path(pack_id: PackId, seller_id: UserId) -> String {
     format!("/messages/packs/{pack_id}/sellers/{seller_id}")
 }
@@ -67,6 +87,17 @@ impl Client {
         seller_id: UserId,
         page: MessagesPage,
     ) -> Result<PackMessages, MeliError> {
+        self.messages_raw(pack_id, seller_id, page).await?.decode()
+    }
+
+    /// [`Client::messages`], not decoded yet: a caller that has seen the same bytes for the
+    /// same page before can tell nothing changed without decoding them.
+    pub async fn messages_raw(
+        &self,
+        pack_id: PackId,
+        seller_id: UserId,
+        page: MessagesPage,
+    ) -> Result<RawPage, MeliError> {
         let mut call = Call::get(conversation_path(pack_id, seller_id))
             .post_sale()
             .query("offset", page.offset)
@@ -74,7 +105,9 @@ impl Client {
         if !page.mark_as_read {
             call = call.query("mark_as_read", "false");
         }
-        self.call_json(call).await
+        Ok(RawPage {
+            body: self.call(call).await?,
+        })
     }
 
     /// Marks a conversation read on Mercado Libre (reading it without `mark_as_read=false` is how

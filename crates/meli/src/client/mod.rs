@@ -28,7 +28,7 @@ pub use listings::{
     allowed_picture_url, default_picture_origins, ListingAnswer, PictureOrigin, ITEMS_PER_MULTIGET,
     PICTURE_BODY_LIMIT,
 };
-pub use messages::{MessagesPage, SendMessage};
+pub use messages::{MessagesPage, RawPage, SendMessage};
 pub use questions::{
     answer_body, QuestionQuery, SortDirection, MAX_ANSWER_CHARS, MAX_QUESTIONS_OFFSET,
 };
