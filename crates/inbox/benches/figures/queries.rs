@@ -160,7 +160,7 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         "board query p99",
         p99,
         "ms",
-        30.0,
+        3.0,
         format!(
             "{leads} leads, every column's count and first page; median {median:.2} ms over {} runs",
             samples.len()
@@ -185,7 +185,7 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         "filtered board query p99",
         p99,
         "ms",
-        30.0,
+        6.0,
         format!(
             "{leads} leads, {} filters in turn (waiting, unread, tags, text, all at once); \
              median {median:.2} ms over {} runs",
@@ -208,7 +208,7 @@ pub fn run(rt: &Runtimes, sizes: &CacheSizes, dir: &Path, figures: &mut Vec<Figu
         "conversation page p99",
         p99,
         "ms",
-        5.0,
+        0.3,
         format!(
             "50 newest of a {long_count}-message lead; median {median:.2} ms over {} runs",
             samples.len()

@@ -606,6 +606,41 @@ const V16: &str = r#"
 CREATE INDEX leads_recent ON leads (account_id, activity_at DESC, id DESC);
 "#;
 
+/// A question's raw JSON compressed like an order's (see `store::raw`): a new BLOB column filled
+/// from the text one by [`pack_questions`], which then drops the text column. Nothing reads
+/// into a question's JSON with SQL: every column it needs has its own.
+const V17: &str = r#"
+ALTER TABLE questions ADD COLUMN raw_packed BLOB NOT NULL DEFAULT x'';
+"#;
+
+/// V17's step in Rust: packs every question's stored raw JSON in slices by id, then drops the
+/// old column (which rewrites the table, packed).
+fn pack_questions(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    use rusqlite_migration::HookError;
+    let mut after = i64::MIN;
+    loop {
+        let slice: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, raw_json FROM questions WHERE id > ?1 ORDER BY id LIMIT 2000",
+            )?;
+            let rows = stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let Some(&(last, _)) = slice.last() else {
+            break;
+        };
+        let mut update = tx.prepare_cached("UPDATE questions SET raw_packed = ?2 WHERE id = ?1")?;
+        for (id, json) in &slice {
+            let packed = super::raw::pack_stored_question(json)
+                .map_err(|e| HookError::Hook(format!("question {id}: {e}")))?;
+            update.execute(rusqlite::params![id, packed])?;
+        }
+        after = last;
+    }
+    tx.execute_batch("ALTER TABLE questions DROP COLUMN raw_json;")?;
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -624,6 +659,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V14),
         M::up(V15),
         M::up(V16),
+        M::up_with_hook(V17, pack_questions),
     ])
 }
 
@@ -813,7 +849,7 @@ mod tests {
         use crate::incoming::IncomingConversation;
         use crate::ipc::SearchResults;
         use crate::store::testing::{api_conversation, api_message, now, SELLER};
-        use crate::store::{accounts, leads, messages, questions, search};
+        use crate::store::{accounts, leads, messages, search};
 
         const WORDS: &[&str] = &[
             "factura",
@@ -888,21 +924,24 @@ mod tests {
                 }
             }
             for n in 0..150_usize {
-                let q: meli::models::Question = serde_json::from_value(serde_json::json!({
-                    "id": 30_000_000_000_i64 + n as i64,
-                    "seller_id": SELLER,
-                    "item_id": "MLA1",
-                    "status": if n % 3 == 0 { "UNANSWERED" } else { "ANSWERED" },
-                    "text": format!("¿Tienen {} en {}? #{n}", word(n, 3), word(n, 4)),
-                    "date_created": now().to_rfc3339(),
-                    "answer": if n % 3 == 0 { serde_json::Value::Null } else {
-                        serde_json::json!({"text": format!("Sí, {}.", word(n, 5)), "status": "ACTIVE",
-                                           "date_created": now().to_rfc3339()})
-                    },
-                    "from": {"id": 1_944_000_001_i64},
-                }))
-                .expect("a question");
-                questions::upsert(&tx, account, &q, now()).expect("question");
+                // As the V8 schema keeps a question: its raw JSON as text.
+                let answered = n % 3 != 0;
+                let answer = answered.then(|| format!("Sí, {}.", word(n, 5)));
+                tx.execute(
+                    "INSERT INTO questions (id, account_id, item_id, buyer_id, status, text,
+                         asked_at, answer_text, answer_status, raw_json, updated_at)
+                     VALUES (?1, ?2, 'MLA1', 1944000001, ?3, ?4, ?5, ?6, ?7, '{}', ?5)",
+                    rusqlite::params![
+                        30_000_000_000_i64 + n as i64,
+                        account,
+                        if answered { "ANSWERED" } else { "UNANSWERED" },
+                        format!("¿Tienen {} en {}? #{n}", word(n, 3), word(n, 4)),
+                        now().timestamp_millis(),
+                        answer,
+                        answered.then_some("ACTIVE"),
+                    ],
+                )
+                .expect("a v8 question");
             }
             tx.commit().expect("commit");
         }
@@ -1243,6 +1282,146 @@ mod tests {
         };
         let plan = plan.join(" ");
         assert!(plan.contains("leads_conversation_not_fetched"), "{plan}");
+    }
+
+    /// A cache written by the V16 schema (questions' raw JSON as text) is packed in place by
+    /// V17: each question's JSON reads back whole, its other columns and the search index are as
+    /// they were, and the sync storing the same questions again writes nothing.
+    #[test]
+    fn v17_packs_a_v16_cache_of_questions_in_place() {
+        use crate::store::testing::{now, BUYER, SELLER};
+        use crate::store::{accounts, questions, raw};
+
+        let asked = [
+            serde_json::json!({"answer": null, "date_created": "2026-04-30T10:00:00.000-04:00",
+                "deleted_from_listing": false, "from": {"id": BUYER}, "hold": false,
+                "id": 11436370259_i64, "item_id": "MLA1623490410", "seller_id": SELLER,
+                "status": "UNANSWERED", "text": "¿Tiene garantía de fábrica?"}),
+            serde_json::json!({"answer": {"date_created": "2026-04-30T11:21:27.831-04:00",
+                "status": "ACTIVE", "text": "Sí, doce meses."},
+                "date_created": "2026-04-30T11:19:42.000-04:00", "deleted_from_listing": false,
+                "from": {"answered_questions": 0, "id": BUYER}, "hold": false,
+                "id": 3957150025_i64, "item_id": "MLA608007087", "seller_id": SELLER,
+                "status": "ANSWERED", "text": "¿Hacen factura A?", "app_id": 123}),
+            // Banned, sent without its text; an unknown field kept as it came.
+            serde_json::json!({"answer": null, "date_created": "2026-04-29T09:00:00.000Z",
+                "deleted_from_listing": true, "from": {"id": BUYER}, "hold": true,
+                "id": 3957150026_i64, "item_id": "MLA608007087", "seller_id": SELLER,
+                "status": "BANNED", "text": "", "tags": ["x"]}),
+        ];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v16.sqlite");
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        migrations().to_version(&mut conn, 16).expect("v16");
+        let account = {
+            // As V16's `questions::upsert` left them: the JSON as serde_json's text.
+            let tx = conn.transaction().expect("tx");
+            let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
+            for (n, q) in asked.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO questions (id, account_id, item_id, buyer_id, status, text,
+                         asked_at, hold, deleted_from_listing, answer_text, answer_status,
+                         answered_at, raw_json, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, ?8, ?9, NULL, ?10, ?7)",
+                    rusqlite::params![
+                        q["id"].as_i64(),
+                        account,
+                        q["item_id"].as_str(),
+                        BUYER,
+                        q["status"].as_str(),
+                        if n == 2 {
+                            "texto previo"
+                        } else {
+                            q["text"].as_str().unwrap_or("")
+                        },
+                        1_000 + n as i64,
+                        q["answer"]["text"].as_str(),
+                        q["answer"]["status"].as_str(),
+                        serde_json::to_string(q).expect("json"),
+                    ],
+                )
+                .expect("a v16 question");
+            }
+            tx.commit().expect("commit");
+            account
+        };
+        let columns = "id, account_id, item_id, buyer_id, status, text, asked_at, hold,
+                       deleted_from_listing, answer_text, answer_status, answered_at, lead_id,
+                       seen_at, updated_at";
+        let dump = |conn: &rusqlite::Connection| -> Vec<String> {
+            let mut stmt = conn
+                .prepare(&format!("SELECT {columns} FROM questions ORDER BY id"))
+                .expect("dump");
+            let n = stmt.column_count();
+            stmt.query_map([], |r| {
+                (0..n)
+                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|v| v.join("|"))
+            })
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows")
+        };
+        let found = |conn: &rusqlite::Connection, term: &str| -> Vec<i64> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?1 ORDER BY rowid",
+                )
+                .expect("search");
+            stmt.query_map([term], |r| r.get(0))
+                .expect("hits")
+                .collect::<rusqlite::Result<_>>()
+                .expect("hits")
+        };
+        let before = (dump(&conn), found(&conn, "garantia"), found(&conn, "doce"));
+        assert_eq!(before.1, vec![11436370259]);
+
+        migrations().to_latest(&mut conn).expect("v17");
+
+        assert_eq!(
+            (dump(&conn), found(&conn, "garantia"), found(&conn, "doce")),
+            before
+        );
+        let has_text_column: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('questions') WHERE name = 'raw_json')",
+                [],
+                |r| r.get(0),
+            )
+            .expect("columns");
+        assert!(!has_text_column, "the text column is dropped");
+        for q in &asked {
+            let packed: Vec<u8> = conn
+                .query_row(
+                    "SELECT raw_packed FROM questions WHERE id = ?1",
+                    [q["id"].as_i64()],
+                    |r| r.get(0),
+                )
+                .expect("packed");
+            assert_eq!(&raw::unpack_question(&packed).expect("unpacks"), q);
+            assert!(packed.len() < serde_json::to_string(q).expect("json").len());
+        }
+        conn.execute_batch(
+            "INSERT INTO questions_fts (questions_fts, rank) VALUES ('integrity-check', 1);",
+        )
+        .expect("the search index matches its table");
+
+        // The sync reads the same questions again: nothing is written.
+        let tx = conn.transaction().expect("tx");
+        let changes = tx.total_changes();
+        for q in &asked {
+            let question: meli::models::Question =
+                serde_json::from_value(q.clone()).expect("a question");
+            let upserted = questions::upsert(&tx, account, &question, now()).expect("upsert");
+            assert!(!upserted.new && !upserted.changed, "{upserted:?}");
+        }
+        assert_eq!(
+            tx.total_changes(),
+            changes,
+            "replaying the questions writes nothing"
+        );
+        tx.commit().expect("commit");
     }
 
     /// V15 and V16 index a V14 cache in place, and the sync's per-pass questions read their

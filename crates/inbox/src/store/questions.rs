@@ -57,11 +57,11 @@ pub fn upsert(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let raw = serde_json::to_string(&q.raw)?;
+    let raw = super::raw::pack_question(&q.raw)?;
     let changed = tx.execute_cached(
         "INSERT INTO questions (id, account_id, item_id, buyer_id, status, text, asked_at, hold,
                                deleted_from_listing, answer_text, answer_status, answered_at,
-                               raw_json, updated_at)
+                               raw_packed, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (id) DO UPDATE SET
              status = excluded.status,
@@ -72,9 +72,9 @@ pub fn upsert(
                                 THEN answer_text ELSE excluded.answer_text END,
              answer_status = excluded.answer_status,
              answered_at = excluded.answered_at,
-             raw_json = excluded.raw_json,
+             raw_packed = excluded.raw_packed,
              updated_at = excluded.updated_at
-         WHERE raw_json IS NOT excluded.raw_json",
+         WHERE raw_packed IS NOT excluded.raw_packed",
         params![
             q.id,
             account_id,

@@ -8,10 +8,12 @@
 //! to a fraction of that. Every reader goes through [`unpack_message`].
 //!
 //! An order's raw JSON (~1.8 KB: items, payments, shipping) is packed the same way against a
-//! dictionary of the order's shape ([`pack_order`], [`unpack_order`]).
+//! dictionary of the order's shape ([`pack_order`], [`unpack_order`]), and a pre-sale
+//! question's (~400 bytes) against one of the question's ([`pack_question`],
+//! [`unpack_question`]).
 //!
 //! Layout: one format byte, then a zstd frame. Format 1 = the message dictionary, 2 = the
-//! order dictionary. Changing a dictionary means a new format byte (older rows keep theirs,
+//! order dictionary, 3 = the question dictionary. Changing a dictionary means a new format byte (older rows keep theirs,
 //! and decode as before).
 
 use std::cell::RefCell;
@@ -23,6 +25,7 @@ use crate::error::{InboxError, Result};
 
 const FORMAT_V1: u8 = 1;
 const FORMAT_ORDER_V1: u8 = 2;
+const FORMAT_QUESTION_V1: u8 = 3;
 /// zstd's level. Measured on 3,000 messages of the bench's cache (2.24 MB of JSON): level 9
 /// packed them to 575 KB, level 3 to 622 KB (+8%) in half the time, and packing was 13% of the
 /// import at level 9. Rows packed at another level still unpack, and compare equal (the sync
@@ -43,9 +46,15 @@ const DICTIONARY_V1: &[u8] = br#"{"client_id":,"conversation_first_message":fals
 /// at the end.
 const DICTIONARY_ORDER_V1: &[u8] = br#"{"status":"cancelled","status_detail":"","tags":["not_paid","not_delivered","pack_order","no_shipping"],"status":"payment_required","status":"rejected","status":"refunded","pack_id":2000000000000000,"currency_id":"BRL","site":"MLB","currency_id":"MXN","site":"MLM","payment_type":"account_money","payment_method_id":"account_money","payment_method_id":"visa","payment_type":"debit_card","cancel_detail":{"code":"","date":"","description":"","group":"","requested_by":"buyer"}}{"buyer":{"id":},"buying_mode":"buy_equals_pay","comments":null,"context":{"channel":"marketplace","flows":[],"site":"MLA"},"coupon":{"amount":,"id":null},"currency_id":"ARS","date_closed":"2026-01-01T00:00:00.000-03:00","date_created":"2026-01-01T00:00:00.000-03:00","date_last_updated":"2026-01-01T00:00:00.000Z","feedback":{"purchase":null,"sale":null},"fulfilled":true,"id":,"last_updated":"2026-01-01T00:00:00.000-03:00","manufacturing_ending_date":null,"mediations":[],"order_items":[{"base_currency_id":null,"base_exchange_rate":null,"currency_id":"ARS","differential_pricing_id":null,"full_unit_price":,"item":{"category_id":"","condition":"new","id":"","seller_custom_field":null,"seller_sku":null,"title":"","variation_attributes":[],"variation_id":null,"warranty":""},"listing_type_id":"gold_special","manufacturing_days":null,"quantity":,"sale_fee":,"unit_price":}],"order_request":{"change":null,"return":null},"pack_id":null,"paid_amount":,"payments":[{"available_actions":["refund"],"collector":{"id":},"coupon_amount":,"currency_id":"ARS","date_approved":"2026-01-01T00:00:00.000-03:00","date_created":"2026-01-01T00:00:00.000-03:00","date_last_modified":"2026-01-01T00:00:00.000-03:00","id":,"installment_amount":,"installments":,"marketplace_fee":,"operation_type":"regular_payment","order_id":,"overpaid_amount":,"payer_id":,"payment_method_id":"master","payment_type":"credit_card","reason":"","shipping_cost":,"site_id":"MLA","status":"approved","status_detail":"accredited","taxes_amount":,"total_paid_amount":,"transaction_amount":}],"seller":{"id":,"nickname":""},"shipping":{"id":},"shipping_cost":,"status":"paid","status_detail":null,"tags":["paid","delivered"],"taxes":{"amount":null,"currency_id":null},"total_amount":}"#;
 
+/// Mercado Libre's pre-sale question as `/questions/search` lists it with `api_version=4` (keys
+/// sorted, as serde_json writes them), answered and not, with the statuses and sites that
+/// recur. Built from the documented question (`shared/meli-api-questions-claims.md` §1.3 and
+/// its fixtures); the common parts at the end.
+const DICTIONARY_QUESTION_V1: &[u8] = br#"{"status":"BANNED","status":"CLOSED_UNANSWERED","status":"DELETED","status":"DISABLED","status":"UNDER_REVIEW","app_id":,"buyer_id":,"last_updated":"2026-01-01T00:00:00.000-03:00","item_id":"MLB","item_id":"MLM","item_id":"MLC","item_id":"MCO","item_id":"MLU","status":"BANNED"}{"answer":{"date_created":"2026-01-01T00:00:00.000-04:00","status":"ACTIVE","text":""},"date_created":"2026-01-01T00:00:00.000-04:00","deleted_from_listing":false,"from":{"answered_questions":0,"id":},"hold":false,"id":,"item_id":"MLA","seller_id":,"status":"ANSWERED","text":""}{"answer":null,"date_created":"2026-01-01T00:00:00.000Z","deleted_from_listing":false,"from":{"id":},"hold":false,"id":,"item_id":"MLA","seller_id":,"status":"UNANSWERED","text":""}"#;
+
 thread_local! {
-    /// One codec per format: [0] messages, [1] orders.
-    static CODEC: RefCell<[Option<Codec>; 2]> = const { RefCell::new([None, None]) };
+    /// One codec per format: [0] messages, [1] orders, [2] questions.
+    static CODEC: RefCell<[Option<Codec>; 3]> = const { RefCell::new([None, None, None]) };
 }
 
 /// A compressor and a decompressor primed with the dictionary, one per thread (priming costs
@@ -66,6 +75,7 @@ fn with_codec<T>(format: u8, f: impl FnOnce(&mut Codec) -> std::io::Result<T>) -
     let (index, dictionary) = match format {
         FORMAT_V1 => (0, DICTIONARY_V1),
         FORMAT_ORDER_V1 => (1, DICTIONARY_ORDER_V1),
+        FORMAT_QUESTION_V1 => (2, DICTIONARY_QUESTION_V1),
         _ => return Err(unknown_format()),
     };
     CODEC.with(|cell| {
@@ -148,6 +158,23 @@ pub fn unpack_order(packed: &[u8]) -> Result<Value> {
     Ok(serde_json::from_slice(&unpack_bytes(packed)?)?)
 }
 
+/// Packs a question's raw JSON as the questions table keeps it (sorted keys, as for orders: the
+/// same question always packs the same way, so an unchanged one is not written again).
+pub(crate) fn pack_question(raw: &Value) -> Result<Vec<u8>> {
+    pack_as(FORMAT_QUESTION_V1, &serde_json::to_vec(raw)?)
+}
+
+/// A question's raw JSON as it came from the API.
+pub fn unpack_question(packed: &[u8]) -> Result<Value> {
+    Ok(serde_json::from_slice(&unpack_bytes(packed)?)?)
+}
+
+/// Packs a question's JSON text stored before the cache compressed it (V17's step).
+pub(crate) fn pack_stored_question(json: &str) -> Result<Vec<u8>> {
+    let value: Value = serde_json::from_str(json)?;
+    pack_question(&value)
+}
+
 /// Packs an order's JSON text stored before the cache compressed it (V13's step).
 pub(crate) fn pack_stored_order(json: &str) -> Result<Vec<u8>> {
     let value: Value = serde_json::from_str(json)?;
@@ -157,7 +184,7 @@ pub(crate) fn pack_stored_order(json: &str) -> Result<Vec<u8>> {
 /// The JSON text a packed row holds (without `text` if it was left out).
 fn unpack_bytes(packed: &[u8]) -> Result<Vec<u8>> {
     match packed.split_first() {
-        Some((&format @ (FORMAT_V1 | FORMAT_ORDER_V1), frame)) => {
+        Some((&format @ (FORMAT_V1 | FORMAT_ORDER_V1 | FORMAT_QUESTION_V1), frame)) => {
             let size = zstd::zstd_safe::get_frame_content_size(frame)
                 .ok()
                 .flatten()
