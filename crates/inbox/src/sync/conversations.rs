@@ -45,7 +45,8 @@ pub(crate) struct ReadConversation {
     /// The seller opened it (the read marked it read on Mercado Libre).
     opened: bool,
     /// The digest of its one page, when the page alone says all the cache holds of the chat:
-    /// read in one page, not opened, no reasons to communicate to ask for apart.
+    /// read in one page (all of it, or up to a message the cache had), not opened, no reasons
+    /// to communicate to ask for apart.
     digest: Option<u64>,
 }
 
@@ -162,15 +163,16 @@ impl AccountSync {
             Downloaded::Read(read) => read.digest,
             _ => None,
         };
-        let fetched = match self.unchanged(downloaded).await? {
-            (true, _) => Fetched::default(),
-            (false, downloaded) => self.store_conversations(vec![downloaded]).await?,
-        };
-        if let Some(digest) = digest {
-            // The cache now holds what these bytes say: the same bytes next time need no look.
-            self.page_digests.remember(target.conversation_id, digest);
+        match self.unchanged(downloaded).await? {
+            (true, _) => {
+                if let Some(digest) = digest {
+                    // The cache holds what these bytes say: the same bytes next time need no look.
+                    self.page_digests.remember(target.conversation_id, digest);
+                }
+                Ok(Fetched::default())
+            }
+            (false, downloaded) => self.store_conversations(vec![downloaded]).await,
         }
-        Ok(fetched)
     }
 
     /// The network half of [`Self::read_conversation`]: the conversation as read, to store
@@ -257,10 +259,15 @@ impl AccountSync {
             return Ok(Fetched::default());
         }
         let (account_id, now) = (self.account_id, self.now());
+        // What vouched for a chat before may not after this write; what vouches for it after is
+        // the page just stored (the import's reads included).
+        let mut digests = Vec::new();
         for downloaded in &batch {
             if let Downloaded::Read(read) = downloaded {
-                // What vouched for the chat before may not after this write.
                 self.page_digests.forget(read.target.conversation_id);
+                if let Some(digest) = read.digest {
+                    digests.push((read.target.conversation_id, digest));
+                }
             }
         }
         let stored = self
@@ -273,6 +280,9 @@ impl AccountSync {
                 Ok(stored)
             })
             .await?;
+        for (conversation_id, digest) in digests {
+            self.page_digests.remember(conversation_id, digest);
+        }
         // After the commit, so a comparison that read before it is asked again. Any stored
         // chat counts: a read time that moved as much as a new message.
         self.chat_changes.touch();
@@ -425,7 +435,7 @@ impl AccountSync {
             // nothing.
             incoming.treat_seller_limited_as_guide();
         }
-        let vouches = !full && !opened && pages == 1 && !seller_limited;
+        let vouches = !opened && pages == 1 && !seller_limited;
         Ok(Downloaded::Read(ReadConversation {
             target: target.clone(),
             incoming,
