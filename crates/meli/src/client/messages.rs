@@ -61,7 +61,8 @@ pub struct RawPage {
 }
 
 impl RawPage {
-    /// A digest of the page's bytes, the same for the same bytes within and across runs.
+    /// A digest of the page's bytes, the same for the same bytes within one build of the app
+    /// (for comparisons kept in memory; std's hasher may change between Rust releases).
     pub fn digest(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
