@@ -133,15 +133,22 @@ fn measure_app(app: &Path, out: &Path, runs: usize) -> Result<Measured> {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("could not start {}: {e}", app.display()))?;
-        let result = one_run(&mut child);
+        let result = wait_ready(&mut child).map(|ready| {
+            // The starts after a crash are timed only.
+            let memory = (!after_crash).then(|| {
+                std::thread::sleep(SETTLE);
+                crate::memory::of_tree(child.id())
+            });
+            (ready, memory)
+        });
         xvfb::terminate(&mut child, Duration::from_secs(5));
         let (ready, memory) = result.map_err(|e| format!("run {run}: {e}"))?;
         let ms = ready.painted;
-        if after_crash {
+        let Some(memory) = memory else {
             println!("bench: start after a crash: board visible after {ms:.0} ms");
             measured.after_crash_ms.push(ms);
             continue;
-        }
+        };
         println!(
             "bench: run {run}/{runs}: board visible after {ms:.0} ms (page {:.0}, script {:.0}, data {:.0}), {:.0} MB PSS ({}{:.0} MB RSS): {}",
             ready.steps[0],
@@ -233,8 +240,8 @@ impl Drop for SessionBus {
     }
 }
 
-/// Waits for `MOSTRADOR_READY <ms>` on the app's stderr, lets it idle, reads its memory.
-fn one_run(child: &mut Child) -> Result<(Ready, crate::memory::Memory)> {
+/// Waits for `MOSTRADOR_READY <ms>` on the app's stderr.
+fn wait_ready(child: &mut Child) -> Result<Ready> {
     let stderr = child.stderr.take().ok_or("no stderr from the app")?;
     let (ready, wait) = mpsc::channel();
     // Reads to the end so the app never blocks on a full pipe.
@@ -266,8 +273,7 @@ fn one_run(child: &mut Child) -> Result<(Ready, crate::memory::Memory)> {
             Err(_) => {}
         }
     };
-    std::thread::sleep(SETTLE);
-    Ok((ms, crate::memory::of_tree(child.id())))
+    Ok(ms)
 }
 
 fn median(values: &[f64]) -> f64 {

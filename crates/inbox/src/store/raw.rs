@@ -13,8 +13,8 @@
 //! [`unpack_question`]).
 //!
 //! Layout: one format byte, then a zstd frame. Format 1 = the message dictionary, 2 = the
-//! order dictionary, 3 = the question dictionary. Changing a dictionary means a new format byte (older rows keep theirs,
-//! and decode as before).
+//! order dictionary, 3 = the question dictionary. Changing a dictionary means a new format
+//! byte (older rows keep theirs, and decode as before).
 
 use std::cell::RefCell;
 
@@ -155,7 +155,7 @@ pub(crate) fn pack_order(raw: &Value) -> Result<Vec<u8>> {
 
 /// An order's raw JSON as it came from the API.
 pub fn unpack_order(packed: &[u8]) -> Result<Value> {
-    Ok(serde_json::from_slice(&unpack_bytes(packed)?)?)
+    unpack_value(packed)
 }
 
 /// Packs a question's raw JSON as the questions table keeps it (sorted keys, as for orders: the
@@ -166,6 +166,11 @@ pub(crate) fn pack_question(raw: &Value) -> Result<Vec<u8>> {
 
 /// A question's raw JSON as it came from the API.
 pub fn unpack_question(packed: &[u8]) -> Result<Value> {
+    unpack_value(packed)
+}
+
+/// A packed row's JSON, whole as it was packed.
+fn unpack_value(packed: &[u8]) -> Result<Value> {
     Ok(serde_json::from_slice(&unpack_bytes(packed)?)?)
 }
 
