@@ -332,13 +332,18 @@ fn raw_message_bytes(inbox: &inbox::Inbox) -> u64 {
     inbox
         .store()
         .read(|c| {
-            let mut stmt = c.prepare("SELECT raw_packed, text FROM messages")?;
+            let mut stmt = c.prepare("SELECT raw_packed, meli_id, text FROM messages")?;
             let mut rows = stmt.query([])?;
             let mut total = 0u64;
             while let Some(row) = rows.next()? {
                 let packed: Vec<u8> = row.get(0)?;
-                let text: String = row.get(1)?;
-                let whole = inbox::store::raw::unpack_message(&packed, &text)?;
+                let id: String = row.get(1)?;
+                let text: String = row.get(2)?;
+                let columns = inbox::store::raw::MessageColumns {
+                    id: &id,
+                    text: &text,
+                };
+                let whole = inbox::store::raw::unpack_message(&packed, columns)?;
                 total += serde_json::to_string(&whole)?.len() as u64;
             }
             Ok(total)

@@ -41,8 +41,16 @@ pub fn raw_json(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    row.map(|(packed, text)| super::raw::unpack_message(&packed, &text))
-        .transpose()
+    row.map(|(packed, text)| {
+        super::raw::unpack_message(
+            &packed,
+            super::raw::MessageColumns {
+                id: meli_id,
+                text: &text,
+            },
+        )
+    })
+    .transpose()
 }
 
 /// Upserts one page of a lead's conversation, its attachments' metadata and the
@@ -230,7 +238,11 @@ pub(crate) fn stored_message(
 /// A message's text as stored (see [`clean_text`]) and its raw JSON as packed.
 pub(crate) fn stored_form(message: &IncomingMessage) -> Result<(String, Vec<u8>)> {
     let text = clean_text(&message.text);
-    let json = super::raw::message_json(&message.raw, text == message.text)?;
+    let columns = super::raw::MessageColumns {
+        id: &message.meli_id,
+        text: &text,
+    };
+    let json = super::raw::message_json(&message.raw, columns)?;
     Ok((text, json))
 }
 

@@ -641,6 +641,57 @@ fn pack_questions(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult 
     Ok(())
 }
 
+/// A smaller message cache. The search index keeps no per-message token counts
+/// (`columnsize=0`: 17 bytes a message, read only by ranking functions; search orders by time,
+/// and `snippet` counts the tokens of the few hits it shows itself), and each message's packed
+/// JSON leaves out its id, which its `meli_id` column holds (about 20 bytes a message once
+/// packed; [`repack_messages`]). FTS5 cannot change a table's options: the index is created
+/// again and rebuilt from the messages, as V9 did.
+const V18: &str = r#"
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    text,
+    content = 'messages', content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '3 4 5 6',
+    columnsize = 0
+);
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+"#;
+
+/// V18's step in Rust: packs every message again without what its columns hold, in slices by
+/// `seq` as V8 did. A row that already leaves them out is not written.
+fn repack_messages(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    use rusqlite_migration::HookError;
+    let mut after = i64::MIN;
+    loop {
+        let slice: Vec<(i64, String, String, Vec<u8>)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT seq, meli_id, text, raw_packed FROM messages WHERE seq > ?1
+                 ORDER BY seq LIMIT 2000",
+            )?;
+            let rows = stmt.query_map([after], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let Some(&(last, ..)) = slice.last() else {
+            break;
+        };
+        let mut update = tx.prepare_cached("UPDATE messages SET raw_packed = ?2 WHERE seq = ?1")?;
+        for (seq, id, text, packed) in &slice {
+            let columns = super::raw::MessageColumns { id, text };
+            let repacked = super::raw::repack_message(packed, columns)
+                .map_err(|e| HookError::Hook(format!("message {seq}: {e}")))?;
+            if let Some(repacked) = repacked {
+                update.execute(rusqlite::params![seq, repacked])?;
+            }
+        }
+        after = last;
+    }
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -660,6 +711,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V15),
         M::up(V16),
         M::up_with_hook(V17, pack_questions),
+        M::up_with_hook(V18, repack_messages),
     ])
 }
 
@@ -917,7 +969,15 @@ mod tests {
                             i % 2 == 0,
                             created,
                             text,
-                            crate::store::raw::pack_message(&raw, true).expect("packs")
+                            // As V8 to V17 packed it: without its text, with its id.
+                            crate::store::raw::pack_message(
+                                &raw,
+                                crate::store::raw::MessageColumns {
+                                    id: "",
+                                    text: &text
+                                }
+                            )
+                            .expect("packs")
                         ],
                     )
                     .expect("a v8 message");
@@ -1546,6 +1606,156 @@ mod tests {
                 ("MLA1".into(), Some("Termo".into()), 50, 0, None),
                 ("MLA2".into(), None, 0, 300, None),
             ]
+        );
+    }
+
+    /// A cache written by the V17 schema (each message packed with its id, some with their text
+    /// too) is repacked in place by V18 and its search index rebuilt without token counts: each
+    /// message's JSON reads back whole, the other columns and the search hits are as they were,
+    /// the rows are smaller, and the sync reading the same page again writes nothing.
+    #[test]
+    fn v18_repacks_a_v17_cache_of_messages_without_their_ids() {
+        use crate::incoming::IncomingConversation;
+        use crate::ipc::MARK_START;
+        use crate::store::testing::{api_conversation, api_message, api_order, now, SELLER};
+        use crate::store::{accounts, leads, messages, orders, raw};
+
+        let sent: Vec<serde_json::Value> = (0..30_i64)
+            .map(|n| {
+                let text = match n {
+                    // A buyer's text with a highlight marker: the column keeps it cleaned, so
+                    // the packed JSON keeps the text as it came.
+                    7 => format!("Hola {MARK_START}marcado #{n}"),
+                    _ => format!("¿Tienen factura? Envío hoy #{n}"),
+                };
+                api_message(
+                    &format!("0f2b0c8e5b6a4c1d9e7f{n:012}"),
+                    n % 2 == 0,
+                    &text,
+                    n,
+                )
+            })
+            .collect();
+        let page = IncomingConversation::from_api(&api_conversation(sent.clone()), SELLER);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("v17.sqlite");
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        migrations().to_version(&mut conn, 17).expect("v17");
+        let (account, lead) = {
+            let tx = conn.transaction().expect("tx");
+            let account = accounts::connect(&tx, SELLER, "MLA", None, now()).expect("account");
+            orders::apply_page(
+                &tx,
+                account,
+                &[api_order(1, Some(500), "paid", "Mate")],
+                now(),
+            )
+            .expect("orders");
+            let lead = leads::find(&tx, account, 500).expect("find").expect("lead");
+            messages::apply_page(&tx, lead, &page).expect("messages");
+            // As V17's writes packed them: the id inside, the text left out when it was the
+            // column's (and, as V8 packed them, inside on every other row).
+            for (n, m) in sent.iter().enumerate() {
+                let id = m["id"].as_str().expect("id");
+                let text: String = tx
+                    .query_row("SELECT text FROM messages WHERE meli_id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .expect("text");
+                let text_column = if n % 2 == 0 { text.as_str() } else { "\0" };
+                let columns = raw::MessageColumns {
+                    id: "",
+                    text: text_column,
+                };
+                tx.execute(
+                    "UPDATE messages SET raw_packed = ?2 WHERE meli_id = ?1",
+                    rusqlite::params![id, raw::pack_message(m, columns).expect("packs")],
+                )
+                .expect("a v17 row");
+            }
+            tx.commit().expect("commit");
+            (account, lead)
+        };
+        let dump = |conn: &rusqlite::Connection| -> Vec<String> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
+                         status, moderation_status, moderation_reason, text
+                     FROM messages ORDER BY seq",
+                )
+                .expect("dump");
+            let n = stmt.column_count();
+            stmt.query_map([], |r| {
+                (0..n)
+                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|v| v.join("|"))
+            })
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows")
+        };
+        let found = |conn: &rusqlite::Connection, term: &str| -> Vec<i64> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid",
+                )
+                .expect("search");
+            stmt.query_map([term], |r| r.get(0))
+                .expect("hits")
+                .collect::<rusqlite::Result<_>>()
+                .expect("hits")
+        };
+        let packed_bytes = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row("SELECT SUM(length(raw_packed)) FROM messages", [], |r| {
+                r.get(0)
+            })
+            .expect("sum")
+        };
+        let before = (dump(&conn), found(&conn, "factura"), found(&conn, "env*"));
+        assert_eq!(before.1.len(), 29);
+        let size_before = packed_bytes(&conn);
+
+        migrations().to_latest(&mut conn).expect("v18");
+
+        assert_eq!(
+            (dump(&conn), found(&conn, "factura"), found(&conn, "env*")),
+            before
+        );
+        for m in &sent {
+            let id = m["id"].as_str().expect("id");
+            let whole = messages::raw_json(&conn, account, id)
+                .expect("reads")
+                .expect("a message");
+            assert_eq!(&whole, m);
+        }
+        let size_after = packed_bytes(&conn);
+        assert!(
+            size_after + 30 * 15 < size_before,
+            "{size_after} bytes packed, {size_before} before"
+        );
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'messages_fts'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the table");
+        assert!(sql.contains("columnsize = 0"), "{sql}");
+        conn.execute_batch(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1);",
+        )
+        .expect("the rebuilt index matches its table");
+
+        // The sync reads the same page again: nothing is written.
+        let tx = conn.transaction().expect("tx");
+        let changes = tx.total_changes();
+        let outcome = messages::apply_page(&tx, lead, &page).expect("replays");
+        assert_eq!(outcome.added, 0);
+        assert_eq!(
+            tx.total_changes(),
+            changes,
+            "replaying the page writes nothing"
         );
     }
 }

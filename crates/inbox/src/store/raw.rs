@@ -1,5 +1,5 @@
-//! A message's raw JSON as the cache keeps it: without `text` (kept once, in its column, where
-//! the FTS index reads it), compressed with zstd against a dictionary of the message's shape.
+//! A message's raw JSON as the cache keeps it: without `id` and `text` (kept once, in their
+//! columns; the FTS index reads the text there), compressed with zstd against a dictionary of the message's shape.
 //!
 //! The raw JSON is kept so a later version can re-derive columns without re-downloading; it is
 //! read rarely (who a reply goes to, a re-derivation), so it is stored small rather than fast.
@@ -101,31 +101,56 @@ fn unknown_format() -> InboxError {
     )
 }
 
-/// The object's entries but `text`, serialised without copying the object.
-struct WithoutText<'a>(&'a Map<String, Value>);
+/// What a message's row keeps in columns of its own. Its packed JSON leaves out the entries
+/// that say the same (`id`, and `text` unless the cleaned text differs from the API's), and
+/// [`unpack_message`] puts them back: a 32-character id packs to ~20 bytes a row, as much as
+/// the rest of a typical message's JSON once packed.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageColumns<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+}
 
-impl Serialize for WithoutText<'_> {
+impl MessageColumns<'_> {
+    /// Whether the JSON's `key` entry is one a column already holds.
+    fn holds(&self, key: &str, value: &Value) -> bool {
+        match key {
+            "id" => value.as_str() == Some(self.id),
+            "text" => value.as_str() == Some(self.text),
+            _ => false,
+        }
+    }
+}
+
+/// The object's entries but those its row's columns hold, serialised without copying it.
+struct WithoutColumns<'a> {
+    map: &'a Map<String, Value>,
+    columns: MessageColumns<'a>,
+}
+
+impl Serialize for WithoutColumns<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        for (key, value) in self.0.iter().filter(|(k, _)| k.as_str() != "text") {
-            map.serialize_entry(key, value)?;
+        for (key, value) in self.map.iter() {
+            if !self.columns.holds(key, value) {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
 }
 
-/// Packs a message's raw JSON; `drop_text` leaves its `text` out (it is stored, unchanged, in
-/// the text column; [`unpack_message`] puts it back).
-pub(crate) fn pack_message(raw: &Value, drop_text: bool) -> Result<Vec<u8>> {
-    pack_bytes(&message_json(raw, drop_text)?)
+/// Packs a message's raw JSON without the entries its row's `columns` hold.
+pub(crate) fn pack_message(raw: &Value, columns: MessageColumns) -> Result<Vec<u8>> {
+    pack_bytes(&message_json(raw, columns)?)
 }
 
 /// The JSON text [`pack_message`] packs: what a stored row holds once unpacked, so a sync can
 /// compare a message with its row without packing it (see [`holds`]).
-pub(crate) fn message_json(raw: &Value, drop_text: bool) -> Result<Vec<u8>> {
+pub(crate) fn message_json(raw: &Value, columns: MessageColumns) -> Result<Vec<u8>> {
     Ok(match raw.as_object() {
-        Some(map) if drop_text => serde_json::to_vec(&WithoutText(map))?,
-        _ => serde_json::to_vec(raw)?,
+        Some(map) => serde_json::to_vec(&WithoutColumns { map, columns })?,
+        None => serde_json::to_vec(raw)?,
     })
 }
 
@@ -202,22 +227,36 @@ fn unpack_bytes(packed: &[u8]) -> Result<Vec<u8>> {
     }
 }
 
-/// The message's raw JSON whole again: the stored object, with `text` from its column where
-/// it was left out.
-pub fn unpack_message(packed: &[u8], text: &str) -> Result<Value> {
+/// The message's raw JSON whole again: the stored object, with the entries its row's
+/// `columns` hold put back where they were left out (an entry kept inside wins: rows packed
+/// before V18 kept their id, and some kept their text).
+pub fn unpack_message(packed: &[u8], columns: MessageColumns) -> Result<Value> {
     let mut value: Value = serde_json::from_slice(&unpack_bytes(packed)?)?;
     if let Some(map) = value.as_object_mut() {
+        map.entry("id")
+            .or_insert_with(|| Value::String(columns.id.to_owned()));
         map.entry("text")
-            .or_insert_with(|| Value::String(text.to_owned()));
+            .or_insert_with(|| Value::String(columns.text.to_owned()));
     }
     Ok(value)
 }
 
-/// Packs a raw JSON text stored before the cache compressed it (the migration's step), as
-/// [`pack_message`] would have packed the same object.
+/// Packs a raw JSON text stored before the cache compressed it (V8's step), whole: V8 kept
+/// every entry, V18 then leaves out what the columns hold.
 pub(crate) fn pack_stored_text(json: &str) -> Result<Vec<u8>> {
     let value: Value = serde_json::from_str(json)?;
-    pack_message(&value, false)
+    pack_bytes(&serde_json::to_vec(&value)?)
+}
+
+/// A row packed before V18 packed again without the entries its `columns` hold (V18's step);
+/// `None` when it already is.
+pub(crate) fn repack_message(packed: &[u8], columns: MessageColumns) -> Result<Option<Vec<u8>>> {
+    let value = unpack_message(packed, columns)?;
+    let json = message_json(&value, columns)?;
+    if unpack_bytes(packed)? == json {
+        return Ok(None);
+    }
+    pack_bytes(&json).map(Some)
 }
 
 #[cfg(test)]
@@ -251,41 +290,89 @@ mod tests {
         })
     }
 
+    const ID: &str = "0f2b0c8e5b6a4c1d9e7f000000000001";
+
+    fn columns(text: &str) -> MessageColumns<'_> {
+        MessageColumns { id: ID, text }
+    }
+
     #[test]
     fn a_message_comes_back_whole_and_smaller() {
         let raw = message();
-        let packed = pack_message(&raw, true).expect("packs");
+        let text = raw["text"].as_str().expect("text");
+        let packed = pack_message(&raw, columns(text)).expect("packs");
         let json_len = raw.to_string().len();
         assert!(
             packed.len() * 3 < json_len,
             "{} bytes packed for {json_len} of JSON",
             packed.len()
         );
-        let text = raw["text"].as_str().expect("text");
-        assert_eq!(unpack_message(&packed, text).expect("unpacks"), raw);
+        assert_eq!(
+            unpack_message(&packed, columns(text)).expect("unpacks"),
+            raw
+        );
     }
 
     #[test]
-    fn text_kept_inside_wins_over_the_column() {
+    fn what_the_columns_hold_is_left_out_and_what_differs_kept() {
         let raw = message();
-        let packed = pack_message(&raw, false).expect("packs");
-        assert_eq!(unpack_message(&packed, "other").expect("unpacks"), raw);
+        let text = raw["text"].as_str().expect("text");
+        let json = message_json(&raw, columns(text)).expect("serialises");
+        let kept: Value = serde_json::from_slice(&json).expect("json");
+        assert!(
+            kept.get("id").is_none() && kept.get("text").is_none(),
+            "{kept}"
+        );
+        // A cleaned text (markers taken out) and an id the column spells otherwise stay inside,
+        // and win over the columns when unpacked.
+        let other = MessageColumns {
+            id: "another",
+            text: "cleaned",
+        };
+        let packed = pack_message(&raw, other).expect("packs");
+        assert_eq!(unpack_message(&packed, other).expect("unpacks"), raw);
+        assert_eq!(unpack_message(&packed, columns("x")).expect("unpacks"), raw);
+    }
+
+    #[test]
+    fn a_row_packed_whole_is_repacked_smaller_once() {
+        let raw = message();
+        let text = raw["text"].as_str().expect("text");
+        let whole = pack_bytes(&serde_json::to_vec(&raw).expect("json")).expect("packs");
+        let repacked = repack_message(&whole, columns(text))
+            .expect("repacks")
+            .expect("smaller");
+        assert!(
+            repacked.len() + 15 < whole.len(),
+            "{} vs {}",
+            repacked.len(),
+            whole.len()
+        );
+        assert_eq!(
+            unpack_message(&repacked, columns(text)).expect("unpacks"),
+            raw
+        );
+        assert_eq!(
+            repack_message(&repacked, columns(text)).expect("repacks"),
+            None
+        );
     }
 
     #[test]
     fn packing_is_deterministic() {
         // The sync compares the packed bytes before writing: a replayed page writes nothing.
         let raw = message();
+        let text = raw["text"].as_str().expect("text");
         assert_eq!(
-            pack_message(&raw, true).expect("packs"),
-            pack_message(&raw.clone(), true).expect("packs")
+            pack_message(&raw, columns(text)).expect("packs"),
+            pack_message(&raw.clone(), columns(text)).expect("packs")
         );
     }
 
     #[test]
     fn an_unknown_format_is_an_error_not_a_panic() {
-        assert!(unpack_message(&[], "").is_err());
-        assert!(unpack_message(&[9, 1, 2, 3], "").is_err());
-        assert!(unpack_message(&[FORMAT_V1, 1, 2, 3], "").is_err());
+        assert!(unpack_message(&[], columns("")).is_err());
+        assert!(unpack_message(&[9, 1, 2, 3], columns("")).is_err());
+        assert!(unpack_message(&[FORMAT_V1, 1, 2, 3], columns("")).is_err());
     }
 }

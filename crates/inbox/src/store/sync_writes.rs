@@ -178,16 +178,22 @@ pub fn message_known(conn: &Connection, account_id: i64, meli_id: &str) -> Resul
 /// Who a reply goes to: whoever last wrote from the buyer's side (the buyer, or a country's
 /// messaging agent, as Mercado Libre reports it), else the order's buyer.
 pub fn counterpart(conn: &Connection, lead_id: i64) -> Result<Option<i64>> {
-    let raw: Option<(Vec<u8>, String)> = conn
+    let raw: Option<(Vec<u8>, String, String)> = conn
         .query_row_cached(
-            "SELECT raw_packed, text FROM messages WHERE lead_id = ?1 AND from_buyer = 1
+            "SELECT raw_packed, meli_id, text FROM messages WHERE lead_id = ?1 AND from_buyer = 1
              ORDER BY seq DESC LIMIT 1",
             [lead_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     let from_message = raw
-        .and_then(|(packed, text)| super::raw::unpack_message(&packed, &text).ok())
+        .and_then(|(packed, id, text)| {
+            let columns = super::raw::MessageColumns {
+                id: &id,
+                text: &text,
+            };
+            super::raw::unpack_message(&packed, columns).ok()
+        })
         .and_then(|v| crate::pipeline::order::id_of(v.get("from").and_then(|f| f.get("user_id"))));
     if from_message.is_some() {
         return Ok(from_message);

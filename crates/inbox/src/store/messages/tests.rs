@@ -156,11 +156,17 @@ fn raw_json_is_kept_once_and_restored_whole() {
             )
         })
         .expect("reads");
-    let unpacked = crate::store::raw::unpack_message(&stored_raw, "").expect("unpacks");
+    let columns = crate::store::raw::MessageColumns { id: "", text: "" };
+    let unpacked = crate::store::raw::unpack_message(&stored_raw, columns).expect("unpacks");
     assert_eq!(
         unpacked.get("text"),
         Some(&serde_json::Value::String(String::new())),
         "the text lives only in its column"
+    );
+    assert_eq!(
+        unpacked.get("id"),
+        Some(&serde_json::Value::String(String::new())),
+        "the id lives only in its column"
     );
     assert!(
         stored_raw.len() * 2 < message.to_string().len(),
