@@ -207,27 +207,22 @@ fn stage_column(stage: &Stage, counts: &[(i64, u32)], page: ColumnPage) -> Stage
     }
 }
 
-/// Unarchived leads per stage id.
+/// Unarchived leads per stage id, as `lead_counts` keeps them (see the migrations' V19).
 pub(crate) fn counts_by_stage(conn: &Connection, account: Option<i64>) -> Result<Vec<(i64, u32)>> {
-    let sql = match account {
-        Some(_) => {
-            "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_account_stage_counts
-                    WHERE account_id = ?1 AND archived_at IS NULL GROUP BY stage_id"
-        }
-        None => {
-            "SELECT stage_id, COUNT(*) FROM leads INDEXED BY leads_stage_counts
-                 WHERE archived_at IS NULL GROUP BY stage_id"
-        }
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
     fn pair(r: &rusqlite::Row) -> rusqlite::Result<(i64, u32)> {
         Ok((r.get(0)?, r.get(1)?))
     }
-    let rows = match account {
-        Some(account) => stmt.query_map([account], pair)?,
-        None => stmt.query_map([], pair)?,
+    let counts = match account {
+        Some(account) => conn
+            .prepare_cached("SELECT stage_id, n FROM lead_counts WHERE account_id = ?1")?
+            .query_map([account], pair)?
+            .collect::<rusqlite::Result<_>>()?,
+        None => conn
+            .prepare_cached("SELECT stage_id, SUM(n) FROM lead_counts GROUP BY stage_id")?
+            .query_map([], pair)?
+            .collect::<rusqlite::Result<_>>()?,
     };
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(counts)
 }
 
 pub fn lead_summary(conn: &Connection, lead_id: i64) -> Result<LeadSummary> {

@@ -44,7 +44,7 @@ impl FilterSql {
                 first_param,
             );
             sql.column_index = "leads_by_account_column";
-            sql.count_index = "leads_account_stage_counts";
+            sql.count_index = "leads_by_account_column";
         }
         let text = fts_query(&filter.text, Prefix::Every);
         if !filter.tags.is_empty() || text.is_some() {
