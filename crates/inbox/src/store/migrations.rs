@@ -699,7 +699,9 @@ fn repack_messages(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult
 /// right. A statement that fires a trigger runs in a savepoint, at which FTS5 writes out its
 /// pending terms (see V12); only inserts, deletes and updates that name the stage, the account
 /// or the archive time fire these, and the sync writes its message batches without any of
-/// them. The two indexes that served the count go.
+/// them. The two indexes that served the count go. A filtered board's counts with text start
+/// from the leads the text matched: `leads_text_filtered` finds each by its search key with
+/// every other filter's column (see `store::board::filter`).
 const V19: &str = r#"
 CREATE TABLE lead_counts (
     account_id INTEGER NOT NULL,
@@ -730,6 +732,9 @@ BEGIN
 END;
 DROP INDEX leads_stage_counts;
 DROP INDEX leads_account_stage_counts;
+CREATE INDEX leads_text_filtered ON leads
+    (search_key, stage_id, account_id, tags, unread_count, last_from_buyer, archived_at)
+    WHERE archived_at IS NULL;
 "#;
 
 pub fn migrations() -> Migrations<'static> {

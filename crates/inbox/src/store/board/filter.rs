@@ -6,11 +6,13 @@
 //! finds, not the column's size. Otherwise tags and text pick `leads_filtered`, which carries
 //! the tags and the search key: a lead's row is read only once it passes. Text goes through
 //! `leads_fts` once per board, as the search palette's lead search does (see
-//! [`FilterSql::match_text`]).
+//! [`FilterSql::match_text`]); its counts start from the leads it matched, looked up in
+//! `leads_text_filtered` by search key, rather than test every lead against the matches.
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
+use super::SUMMARY_COLUMNS;
 use crate::error::Result;
 use crate::ipc::BoardFilter;
 use crate::store::search::{fts_query, Prefix};
@@ -26,7 +28,16 @@ pub(crate) struct FilterSql {
     /// Which leads the board holds: the unarchived ones, or (the Archived filter) only the
     /// archived ones.
     pub archived: &'static str,
+    /// The filter has text: only the leads in `temp.board_text_keys` pass.
+    pub text: bool,
 }
+
+/// The text filter's term, kept out of [`FilterSql::terms`]: the counts of unarchived leads
+/// join the matches instead.
+const TEXT_TERM: &str = " AND l.search_key IN temp.board_text_keys";
+
+/// The board's leads unless the Archived filter is on.
+const UNARCHIVED: &str = "l.archived_at IS NULL";
 
 impl FilterSql {
     pub fn new(account: Option<i64>, filter: &BoardFilter, first_param: usize) -> FilterSql {
@@ -35,7 +46,8 @@ impl FilterSql {
             values: Vec::new(),
             column_index: "leads_by_column",
             count_index: "leads_by_column",
-            archived: "l.archived_at IS NULL",
+            archived: UNARCHIVED,
+            text: false,
         };
         if let Some(account) = account {
             sql.push(
@@ -81,10 +93,7 @@ impl FilterSql {
                 first_param,
             );
         }
-        if text.is_some() {
-            sql.terms
-                .push_str(" AND l.search_key IN temp.board_text_keys");
-        }
+        sql.text = text.is_some();
         // Archived leads are few and outside every other partial index: their own index holds
         // them all, and the other conditions are checked on their rows.
         if filter.archived {
@@ -93,6 +102,44 @@ impl FilterSql {
             sql.count_index = "leads_archived";
         }
         sql
+    }
+
+    /// A column's page of the leads that pass: `?1` the stage, `?2` and `?3` the cursor, `?4` the
+    /// limit, the filter's values numbered from 5.
+    pub fn page_sql(&self) -> String {
+        format!(
+            "SELECT {SUMMARY_COLUMNS} FROM leads l INDEXED BY {index}
+             WHERE l.stage_id = ?1 AND {archived} AND (l.activity_at, l.id) < (?2, ?3)
+               {terms}{text}
+             ORDER BY l.activity_at DESC, l.id DESC LIMIT ?4",
+            index = self.column_index,
+            archived = self.archived,
+            terms = self.terms,
+            text = if self.text { TEXT_TERM } else { "" },
+        )
+    }
+
+    /// The count per stage of the leads that pass, the filter's values numbered from 1.
+    pub fn counts_sql(&self) -> String {
+        if self.text && self.archived == UNARCHIVED {
+            // A few matches among many leads: each is looked up by its key in an index that
+            // holds every other filter's column, instead of every lead tested against them.
+            return format!(
+                "SELECT l.stage_id, COUNT(*) FROM temp.board_text_keys k
+                     CROSS JOIN leads l INDEXED BY leads_text_filtered ON l.search_key = k.key
+                 WHERE {archived} {terms} GROUP BY l.stage_id",
+                archived = self.archived,
+                terms = self.terms,
+            );
+        }
+        format!(
+            "SELECT l.stage_id, COUNT(*) FROM leads l INDEXED BY {index}
+             WHERE {archived} {terms}{text} GROUP BY l.stage_id",
+            index = self.count_index,
+            archived = self.archived,
+            terms = self.terms,
+            text = if self.text { TEXT_TERM } else { "" },
+        )
     }
 
     /// Fills `temp.board_text_keys` with the leads the filter's text matches, once for all
