@@ -154,8 +154,17 @@ pub fn board(
     let counts = if filter.is_empty() {
         counts_by_stage(conn, account)?
     } else {
-        FilterSql::match_text(conn, filter)?;
-        filtered_counts(conn, account, filter)?
+        let matched = FilterSql::match_text(conn, filter)?;
+        // Looking each match up costs about three times what testing a lead against the
+        // matches does: from the matches only while they are fewer than a third of the leads.
+        let from_matches = match matched {
+            Some(matched) => {
+                let leads: u32 = counts_by_stage(conn, account)?.iter().map(|(_, n)| n).sum();
+                matched.saturating_mul(3) < leads as usize
+            }
+            None => false,
+        };
+        filtered_counts(conn, account, filter, from_matches)?
     };
     let mut columns = Vec::new();
     for stage in stages::board_order(conn)? {
@@ -178,8 +187,12 @@ fn filtered_counts(
     conn: &Connection,
     account: Option<i64>,
     filter: &BoardFilter,
+    from_matches: bool,
 ) -> Result<Vec<(i64, u32)>> {
-    let where_ = FilterSql::new(account, filter, 1);
+    let where_ = FilterSql {
+        from_matches,
+        ..FilterSql::new(account, filter, 1)
+    };
     let sql = where_.counts_sql();
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(where_.values), |r| {

@@ -48,6 +48,7 @@ pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
             let quoted = format!("\"{}\"", word.replace('"', "\"\""));
             let as_prefix = match prefix {
                 Prefix::Every => true,
+                Prefix::EveryLong => word.chars().count() >= MIN_PREFIX_CHARS,
                 Prefix::LastIfLong => i == last && word.chars().count() >= MIN_PREFIX_CHARS,
                 Prefix::None => false,
             };
@@ -64,6 +65,9 @@ pub fn fts_query(input: &str, prefix: Prefix) -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prefix {
     Every,
+    /// Each word of [`MIN_PREFIX_CHARS`] or more as a prefix, a shorter one as a whole word: a
+    /// word's first letter or two begin half the words there are.
+    EveryLong,
     LastIfLong,
     None,
 }

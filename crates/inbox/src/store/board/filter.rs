@@ -30,14 +30,14 @@ pub(crate) struct FilterSql {
     pub archived: &'static str,
     /// The filter has text: only the leads in `temp.board_text_keys` pass.
     pub text: bool,
+    /// The text matched few of the leads: its counts start from the matches (see
+    /// [`FilterSql::counts_sql`]). Set once they are known.
+    pub from_matches: bool,
 }
 
 /// The text filter's term, kept out of [`FilterSql::terms`]: the counts of unarchived leads
 /// join the matches instead.
 const TEXT_TERM: &str = " AND l.search_key IN temp.board_text_keys";
-
-/// The board's leads unless the Archived filter is on.
-const UNARCHIVED: &str = "l.archived_at IS NULL";
 
 impl FilterSql {
     pub fn new(account: Option<i64>, filter: &BoardFilter, first_param: usize) -> FilterSql {
@@ -46,8 +46,9 @@ impl FilterSql {
             values: Vec::new(),
             column_index: "leads_by_column",
             count_index: "leads_by_column",
-            archived: UNARCHIVED,
+            archived: "l.archived_at IS NULL",
             text: false,
+            from_matches: false,
         };
         if let Some(account) = account {
             sql.push(
@@ -58,7 +59,7 @@ impl FilterSql {
             sql.column_index = "leads_by_account_column";
             sql.count_index = "leads_by_account_column";
         }
-        let text = fts_query(&filter.text, Prefix::Every);
+        let text = fts_query(&filter.text, Prefix::EveryLong);
         if !filter.tags.is_empty() || text.is_some() {
             sql.column_index = "leads_filtered";
             sql.count_index = "leads_filtered";
@@ -121,9 +122,11 @@ impl FilterSql {
 
     /// The count per stage of the leads that pass, the filter's values numbered from 1.
     pub fn counts_sql(&self) -> String {
-        if self.text && self.archived == UNARCHIVED {
+        if self.text && self.from_matches && self.count_index == "leads_filtered" {
             // A few matches among many leads: each is looked up by its key in an index that
             // holds every other filter's column, instead of every lead tested against them.
+            // (Unread, waiting and archived leads have partial indexes of their own, smaller
+            // than most matches.)
             return format!(
                 "SELECT l.stage_id, COUNT(*) FROM temp.board_text_keys k
                      CROSS JOIN leads l INDEXED BY leads_text_filtered ON l.search_key = k.key
@@ -145,19 +148,21 @@ impl FilterSql {
     /// Fills `temp.board_text_keys` with the leads the filter's text matches, once for all
     /// the queries of a board (each would otherwise run the FTS query again). The table lives
     /// in the reading connection's own temporary database.
-    pub fn match_text(conn: &Connection, filter: &BoardFilter) -> Result<()> {
-        let Some(query) = fts_query(&filter.text, Prefix::Every) else {
-            return Ok(());
+    /// Returns how many leads matched (`None`: the filter has no text).
+    pub fn match_text(conn: &Connection, filter: &BoardFilter) -> Result<Option<usize>> {
+        let Some(query) = fts_query(&filter.text, Prefix::EveryLong) else {
+            return Ok(None);
         };
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS board_text_keys (key INTEGER PRIMARY KEY);
              DELETE FROM temp.board_text_keys;",
         )?;
-        conn.prepare_cached(
-            "INSERT INTO temp.board_text_keys SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1",
-        )?
-        .execute([query])?;
-        Ok(())
+        let matched = conn
+            .prepare_cached(
+                "INSERT INTO temp.board_text_keys SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1",
+            )?
+            .execute([query])?;
+        Ok(Some(matched))
     }
 
     /// Appends `term`, whose one `?` becomes the next numbered parameter.
