@@ -11,6 +11,7 @@ macro_rules! app_commands {
     ($then:ident) => {
         $then! {
             startup_report,
+            first_screen,
             rebuild_cache,
             quit_app,
             app_info,

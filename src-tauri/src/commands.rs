@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use inbox::ipc::{
     AccountDto, AppInfo, BoardFilter, ColumnPage, ConnectForm, ConversationPage, DraftDto,
-    GuideOptionDto, LeadCard, OutboxItem, PageMarks, QuestionDetail, QuestionDto, QuestionFilter,
-    QuestionStats, QuestionsPage, Queued, QuickReplyDto, QuickReplyInput, SearchResults, SendCheck,
-    Settings, SiteOption, StageColumn, StartupReport, Stats, SyncStatus,
+    FirstScreen, GuideOptionDto, LeadCard, OutboxItem, PageMarks, QuestionDetail, QuestionDto,
+    QuestionFilter, QuestionStats, QuestionsPage, Queued, QuickReplyDto, QuickReplyInput,
+    SearchResults, SendCheck, Settings, SiteOption, StageColumn, StartupReport, Stats, SyncStatus,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -23,6 +23,28 @@ pub fn startup_report(
     startup: State<'_, crate::startup::Startup>,
 ) -> StartupReport {
     startup.report(&app)
+}
+
+/// Everything the first board needs, in one call off the main thread (see [`FirstScreen`]).
+#[tauri::command]
+pub async fn first_screen(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CommandResult<FirstScreen> {
+    let (accounts, board, unread_questions) = tokio::join!(
+        state.inbox.accounts(),
+        state.inbox.board(None, BoardFilter::default()),
+        state.inbox.unread_questions(),
+    );
+    Ok(FirstScreen {
+        info: app_info_of(&app, &state),
+        settings: state.settings(),
+        sync: state.inbox.sync_status(),
+        sites: SiteOption::all(),
+        accounts: accounts?,
+        board: board?,
+        unread_questions: unread_questions?,
+    })
 }
 
 /// Off the main thread: salvaging and setting aside a large cache takes a moment, and the
@@ -44,11 +66,15 @@ pub fn quit_app(app: AppHandle) {
 
 #[tauri::command]
 pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> AppInfo {
+    app_info_of(&app, &state)
+}
+
+fn app_info_of(app: &AppHandle, state: &AppState) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.demo_mode,
         secrets_persistent: state.credentials.persistent(),
-        known_application: crate::settings::load_application(&app, &state.settings_file),
+        known_application: crate::settings::load_application(app, &state.settings_file),
         api_base: state.server.as_ref().map(|s| s.api_base.clone()),
         browser: state.browser.clone(),
     }

@@ -38,7 +38,7 @@ pub use quick_replies::{QuickReplyDto, QuickReplyInput};
 pub use search::{SearchHit, SearchHitKind, SearchResults, MARK_END, MARK_START};
 pub use send::{DraftDto, DraftFileDto, Queued, SendCheck};
 pub use settings::{LanguageChoice, Settings, ThemeChoice};
-pub use startup::{StartupProblem, StartupReport};
+pub use startup::{FirstScreen, StartupProblem, StartupReport};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Settings;
+use super::{AccountDto, AppInfo, Settings, SiteOption, StageColumn, SyncStatus};
 use crate::store::recovery::CacheCheck;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -49,6 +49,23 @@ impl StartupProblem {
 pub struct StartupReport {
     pub problem: Option<StartupProblem>,
     pub settings: Settings,
+}
+
+/// Everything the first board needs, in one answer. While the window paints its first frames,
+/// the UI process's main thread, which answers every call, is busy: the seven calls the window
+/// made at start each waited there, up to half a second in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "FirstScreen.ts")]
+pub struct FirstScreen {
+    pub info: AppInfo,
+    pub settings: Settings,
+    pub sync: SyncStatus,
+    pub sites: Vec<SiteOption>,
+    pub accounts: Vec<AccountDto>,
+    /// Every account's board, unfiltered: what the window shows first.
+    pub board: Vec<StageColumn>,
+    pub unread_questions: u32,
 }
 
 #[cfg(test)]

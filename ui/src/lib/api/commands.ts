@@ -6,6 +6,7 @@ import type { BoardFilter } from "../ipc/BoardFilter";
 import type { ConnectForm } from "../ipc/ConnectForm";
 import type { SiteOption } from "../ipc/SiteOption";
 import type { StartupReport } from "../ipc/StartupReport";
+import type { FirstScreen } from "../ipc/FirstScreen";
 import type { ColumnPage } from "../ipc/ColumnPage";
 import type { ConversationPage } from "../ipc/ConversationPage";
 import type { DraftDto } from "../ipc/DraftDto";
@@ -61,6 +62,8 @@ type Account = number | null;
 export const commands = {
   /** Whether the app could open its data; when not, why (the window offers the way out). */
   startupReport: () => call<StartupReport>("startup_report"),
+  /** Everything the first board needs, in one call. */
+  firstScreen: () => call<FirstScreen>("first_screen"),
   /** Sets the unusable cache aside and starts on a new one, salvaging the seller's own work. */
   rebuildCache: () => call<void>("rebuild_cache"),
   quitApp: () => call<void>("quit_app"),
