@@ -765,6 +765,35 @@ pub fn migrations() -> Migrations<'static> {
 mod tests {
     use super::*;
 
+    /// Every row `sql` returns, its values' debug forms joined: a table to compare before and
+    /// after a migration.
+    fn dump_rows(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+        let mut stmt = conn.prepare(sql).expect("dump");
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(|v| v.join("|"))
+        })
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+    }
+
+    /// The rowids an FTS table finds for `term`, in order.
+    fn fts_hits(conn: &rusqlite::Connection, table: &str, term: &str) -> Vec<i64> {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid"
+            ))
+            .expect("search");
+        stmt.query_map([term], |r| r.get(0))
+            .expect("hits")
+            .collect::<rusqlite::Result<_>>()
+            .expect("hits")
+    }
+
     #[test]
     fn migrations_are_valid() {
         migrations().validate().expect("migrations validate");
@@ -1454,32 +1483,9 @@ mod tests {
         let columns = "id, account_id, item_id, buyer_id, status, text, asked_at, hold,
                        deleted_from_listing, answer_text, answer_status, answered_at, lead_id,
                        seen_at, updated_at";
-        let dump = |conn: &rusqlite::Connection| -> Vec<String> {
-            let mut stmt = conn
-                .prepare(&format!("SELECT {columns} FROM questions ORDER BY id"))
-                .expect("dump");
-            let n = stmt.column_count();
-            stmt.query_map([], |r| {
-                (0..n)
-                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    .map(|v| v.join("|"))
-            })
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows")
-        };
-        let found = |conn: &rusqlite::Connection, term: &str| -> Vec<i64> {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?1 ORDER BY rowid",
-                )
-                .expect("search");
-            stmt.query_map([term], |r| r.get(0))
-                .expect("hits")
-                .collect::<rusqlite::Result<_>>()
-                .expect("hits")
-        };
+        let sql = format!("SELECT {columns} FROM questions ORDER BY id");
+        let dump = |conn: &rusqlite::Connection| dump_rows(conn, &sql);
+        let found = |conn: &rusqlite::Connection, term: &str| fts_hits(conn, "questions_fts", term);
         let before = (dump(&conn), found(&conn, "garantia"), found(&conn, "doce"));
         assert_eq!(before.1, vec![11436370259]);
 
@@ -1722,36 +1728,15 @@ mod tests {
             tx.commit().expect("commit");
             (account, lead)
         };
-        let dump = |conn: &rusqlite::Connection| -> Vec<String> {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
-                         status, moderation_status, moderation_reason, text
-                     FROM messages ORDER BY seq",
-                )
-                .expect("dump");
-            let n = stmt.column_count();
-            stmt.query_map([], |r| {
-                (0..n)
-                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
-                    .collect::<rusqlite::Result<Vec<_>>>()
-                    .map(|v| v.join("|"))
-            })
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows")
+        let dump = |conn: &rusqlite::Connection| {
+            dump_rows(
+                conn,
+                "SELECT seq, account_id, lead_id, meli_id, from_buyer, created_at, read_at,
+                     status, moderation_status, moderation_reason, text
+                 FROM messages ORDER BY seq",
+            )
         };
-        let found = |conn: &rusqlite::Connection, term: &str| -> Vec<i64> {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid",
-                )
-                .expect("search");
-            stmt.query_map([term], |r| r.get(0))
-                .expect("hits")
-                .collect::<rusqlite::Result<_>>()
-                .expect("hits")
-        };
+        let found = |conn: &rusqlite::Connection, term: &str| fts_hits(conn, "messages_fts", term);
         let packed_bytes = |conn: &rusqlite::Connection| -> i64 {
             conn.query_row("SELECT SUM(length(raw_packed)) FROM messages", [], |r| {
                 r.get(0)
