@@ -35,8 +35,8 @@ pub(crate) struct FilterSql {
     pub from_matches: bool,
 }
 
-/// The text filter's term, kept out of [`FilterSql::terms`]: the counts of unarchived leads
-/// join the matches instead.
+/// The text filter's term, kept out of [`FilterSql::terms`]: counts that start from the
+/// matches join them instead (see [`FilterSql::counts_sql`]).
 const TEXT_TERM: &str = " AND l.search_key IN temp.board_text_keys";
 
 impl FilterSql {
