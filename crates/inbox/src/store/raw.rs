@@ -1,5 +1,6 @@
 //! A message's raw JSON as the cache keeps it: without `id` and `text` (kept once, in their
-//! columns; the FTS index reads the text there), compressed with zstd against a dictionary of the message's shape.
+//! columns; the FTS index reads the text there), compressed with zstd against a dictionary of
+//! the message's shape.
 //!
 //! The raw JSON is kept so a later version can re-derive columns without re-downloading; it is
 //! read rarely (who a reply goes to, a re-derivation), so it is stored small rather than fast.
@@ -238,7 +239,12 @@ fn unpack_bytes(packed: &[u8]) -> Result<Vec<u8>> {
 /// `columns` hold put back where they were left out (an entry kept inside wins: rows packed
 /// before V18 kept their id, and some kept their text).
 pub fn unpack_message(packed: &[u8], columns: MessageColumns) -> Result<Value> {
-    let mut value: Value = serde_json::from_slice(&unpack_bytes(packed)?)?;
+    restored(&unpack_bytes(packed)?, columns)
+}
+
+/// The stored JSON `json` with what its row's `columns` hold put back (see [`unpack_message`]).
+fn restored(json: &[u8], columns: MessageColumns) -> Result<Value> {
+    let mut value: Value = serde_json::from_slice(json)?;
     if let Some(map) = value.as_object_mut() {
         map.entry("id")
             .or_insert_with(|| Value::String(columns.id.to_owned()));
@@ -258,9 +264,9 @@ pub(crate) fn pack_stored_text(json: &str) -> Result<Vec<u8>> {
 /// A row packed before V18 packed again without the entries its `columns` hold (V18's step);
 /// `None` when it already is.
 pub(crate) fn repack_message(packed: &[u8], columns: MessageColumns) -> Result<Option<Vec<u8>>> {
-    let value = unpack_message(packed, columns)?;
-    let json = message_json(&value, columns)?;
-    if unpack_bytes(packed)? == json {
+    let stored = unpack_bytes(packed)?;
+    let json = message_json(&restored(&stored, columns)?, columns)?;
+    if stored == json {
         return Ok(None);
     }
     pack_bytes(&json).map(Some)
