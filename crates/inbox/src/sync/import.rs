@@ -24,9 +24,10 @@ pub(crate) const ORDER_PAGE: u32 = 50;
 /// result. A creation-date window that holds more is split before it is read.
 pub(crate) const SEARCH_CAP: u32 = 1_000;
 
-/// What a window is split to hold, as a share of the cap: orders are not spread evenly
-/// over time, and a part that still holds too many costs one more request to split again.
-const WINDOW_TARGET: u32 = SEARCH_CAP * 3 / 4;
+/// What a window is split to hold, as a share of the cap. Every part ends on a page that is
+/// seldom full, so fewer, fuller parts waste fewer requests; but orders are not spread evenly
+/// over time, and a part that still holds too many is split again into more short ends.
+const WINDOW_TARGET: u32 = SEARCH_CAP * 4 / 5;
 
 /// Conversations the import stores per transaction: one commit and one full-text flush for
 /// many chats, while the board still fills in steps the seller sees.
@@ -102,6 +103,18 @@ impl Window {
     }
 }
 
+/// The part every order of `page` was created in, if one holds them all. A part's end is
+/// taken as exclusive: an order on a shared boundary instant could sit in either.
+fn part_holding(parts: &[Window], page: &[meli::models::Order]) -> Option<usize> {
+    let mut created = page.iter().map(|o| o.date_created);
+    let first = created.next()??;
+    let home = parts.iter().position(|p| p.from <= first && first < p.to)?;
+    let part = parts[home];
+    created
+        .all(|d| d.is_some_and(|d| part.from <= d && d < part.to))
+        .then_some(home)
+}
+
 fn floor_hour(t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::DurationRound;
     t.duration_trunc(Duration::hours(1)).unwrap_or(t)
@@ -169,9 +182,10 @@ impl AccountSync {
 
     /// The orders created in the history window, by creation-date windows the search can page
     /// through whole: a window whose first page says it holds more than [`SEARCH_CAP`] is
-    /// split (into parts of about [`WINDOW_TARGET`] orders if they were spread evenly) before
-    /// any of it is stored, so no window is read twice. Each page is committed with the
-    /// cursor after it. Returns the pages the history took, for the progress.
+    /// split (into parts of about [`WINDOW_TARGET`] orders if they were spread evenly). That
+    /// first page is kept as the first page of the part it lies in, if it lies in one;
+    /// otherwise each part reads its own. Each page is committed with the cursor after it.
+    /// Returns the pages the history took, for the progress.
     pub(crate) async fn import_orders(&self, state: &mut ImportCursor) -> Result<u32> {
         if !state.orders_done && state.windows.is_empty() {
             state.windows = vec![Window::history(state.from, state.started)];
@@ -195,41 +209,53 @@ impl AccountSync {
                 next.expected_pages = total.div_ceil(ORDER_PAGE).max(1);
             }
             // A full first page of a window that says it holds more than the search can
-            // reach: split it, store nothing yet. (A short page is the whole window, whatever
-            // `total` says.)
+            // reach: split it. (A short page is the whole window, whatever `total` says.)
             let too_deep = total > SEARCH_CAP && count >= query.limit;
-            if state.offset == 0 && too_deep && window.hours() > 1 {
-                let parts = total.div_ceil(WINDOW_TARGET).max(2);
-                next.windows.splice(0..1, window.split(parts));
-                let (account, now) = (self.account_id, self.now());
-                let next_text = serde_json::to_string(&next)?;
-                self.store
-                    .write_async(move |tx| {
-                        cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)
-                    })
-                    .await?;
-                *state = next;
-                continue;
-            }
-            if state.offset == 0 && too_deep {
-                tracing::warn!(
-                    account = self.account_id,
-                    total,
-                    from = %window.from,
-                    "one hour holds more orders than a search can page through; reading the first {SEARCH_CAP}"
+            let split = state.offset == 0 && too_deep && window.hours() > 1;
+            if split {
+                let mut parts = window.split(total.div_ceil(WINDOW_TARGET).max(2));
+                let Some(home) = part_holding(&parts, &page.results) else {
+                    // The page straddles parts: store nothing yet, each part reads its own.
+                    next.windows.splice(0..1, parts);
+                    let (account, now) = (self.account_id, self.now());
+                    let next_text = serde_json::to_string(&next)?;
+                    self.store
+                        .write_async(move |tx| {
+                            cursors::set(tx, account, cursor::IMPORT_ORDERS, &next_text, now)
+                        })
+                        .await?;
+                    *state = next;
+                    continue;
+                };
+                // Every part is a subset of the window in the same search order, so a page
+                // created wholly within one part is that part's first page: it is stored, and
+                // that part is read first, from after it.
+                let part = parts.remove(home);
+                parts.insert(0, part);
+                next.windows.splice(0..1, parts);
+                paging = super::paging::Paging::default();
+            } else {
+                if state.offset == 0 && too_deep {
+                    tracing::warn!(
+                        account = self.account_id,
+                        total,
+                        from = %window.from,
+                        "one hour holds more orders than a search can page through; reading the first {SEARCH_CAP}"
+                    );
+                }
+                paging.take(
+                    page.results.iter().map(|o| o.id),
+                    u64::from(total),
+                    ORDER_PAGE,
                 );
             }
-            paging.take(
-                page.results.iter().map(|o| o.id),
-                u64::from(total),
-                ORDER_PAGE,
-            );
             let missing = page.content_missing.clone();
             let mut raws: Vec<_> = page.results.into_iter().map(|o| o.raw).collect();
             next.offset = state.offset.saturating_add(count);
             next.pages = state.pages.saturating_add(1);
-            let window_done =
-                count == 0 || next.offset >= total.min(SEARCH_CAP) || paging.exhausted();
+            // After a split, `total` is the whole window's: the part's own comes next page.
+            let window_done = !split
+                && (count == 0 || next.offset >= total.min(SEARCH_CAP) || paging.exhausted());
             if window_done {
                 next.windows.remove(0);
                 next.offset = 0;
@@ -388,6 +414,8 @@ fn import_order(
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     fn target(id: i64, paid: bool, activity_at: i64) -> ConversationTarget {
@@ -413,5 +441,46 @@ mod tests {
             .map(|t| t.lead_id)
             .collect();
         assert_eq!(ids, [3, 4, 2, 1]);
+    }
+
+    fn created(at: &[&str]) -> Vec<meli::models::Order> {
+        at.iter()
+            .enumerate()
+            .map(|(id, at)| {
+                serde_json::from_value(serde_json::json!({"id": id, "date_created": at}))
+                    .expect("an order")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_split_page_belongs_to_the_part_all_its_orders_were_created_in() {
+        let at = |h: u32| {
+            Utc.with_ymd_and_hms(2026, 3, 1, h, 0, 0)
+                .single()
+                .expect("a time")
+        };
+        let parts = Window {
+            from: at(0),
+            to: at(12),
+        }
+        .split(3);
+        assert_eq!(parts.len(), 3);
+        // Within the second part, its end excluded; the offset of each date is its own.
+        let page = created(&[
+            "2026-03-01T04:00:00.000-00:00",
+            "2026-03-01T03:59:59.000-04:00",
+        ]);
+        assert_eq!(part_holding(&parts, &page), Some(1));
+        // On the boundary the second and third parts share: either could list it.
+        let page = created(&["2026-03-01T05:00:00Z", "2026-03-01T08:00:00Z"]);
+        assert_eq!(part_holding(&parts, &page), None);
+        // Across two parts, or with an order whose date is missing.
+        let page = created(&["2026-03-01T01:00:00Z", "2026-03-01T09:00:00Z"]);
+        assert_eq!(part_holding(&parts, &page), None);
+        let mut page = created(&["2026-03-01T01:00:00Z"]);
+        page.extend(created(&["not a date"]));
+        assert_eq!(part_holding(&parts, &page), None);
+        assert_eq!(part_holding(&parts, &[]), None);
     }
 }
