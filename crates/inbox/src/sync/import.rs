@@ -29,9 +29,15 @@ pub(crate) const SEARCH_CAP: u32 = 1_000;
 /// over time, and a part that still holds too many is split again into more short ends.
 const WINDOW_TARGET: u32 = SEARCH_CAP * 4 / 5;
 
-/// Conversations the import stores per transaction: one commit and one full-text flush for
-/// many chats, while the board still fills in steps the seller sees.
-const STORE_BATCH: usize = 32;
+/// Conversations the import stores per transaction at most: one commit and one full-text
+/// flush for many chats. Each commit also writes out the index pages it touched, so the fewer
+/// the commits, the less the import writes.
+const STORE_BATCH: usize = 256;
+
+/// How long chats read wait to be stored at most, so the board fills in steps the seller
+/// sees: at the real API's pace (500 reads a minute for the application) a full batch would
+/// take half a minute to read.
+const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Where the order import stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,9 +324,10 @@ impl AccountSync {
         let mut queue = ordered.iter();
         let mut in_flight = FuturesUnordered::new();
         let mut done = order_pages;
-        // Conversations read but not stored yet: stored [`STORE_BATCH`] at a time, one
-        // transaction (one commit, one FTS flush) for all of them.
+        // Conversations read but not stored yet: stored [`STORE_BATCH`] at a time (or what
+        // [`STORE_EVERY`] brought), one transaction (one commit, one FTS flush) for all of them.
         let mut batch = Vec::new();
+        let mut stored_at = std::time::Instant::now();
         let mut read = 0u32;
         loop {
             while in_flight.len() < limit {
@@ -341,8 +348,11 @@ impl AccountSync {
             // minutes): what is read so far is stored first, so a draft's fresh read of its
             // chat is the last word.
             let drafts_due = !last && self.drafts_due().await?;
-            if last || drafts_due || batch.len() >= STORE_BATCH {
+            let due = batch.len() >= STORE_BATCH
+                || (!batch.is_empty() && stored_at.elapsed() >= STORE_EVERY);
+            if last || drafts_due || due {
                 self.store_conversations(std::mem::take(&mut batch)).await?;
+                stored_at = std::time::Instant::now();
                 done = done.saturating_add(std::mem::take(&mut read));
                 self.report(AccountState::Syncing { done, total });
                 self.flush(false);
