@@ -19,6 +19,7 @@ mod secrets;
 mod settings;
 mod startup;
 mod state;
+mod webview;
 
 use tauri::Manager;
 
@@ -31,6 +32,7 @@ macro_rules! command_handler {
 
 fn main() {
     launch::mark_start();
+    webview::choose_rendering();
     let options = launch::LaunchOptions::from_env();
     let logging = logging::init();
 

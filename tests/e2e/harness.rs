@@ -231,6 +231,36 @@ fn free_ports() -> (u16, u16) {
     )
 }
 
+/// Keeps a 1-pixel, fully transparent mark in the window's corner repainting until
+/// [`END_REPAINTS`]. WebKit answers a WebDriver screenshot after the page's next paint; drawing
+/// without compositing (the app's default on Linux), a page that does not change never paints
+/// again and the screenshot never comes. The mark changes between two transparent colours, so
+/// the picture is the window's as the seller sees it.
+const KEEP_REPAINTING: &str = "if (!window.__e2eRepaint) {
+    const mark = document.createElement('div');
+    mark.setAttribute('aria-hidden', 'true');
+    mark.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;'
+        + 'pointer-events:none;z-index:2147483647;background:rgba(0,0,0,0)';
+    document.documentElement.appendChild(mark);
+    let flip = false;
+    const timer = setInterval(() => {
+        flip = !flip;
+        mark.style.background = flip ? 'rgba(255,255,255,0)' : 'rgba(0,0,0,0)';
+    }, 16);
+    window.__e2eRepaint = () => { clearInterval(timer); mark.remove(); };
+}";
+
+const END_REPAINTS: &str =
+    "if (window.__e2eRepaint) { window.__e2eRepaint(); delete window.__e2eRepaint; }";
+
+/// Saves what the window shows as a PNG at `path`; see [`KEEP_REPAINTING`].
+pub async fn screenshot(driver: &WebDriver, path: &Path) -> WebDriverResult<()> {
+    driver.execute(KEEP_REPAINTING, Vec::new()).await?;
+    let shot = driver.screenshot(path).await;
+    let ended = driver.execute(END_REPAINTS, Vec::new()).await;
+    shot.and(ended.map(|_| ()))
+}
+
 fn screenshot_dir() -> PathBuf {
     let dir = std::env::var_os("E2E_OUT")
         .map(PathBuf::from)
@@ -522,10 +552,7 @@ impl App {
     pub async fn snapshot(&self, name: &str) -> WebDriverResult<()> {
         // WebKit may hand back the frame before the last change is painted.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let dir = screenshot_dir();
-        self.driver
-            .screenshot(&dir.join(format!("{name}.png")))
-            .await
+        screenshot(&self.driver, &screenshot_dir().join(format!("{name}.png"))).await
     }
 
     pub async fn run<'a, F>(&'a self, body: F) -> WebDriverResult<()>
@@ -533,11 +560,11 @@ impl App {
         F: std::future::Future<Output = WebDriverResult<()>> + 'a,
     {
         let outcome = AssertUnwindSafe(body).catch_unwind().await;
-        let dir = screenshot_dir();
-        let shot = self
-            .driver
-            .screenshot(&dir.join(format!("{}.png", self.name)))
-            .await;
+        let shot = screenshot(
+            &self.driver,
+            &screenshot_dir().join(format!("{}.png", self.name)),
+        )
+        .await;
         let quit = self.driver.clone().quit().await;
         // Gone for good before the next test (or a restart on the same data) begins: a stray
         // app would keep syncing on the machine's two cores.

@@ -639,7 +639,7 @@ async fn links_reach_the_browser_and_disconnect_asks_first() -> WebDriverResult<
         disconnect().await?;
         if let Some(dir) = std::env::var_os("E2E_OUT") {
             let shot = std::path::Path::new(&dir).join("real-connect-disconnect-asks.png");
-            app.driver.screenshot(&shot).await?;
+            crate::harness::screenshot(&app.driver, &shot).await?;
         }
         let before = control.requests().await.len();
         app.wait_for(&test_id("confirmCancel"))

@@ -371,9 +371,8 @@ async fn board_screenshots_at_two_sizes_light_and_dark() -> WebDriverResult<()> 
                 .await?;
                 app.wait_for(&test_id("leadCard")).await?;
                 app.until_picture_shows(&pictures).await?;
-                app.driver
-                    .screenshot(&dir.join(format!("board-{width}x{height}-{theme}.png")))
-                    .await?;
+                let shot = dir.join(format!("board-{width}x{height}-{theme}.png"));
+                crate::harness::screenshot(&app.driver, &shot).await?;
             }
         }
         Ok(())
