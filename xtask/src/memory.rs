@@ -64,6 +64,11 @@ pub fn of_tree(root: u32) -> Memory {
     memory
 }
 
+/// `root` and its descendants, parents first.
+pub fn pids_of_tree(root: u32) -> Vec<u32> {
+    tree(root).0
+}
+
 /// `root` and its descendants (parents first), and every process's name.
 fn tree(root: u32) -> (Vec<u32>, HashMap<u32, String>) {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
