@@ -214,15 +214,22 @@ impl AccountSync {
             if next.expected_pages == 0 {
                 next.expected_pages = total.div_ceil(ORDER_PAGE).max(1);
             }
-            // A full first page of a window that says it holds more than the search can
-            // reach: split it. (A short page is the whole window, whatever `total` says.)
+            // A full page of a window that says it holds more than the search can reach:
+            // split it, whichever page it is (a part read from after a kept page may hold too
+            // many itself). A short page is the whole window, whatever `total` says.
             let too_deep = total > SEARCH_CAP && count >= query.limit;
-            let split = state.offset == 0 && too_deep && window.hours() > 1;
+            let split = too_deep && window.hours() > 1;
             if split {
                 let mut parts = window.split(total.div_ceil(WINDOW_TARGET).max(2));
-                let Some(home) = part_holding(&parts, &page.results) else {
-                    // The page straddles parts: store nothing yet, each part reads its own.
+                // Only a window's first page is a part's first page.
+                let home = (state.offset == 0)
+                    .then(|| part_holding(&parts, &page.results))
+                    .flatten();
+                let Some(home) = home else {
+                    // Each part reads its own pages; what this window stored so far is read again.
                     next.windows.splice(0..1, parts);
+                    next.offset = 0;
+                    paging = super::paging::Paging::default();
                     let (account, now) = (self.account_id, self.now());
                     let next_text = serde_json::to_string(&next)?;
                     self.store
@@ -241,7 +248,7 @@ impl AccountSync {
                 next.windows.splice(0..1, parts);
                 paging = super::paging::Paging::default();
             } else {
-                if state.offset == 0 && too_deep {
+                if too_deep && state.offset.saturating_add(count) >= SEARCH_CAP {
                     tracing::warn!(
                         account = self.account_id,
                         total,
