@@ -118,8 +118,8 @@ fn measure_app(app: &Path, out: &Path, runs: usize) -> Result<Measured> {
         std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
         std::fs::copy(&seeded, data.join("inbox.sqlite"))
             .map_err(|e| format!("copying the cache: {e}"))?;
-        // On disk before the app starts: the kernel's writeback of the fresh copy (700 MB at
-        // full size) would otherwise land in the start being timed, by up to 0.7 s here.
+        // On disk before the app starts, so the kernel's writeback of the fresh copy (700 MB
+        // at full size) does not land in the start being timed.
         std::fs::File::open(data.join("inbox.sqlite"))
             .and_then(|f| f.sync_all())
             .map_err(|e| format!("flushing the cache's copy: {e}"))?;
