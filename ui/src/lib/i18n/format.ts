@@ -1,6 +1,7 @@
 // Dates, numbers and money through Intl, in the seller's chosen locale. Each helper reads
 // `i18n.locale`, so calling it from markup or `$derived` re-runs when the language changes.
 import { i18n } from "./index.svelte";
+import { dateTimeFormat, numberFormat, relativeTimeFormat } from "./intl";
 
 export interface Money {
   currency: string;
@@ -12,15 +13,15 @@ export function formatMoney(money: Money): string {
   const value = Number(money.amount);
   if (!Number.isFinite(value)) return `${money.amount} ${money.currency}`;
   try {
-    return new Intl.NumberFormat(i18n.locale, { style: "currency", currency: money.currency }).format(value);
+    return numberFormat(i18n.locale, { style: "currency", currency: money.currency }).format(value);
   } catch {
     // An unknown currency code: keep the number readable.
-    return `${new Intl.NumberFormat(i18n.locale).format(value)} ${money.currency}`;
+    return `${numberFormat(i18n.locale).format(value)} ${money.currency}`;
   }
 }
 
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(i18n.locale).format(value);
+  return numberFormat(i18n.locale).format(value);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -37,7 +38,7 @@ export function formatRelative(iso: string, now: Date): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(i18n.locale, { numeric: "auto", style: "short" });
+  const format = relativeTimeFormat(i18n.locale, { numeric: "auto", style: "short" });
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
@@ -48,7 +49,7 @@ export function formatRelative(iso: string, now: Date): string {
 export function formatDay(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(i18n.locale, { dateStyle: "full" }).format(date);
+  const text = dateTimeFormat(i18n.locale, { dateStyle: "full" }).format(date);
   // "lunes, 3 de marzo…" starts a line here: only its first letter is raised.
   return text.charAt(0).toLocaleUpperCase(i18n.locale) + text.slice(1);
 }
@@ -69,7 +70,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     index += 1;
   }
-  return new Intl.NumberFormat(i18n.locale, {
+  return numberFormat(i18n.locale, {
     style: "unit",
     unit: units[index],
     unitDisplay: "short",
@@ -80,7 +81,7 @@ export function formatBytes(bytes: number): string {
 /** A duration in seconds as "3 h 20 min" style units. */
 export function formatDuration(seconds: number): string {
   const format = (value: number, unit: "day" | "hour" | "minute") =>
-    new Intl.NumberFormat(i18n.locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 0 }).format(value);
+    numberFormat(i18n.locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 0 }).format(value);
   if (seconds >= 86400) return format(Math.round(seconds / 86400), "day");
   if (seconds >= 3600) {
     const hours = Math.floor(seconds / 3600);
@@ -94,10 +95,10 @@ export function formatDuration(seconds: number): string {
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(i18n.locale, { dateStyle: "medium" }).format(date);
+  return dateTimeFormat(i18n.locale, { dateStyle: "medium" }).format(date);
 }
 
 /** A share (0.25) as a percentage in the seller's locale: "25 %", "25%". */
 export function formatPercent(share: number): string {
-  return new Intl.NumberFormat(i18n.locale, { style: "percent", maximumFractionDigits: 0 }).format(share);
+  return numberFormat(i18n.locale, { style: "percent", maximumFractionDigits: 0 }).format(share);
 }

@@ -1,6 +1,7 @@
 import { en, type MessageKey, type Messages } from "./en";
 import { es } from "./es";
 import { pt } from "./pt";
+import { dateTimeFormat, pluralRules } from "./intl";
 
 export type Locale = "es" | "pt-BR" | "en";
 export type { MessageKey };
@@ -43,7 +44,7 @@ function pluralForm(text: string, count: string | number | undefined): string {
   if (forms.length !== 2 || count === undefined) return text;
   const n = typeof count === "number" ? count : Number(String(count).replace(/\D/g, ""));
   if (!Number.isFinite(n)) return forms[1]!;
-  return new Intl.PluralRules(state.locale).select(n) === "one" ? forms[0]! : forms[1]!;
+  return pluralRules(state.locale).select(n) === "one" ? forms[0]! : forms[1]!;
 }
 
 /** Translates `key`, filling `{name}` placeholders from `vars`. Reactive on the locale. */
@@ -63,5 +64,5 @@ export function tOr(key: string, fallback: string, vars: Record<string, string |
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit" }).format(date);
+  return dateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit" }).format(date);
 }
