@@ -737,6 +737,13 @@ CREATE INDEX leads_text_filtered ON leads
     WHERE archived_at IS NULL;
 "#;
 
+/// The header's count of unopened questions read every question's row: 35 ms at 100,000
+/// questions, on the window's first call. Only the unread ones are in this index.
+const V20: &str = r#"
+CREATE INDEX questions_unread ON questions (account_id)
+    WHERE status = 'UNANSWERED' AND seen_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
@@ -758,6 +765,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V17, pack_questions),
         M::up_with_hook(V18, repack_messages),
         M::up(V19),
+        M::up(V20),
     ])
 }
 
@@ -1788,6 +1796,60 @@ mod tests {
             changes,
             "replaying the page writes nothing"
         );
+    }
+
+    /// V20's index answers the count of unopened questions, and the count stays right as
+    /// questions are opened, answered and added.
+    #[test]
+    fn v20_counts_unopened_questions_from_their_own_index() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("open");
+        migrations().to_version(&mut conn, 19).expect("v19");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, user_id, site_id, state, connected_at)
+                 VALUES (1, 7, 'MLA', 'connected', 0);",
+        )
+        .expect("an account");
+        let ask = |conn: &rusqlite::Connection, id: i64, status: &str, seen: Option<i64>| {
+            conn.execute(
+                "INSERT INTO questions (id, account_id, item_id, status, text, asked_at, seen_at,
+                                        updated_at)
+                     VALUES (?1, 1, 'MLA1', ?2, 'hola', ?1, ?3, ?1)",
+                rusqlite::params![id, status, seen],
+            )
+            .expect("a question");
+        };
+        for id in 1..=30 {
+            let status = if id % 3 == 0 {
+                "ANSWERED"
+            } else {
+                "UNANSWERED"
+            };
+            ask(&conn, id, status, (id % 4 == 0).then_some(id));
+        }
+        migrations().to_latest(&mut conn).expect("v20");
+        let count = |conn: &rusqlite::Connection| {
+            crate::store::questions::unread_count(conn).expect("count")
+        };
+        // 20 unanswered, of which 5 were opened (ids 4, 8, 16, 20, 28).
+        assert_eq!(count(&conn), 15);
+        let plan: String = conn
+            .query_row(
+                &format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    crate::store::questions::UNREAD_COUNT
+                ),
+                [],
+                |r| r.get(3),
+            )
+            .expect("a plan");
+        assert!(plan.contains("questions_unread"), "{plan}");
+
+        conn.execute("UPDATE questions SET seen_at = 99 WHERE id = 1", [])
+            .expect("opened");
+        conn.execute("UPDATE questions SET status = 'ANSWERED' WHERE id = 2", [])
+            .expect("answered");
+        ask(&conn, 31, "UNANSWERED", None);
+        assert_eq!(count(&conn), 14);
     }
 
     /// The board's counts kept by V19's triggers equal a count of the leads after V19 fills

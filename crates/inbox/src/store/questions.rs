@@ -351,12 +351,12 @@ pub fn page(conn: &Connection, filter: &QuestionFilter) -> Result<QuestionsPage>
 }
 
 /// Unanswered questions the seller has not opened (the header's count).
+/// Answered from V20's partial index, not a scan of every question.
+pub const UNREAD_COUNT: &str =
+    "SELECT COUNT(*) FROM questions WHERE status = 'UNANSWERED' AND seen_at IS NULL";
+
 pub fn unread_count(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row_cached(
-        "SELECT COUNT(*) FROM questions WHERE status = 'UNANSWERED' AND seen_at IS NULL",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row_cached(UNREAD_COUNT, [], |r| r.get(0))?)
 }
 
 pub fn question(conn: &Connection, id: i64) -> Result<QuestionDto> {
