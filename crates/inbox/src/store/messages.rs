@@ -60,6 +60,45 @@ pub fn apply_page(
     lead_id: i64,
     page: &IncomingConversation,
 ) -> Result<MessagesOutcome> {
+    let mut index = IndexLater::default();
+    let outcome = apply_page_indexing_later(conn, lead_id, page, &mut index)?;
+    index.flush(conn)?;
+    Ok(outcome)
+}
+
+/// New messages' search rows, held back to be added in one run, in rowid order, before the
+/// transaction commits ([`IndexLater::flush`]).
+///
+/// FTS5 writes its pending terms out as a new segment whenever a row's id is lower than the
+/// last one it took, and at every savepoint a statement opens. Chats read one after another
+/// go back and forth in time (each chat's messages take keys by when they were written), so
+/// indexed as stored, an import batch wrote a segment per chat and then spent its time
+/// merging them; a batch's rows added together and sorted make one.
+#[derive(Debug, Default)]
+pub struct IndexLater {
+    rows: Vec<(i64, String)>,
+}
+
+impl IndexLater {
+    /// Adds the held rows to the search index. Must run in the transaction that stored their
+    /// messages, before it commits.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.rows.sort_unstable_by_key(|(seq, _)| *seq);
+        for (seq, text) in self.rows.drain(..) {
+            conn.execute_cached(INDEX_NEW, params![seq, text])?;
+        }
+        Ok(())
+    }
+}
+
+/// [`apply_page`] with the new messages' search rows left in `index`, for a caller storing
+/// several conversations in one transaction: it flushes `index` before committing.
+pub fn apply_page_indexing_later(
+    conn: &Connection,
+    lead_id: i64,
+    page: &IncomingConversation,
+    index: &mut IndexLater,
+) -> Result<MessagesOutcome> {
     let lead = leads::load(conn, lead_id)?;
     let mut outcome = MessagesOutcome::default();
     let mut newest_buyer_message: Option<DateTime<Utc>> = None;
@@ -77,6 +116,9 @@ pub fn apply_page(
             // message of a chat read again) is then neither packed nor written.
             Some(stored) if stored.is(message, &text, &json)? => stored.seq,
             Some(stored) => {
+                // A changed text goes through the index's update trigger, which takes the old
+                // text out of the index: a message stored earlier in this batch must be in it.
+                index.flush(conn)?;
                 let raw = super::raw::pack_bytes(&json)?;
                 conn.execute_cached(
                     "UPDATE messages SET read_at = ?2, status = ?3, moderation_status = ?4,
@@ -117,8 +159,8 @@ pub fn apply_page(
                         raw
                     ],
                 )?;
-                // Indexed here, not by a trigger (see [`INDEX_NEW`]).
-                conn.execute_cached(INDEX_NEW, params![seq, text])?;
+                // Indexed by the caller's flush, not by a trigger (see [`INDEX_NEW`]).
+                index.rows.push((seq, text));
                 outcome.added += 1;
                 if message.from_buyer {
                     outcome.new_from_buyer += 1;
@@ -250,8 +292,8 @@ pub(crate) fn stored_form(message: &IncomingMessage) -> Result<(String, Vec<u8>)
 /// FTS5's pending terms to disk per message: a statement that fires a trigger runs inside a
 /// savepoint, and FTS5 writes out what it holds at every savepoint, so the index grew by one
 /// tiny segment per message and the import spent a sixth of its time writing and merging them.
-/// This plain one-row insert opens no savepoint: the terms of a whole batch of conversations
-/// stay in memory and reach the disk together, at the commit.
+/// This plain one-row insert opens no savepoint; [`IndexLater`] also keeps the rows in order,
+/// so the terms of a whole batch of conversations reach the disk together.
 const INDEX_NEW: &str = "INSERT INTO messages_fts (rowid, text) VALUES (?1, ?2)";
 
 /// Recomputes the lead's last message, unread count, first buyer message and first reply,

@@ -57,6 +57,7 @@ fn store_one(
     account_id: i64,
     now: chrono::DateTime<chrono::Utc>,
     downloaded: Downloaded,
+    index: &mut messages::IndexLater,
 ) -> Result<(i64, messages::MessagesOutcome, Vec<BuyerMessageNote>)> {
     let read = match downloaded {
         Downloaded::Unreadable(target) => {
@@ -67,7 +68,7 @@ fn store_one(
         Downloaded::Read(read) => read,
     };
     let (lead_id, conversation_id) = (read.target.lead_id, read.target.conversation_id);
-    let mut outcome = messages::apply_page(tx, lead_id, &read.incoming)?;
+    let mut outcome = messages::apply_page_indexing_later(tx, lead_id, &read.incoming, index)?;
     if read.opened {
         // Mercado Libre answers the reading that marks the chat read with the messages as
         // they were before it: unread. Left so, the cache would count them unread on Mercado
@@ -252,7 +253,7 @@ impl AccountSync {
     }
 
     /// Stores conversations read by [`Self::download_conversation`] in one transaction (the
-    /// import stores several at a time: one commit, one FTS flush for all of them), then
+    /// import stores several at a time: one commit, one FTS segment for all of them), then
     /// tells the UI what changed.
     pub(crate) async fn store_conversations(&self, batch: Vec<Downloaded>) -> Result<Fetched> {
         if batch.is_empty() {
@@ -274,9 +275,11 @@ impl AccountSync {
             .store
             .write_async(move |tx| {
                 let mut stored = Vec::with_capacity(batch.len());
+                let mut index = messages::IndexLater::default();
                 for downloaded in batch {
-                    stored.push(store_one(tx, account_id, now, downloaded)?);
+                    stored.push(store_one(tx, account_id, now, downloaded, &mut index)?);
                 }
+                index.flush(tx)?;
                 Ok(stored)
             })
             .await?;

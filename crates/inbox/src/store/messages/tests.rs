@@ -348,3 +348,89 @@ fn messages_of_the_same_millisecond_keep_the_order_they_were_written() {
         .collect();
     assert_eq!(shown, ["primero", "segundo", "tercero"]);
 }
+
+/// An import batch stores chats that go back and forth in time and holds their search rows
+/// for one sorted run at the end. A chat read twice in the batch with a text that changed
+/// meanwhile leaves the index matching the messages: the new text found, the old one gone.
+#[test]
+fn a_batch_indexes_its_chats_once_in_order_and_stays_consistent() {
+    let (_dir, store) = temp_store();
+    let leads = store
+        .write(|tx| {
+            let account = accounts::connect(tx, SELLER, "MLA", None, now())?;
+            let mut leads = Vec::new();
+            for (order, pack) in [(1, 500), (2, 501), (3, 502)] {
+                orders::apply_page(
+                    tx,
+                    account,
+                    &[api_order(order, Some(pack), "paid", "Mate")],
+                    now(),
+                )?;
+                leads.push(leads::find(tx, account, pack)?.expect("lead"));
+            }
+            Ok(leads)
+        })
+        .expect("setup");
+    let segments_before: i64 = store
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM messages_fts_data", [], |r| r.get(0))?))
+        .expect("segments");
+    store
+        .write(|tx| {
+            let mut index = IndexLater::default();
+            let chat = |id: &str, text: &str, minute| api_message(id, true, text, minute);
+            let newest = page(vec![
+                chat("a1", "calabaza naranja", 40),
+                chat("a2", "zapallo", 41),
+            ]);
+            apply_page_indexing_later(tx, leads[0], &newest, &mut index)?;
+            let oldest = page(vec![chat("b1", "berenjena", 1), chat("b2", "pepino", 2)]);
+            apply_page_indexing_later(tx, leads[1], &oldest, &mut index)?;
+            // Held back, not indexed yet.
+            let indexed: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'berenjena'",
+                [],
+                |r| r.get(0),
+            )?;
+            assert_eq!(indexed, 0);
+            let edited = page(vec![
+                chat("a1", "calabaza verde", 40),
+                chat("a2", "zapallo", 41),
+            ]);
+            apply_page_indexing_later(tx, leads[0], &edited, &mut index)?;
+            let middle = page(vec![chat("c1", "tomate", 20)]);
+            apply_page_indexing_later(tx, leads[2], &middle, &mut index)?;
+            index.flush(tx)
+        })
+        .expect("the batch");
+    store
+        .write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            )?;
+            Ok(())
+        })
+        .expect("the index matches the messages");
+    store
+        .read(|c| {
+            let found = |query: &str| -> rusqlite::Result<Vec<String>> {
+                let mut stmt = c.prepare(
+                    "SELECT m.meli_id FROM messages_fts f JOIN messages m ON m.seq = f.rowid
+                     WHERE messages_fts MATCH ?1 ORDER BY m.seq",
+                )?;
+                let ids = stmt.query_map([query], |r| r.get(0))?;
+                ids.collect()
+            };
+            assert_eq!(found("verde")?, ["a1"]);
+            assert!(found("naranja")?.is_empty());
+            assert_eq!(
+                found("berenjena OR pepino OR tomate OR zapallo")?,
+                ["b1", "b2", "c1", "a2"]
+            );
+            Ok(())
+        })
+        .expect("searches");
+    let segments_after: i64 = store
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM messages_fts_data", [], |r| r.get(0))?))
+        .expect("segments");
+    assert!(segments_after > segments_before);
+}
