@@ -39,6 +39,10 @@ const STORE_BATCH: usize = 256;
 /// take half a minute to read.
 const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How often the import looks for the seller's drafts between reads: a look per chat read was
+/// a query per chat, and a draft is not kept waiting noticeably longer at four looks a second.
+const DRAFTS_CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Where the order import stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ImportCursor {
@@ -335,6 +339,7 @@ impl AccountSync {
         // [`STORE_EVERY`] brought), one transaction (one commit, one FTS flush) for all of them.
         let mut batch = Vec::new();
         let mut stored_at = std::time::Instant::now();
+        let mut drafts_checked: Option<std::time::Instant> = None;
         let mut read = 0u32;
         loop {
             while in_flight.len() < limit {
@@ -354,7 +359,11 @@ impl AccountSync {
             // The seller's drafts go before the rest of the history (a first import takes
             // minutes): what is read so far is stored first, so a draft's fresh read of its
             // chat is the last word.
-            let drafts_due = !last && self.drafts_due().await?;
+            let look = !last && drafts_checked.is_none_or(|at| at.elapsed() >= DRAFTS_CHECK_EVERY);
+            if look {
+                drafts_checked = Some(std::time::Instant::now());
+            }
+            let drafts_due = look && self.drafts_due().await?;
             let due = batch.len() >= STORE_BATCH
                 || (!batch.is_empty() && stored_at.elapsed() >= STORE_EVERY);
             if last || drafts_due || due {
