@@ -100,6 +100,27 @@ fn stored_orders(run: &Importing) -> u64 {
         .expect("a count") as u64
 }
 
+/// Imports `run`'s orders from its empty cursor, checks that all `expected` landed, and returns
+/// the order searches the import made.
+async fn import_whole(
+    sim: &Simulator,
+    run: &mut Importing,
+    expected: u64,
+) -> Vec<meli_sim::LoggedRequest> {
+    sim.control().clear_requests();
+    run.sync
+        .import_orders(&mut run.cursor)
+        .await
+        .expect("the import");
+    assert!(run.cursor.orders_done && run.cursor.windows.is_empty());
+    assert_eq!(stored_orders(run), expected, "every order lands");
+    sim.control()
+        .requests()
+        .into_iter()
+        .filter(|r| r.endpoint == "GET /orders/search")
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_history_of_50_000_orders_imports_whole_by_date_windows() {
     // 100,000 bulk orders alternate between two sellers over 300 days: 50,000 for one.
@@ -124,20 +145,7 @@ async fn a_history_of_50_000_orders_imports_whole_by_date_windows() {
     assert!(expected >= 50_000, "{expected} orders");
     assert!(expected > u64::from(SEARCH_CAP) * 40);
 
-    sim.control().clear_requests();
-    run.sync
-        .import_orders(&mut run.cursor)
-        .await
-        .expect("the import");
-    assert!(run.cursor.orders_done && run.cursor.windows.is_empty());
-    assert_eq!(stored_orders(&run), expected, "every order lands");
-
-    let searches: Vec<_> = sim
-        .control()
-        .requests()
-        .into_iter()
-        .filter(|r| r.endpoint == "GET /orders/search")
-        .collect();
+    let searches = import_whole(&sim, &mut run, expected).await;
     assert!(
         searches.iter().all(|r| r.status == 200),
         "no search is refused"
@@ -188,19 +196,7 @@ async fn a_year_whose_sales_came_in_its_last_days_imports_whole() {
             .expect("a sale");
     }
     let mut run = importing(&sim, seller);
-    sim.control().clear_requests();
-    run.sync
-        .import_orders(&mut run.cursor)
-        .await
-        .expect("the import");
-    assert!(run.cursor.orders_done && run.cursor.windows.is_empty());
-    assert_eq!(stored_orders(&run), u64::from(sales), "every order lands");
-    let searches = sim
-        .control()
-        .requests()
-        .into_iter()
-        .filter(|r| r.endpoint == "GET /orders/search")
-        .count();
+    let searches = import_whole(&sim, &mut run, u64::from(sales)).await.len();
     // 50 pages at the least. Each split costs a request or two (the page that showed the
     // part too full; each part's short last page) and each empty part one: 64 here.
     assert!(
